@@ -1,0 +1,44 @@
+# sotto: build, test, install. `make test` works on a fresh Debian machine.
+PREFIX ?= /usr/local
+DESTDIR ?=
+SWIFT ?= swift
+COMMANDS := sotto sotto-keygen sotto-seal sotto-open sotto-send sotto-recv sotto-expire sotto-export sotto-erase
+DEB_PACKAGES := libsodium-dev libargon2-dev libsqlite3-dev zlib1g-dev pkg-config age
+RELEASE := .build/release
+MAN_DATE := 2026-11-25
+
+.PHONY: all build test deps demo install man completions memory clean
+
+all: build
+
+build:
+	$(SWIFT) build -c release
+
+# Installs the Debian packages the build and the tests need, if any is missing.
+deps:
+	@missing=""; for p in $(DEB_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+
+test: deps
+	$(SWIFT) build
+	SOTTO_BIN=$$($(SWIFT) build --show-bin-path) $(SWIFT) test
+
+demo: deps build
+	@SOTTO_BIN=$(RELEASE) ./scripts/demo.sh
+
+install: build
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
+	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
+	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+	for c in $(COMMANDS); do install -m 0755 $(RELEASE)/$$c $(DESTDIR)$(PREFIX)/bin/$$c; done
+	install -m 0644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 0644 completions/bash/* $(DESTDIR)$(PREFIX)/share/bash-completion/completions/
+	install -m 0644 completions/zsh/_* $(DESTDIR)$(PREFIX)/share/zsh/site-functions/
+	install -m 0644 completions/fish/*.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/
+
+clean:
+	rm -rf .build

@@ -1,0 +1,33 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let commands = [
+    "sotto-keygen", "sotto-seal", "sotto-open", "sotto-send",
+    "sotto-recv", "sotto-expire", "sotto-export", "sotto-erase",
+]
+
+let package = Package(
+    name: "sotto",
+    platforms: [.macOS(.v13)],
+    products: (commands + ["sotto"]).map { .executable(name: $0, targets: [$0]) },
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
+        .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
+        .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // Only the conformance tests need zlib: some age vectors are stored compressed.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "SottoCore", dependencies: ["CSodium", "CArgon2", "CSQLite"]),
+        .target(name: "SottoCLI", dependencies: [
+            "SottoCore",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        .executableTarget(name: "sotto"),
+        .testTarget(name: "SottoCoreTests", dependencies: ["SottoCore", "CZlib"]),
+        .testTarget(name: "SottoCLITests", dependencies: ["SottoCore"]),
+    ] + commands.map {
+        .executableTarget(name: $0, dependencies: ["SottoCLI", "SottoCore"])
+    }
+)

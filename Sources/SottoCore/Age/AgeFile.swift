@@ -1,0 +1,47 @@
+/// Encrypting and decrypting whole age v1 files.
+public enum AgeFile {
+    public static let fileKeyLength = 16
+
+    /// Writes the header for a fresh file key and returns the header and a
+    /// payload encryptor positioned after it.
+    public static func encrypt(to recipients: [AgeRecipient], extraStanzas: [Stanza] = [],
+                               sink: ByteSink) throws -> (Header, PayloadEncryptor) {
+        guard !recipients.isEmpty else { throw SottoError(.usage, "no recipients") }
+        let fileKey = try SecureBytes.random(count: fileKeyLength)
+        var stanzas = extraStanzas
+        for recipient in recipients { stanzas += try recipient.wrap(fileKey: fileKey) }
+        let header = try Header(stanzas: stanzas, fileKey: fileKey)
+        try sink.write(header.bytes)
+        return (header, try PayloadEncryptor(fileKey: fileKey, sink: sink))
+    }
+
+    /// Parses and authenticates the header, returning it with a payload
+    /// decryptor. Throws `AgeError` in the classes of the age test kit.
+    public static func decrypt(_ reader: ByteReader, identities: [AgeIdentity]) throws -> (Header, PayloadDecryptor) {
+        let header = try Header.parse(reader)
+        if header.stanzas.contains(where: { $0.type == "scrypt" }), header.stanzas.count > 1 {
+            throw AgeError.header("an scrypt stanza must be the only stanza")
+        }
+        guard let fileKey = try unwrap(header, identities) else { throw AgeError.noMatch }
+        guard try header.verifyMAC(fileKey: fileKey) else { throw AgeError.hmac }
+        return (header, try PayloadDecryptor(fileKey: fileKey, reader: reader))
+    }
+
+    private static func unwrap(_ header: Header, _ identities: [AgeIdentity]) throws -> SecureBytes? {
+        for identity in identities {
+            for stanza in header.stanzas {
+                if let key = try identity.unwrap(stanza) {
+                    guard key.count == fileKeyLength else { throw AgeError.header("wrapped file key is not 16 bytes") }
+                    return key
+                }
+            }
+        }
+        return nil
+    }
+
+    /// Picks binary or armored decoding from the first bytes of the input.
+    public static func reader(detecting input: ByteReader) throws -> ByteReader {
+        let prefix = try input.peek(64)
+        return Armor.detect(prefix) ? ByteReader(ArmorDecoder(input)) : input
+    }
+}

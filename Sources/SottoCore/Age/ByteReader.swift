@@ -1,0 +1,121 @@
+import Foundation
+
+/// Where bytes come from: a file descriptor, memory, or a decoder in between.
+public protocol ByteSource: AnyObject {
+    /// Reads up to `buffer.count` bytes; 0 means end of input.
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int
+}
+
+public final class FileDescriptorSource: ByteSource {
+    let fd: Int32
+    public init(fd: Int32) { self.fd = fd }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        while true {
+            let n = Foundation.read(fd, buffer.baseAddress, buffer.count)
+            if n >= 0 { return n }
+            if errno == EINTR { continue }
+            throw SottoError(.io, "read failed: \(String(cString: strerror(errno)))")
+        }
+    }
+}
+
+public final class MemorySource: ByteSource {
+    private let bytes: [UInt8]
+    private var offset = 0
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+
+    public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        let n = min(buffer.count, bytes.count - offset)
+        guard n > 0 else { return 0 }
+        bytes.withUnsafeBytes { src in
+            buffer.baseAddress?.copyMemory(from: src.baseAddress! + offset, byteCount: n)
+        }
+        offset += n
+        return n
+    }
+}
+
+/// A buffered reader over a ByteSource, with line reading for headers and
+/// exact reads for payload chunks.
+public final class ByteReader {
+    private let source: ByteSource
+    private var buffer: [UInt8]
+    private var start = 0
+    private var end = 0
+    private var atEOF = false
+
+    public init(_ source: ByteSource, bufferSize: Int = 256 * 1024) {
+        self.source = source
+        buffer = [UInt8](repeating: 0, count: bufferSize)
+    }
+
+    public convenience init(bytes: [UInt8]) { self.init(MemorySource(bytes), bufferSize: 64 * 1024) }
+
+    /// Refills so at least one byte is buffered; false at end of input.
+    private func fill() throws -> Bool {
+        if start < end { return true }
+        if atEOF { return false }
+        start = 0
+        end = try buffer.withUnsafeMutableBytes { try source.read(into: $0) }
+        if end == 0 { atEOF = true }
+        return end > 0
+    }
+
+    /// The next bytes without consuming them (at most what is buffered, at least one unless at EOF).
+    public func peek(_ count: Int) throws -> [UInt8] {
+        guard try fill() else { return [] }
+        if end - start < count, start > 0 {
+            buffer.withUnsafeMutableBytes { raw in
+                raw.baseAddress!.copyMemory(from: raw.baseAddress! + start, byteCount: end - start)
+            }
+            end -= start
+            start = 0
+            while end < count, !atEOF {
+                let n = try buffer.withUnsafeMutableBytes { raw in
+                    try source.read(into: UnsafeMutableRawBufferPointer(rebasing: raw[end...]))
+                }
+                if n == 0 { atEOF = true } else { end += n }
+            }
+        }
+        return Array(buffer[start..<min(end, start + count)])
+    }
+
+    /// One line without its LF. Nil at a clean end of input; throws when the
+    /// line exceeds `maxLength` or the input ends mid-line.
+    public func readLine(maxLength: Int) throws -> [UInt8]? {
+        var line = [UInt8]()
+        while try fill() {
+            let window = buffer[start..<end]
+            if let newline = window.firstIndex(of: 0x0A) {
+                line.append(contentsOf: buffer[start..<newline])
+                start = newline + 1
+                guard line.count <= maxLength else { throw LineError.tooLong }
+                return line
+            }
+            line.append(contentsOf: window)
+            start = end
+            guard line.count <= maxLength else { throw LineError.tooLong }
+        }
+        if line.isEmpty { return nil }
+        throw LineError.unterminated(line)
+    }
+
+    public enum LineError: Error { case tooLong, unterminated([UInt8]) }
+
+    /// Reads until `into` is full or the input ends; returns the count read.
+    public func read(into target: UnsafeMutableRawBufferPointer) throws -> Int {
+        var filled = 0
+        while filled < target.count, try fill() {
+            let n = min(target.count - filled, end - start)
+            buffer.withUnsafeBytes { raw in
+                (target.baseAddress! + filled).copyMemory(from: raw.baseAddress! + start, byteCount: n)
+            }
+            start += n
+            filled += n
+        }
+        return filled
+    }
+
+    public func isAtEnd() throws -> Bool { try !fill() }
+}

@@ -1,0 +1,36 @@
+import Foundation
+
+/// Where bytes go: a file descriptor or memory.
+public protocol ByteSink: AnyObject {
+    func write(_ bytes: UnsafeRawBufferPointer) throws
+}
+
+extension ByteSink {
+    public func write(_ bytes: [UInt8]) throws { try bytes.withUnsafeBytes { try write($0) } }
+    public func write(_ text: String) throws { try write(Array(text.utf8)) }
+}
+
+public final class FileDescriptorSink: ByteSink {
+    public let fd: Int32
+    public init(fd: Int32) { self.fd = fd }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        guard var base = bytes.baseAddress else { return }
+        var remaining = bytes.count
+        while remaining > 0 {
+            let n = Foundation.write(fd, base, remaining)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw SottoError(.io, "write failed: \(String(cString: strerror(errno)))")
+            }
+            remaining -= n
+            base += n
+        }
+    }
+}
+
+public final class MemorySink: ByteSink {
+    public private(set) var bytes = [UInt8]()
+    public init() {}
+    public func write(_ bytes: UnsafeRawBufferPointer) throws { self.bytes.append(contentsOf: bytes) }
+}
