@@ -18,21 +18,27 @@ public enum AgeFile {
     /// Parses and authenticates the header, returning it with a payload
     /// decryptor. Throws `AgeError` in the classes of the age test kit.
     public static func decrypt(_ reader: ByteReader, identities: [AgeIdentity]) throws -> (Header, PayloadDecryptor) {
+        let (header, payload, _) = try decryptMatching(reader, identities: identities)
+        return (header, payload)
+    }
+
+    /// As `decrypt`, also telling which identity unwrapped the file key.
+    public static func decryptMatching(_ reader: ByteReader, identities: [AgeIdentity]) throws -> (Header, PayloadDecryptor, AgeIdentity) {
         let header = try Header.parse(reader)
         if header.stanzas.contains(where: { $0.type == "scrypt" }), header.stanzas.count > 1 {
             throw AgeError.header("an scrypt stanza must be the only stanza")
         }
-        guard let fileKey = try unwrap(header, identities) else { throw AgeError.noMatch }
+        guard let (fileKey, identity) = try unwrap(header, identities) else { throw AgeError.noMatch }
         guard try header.verifyMAC(fileKey: fileKey) else { throw AgeError.hmac }
-        return (header, try PayloadDecryptor(fileKey: fileKey, reader: reader))
+        return (header, try PayloadDecryptor(fileKey: fileKey, reader: reader), identity)
     }
 
-    private static func unwrap(_ header: Header, _ identities: [AgeIdentity]) throws -> SecureBytes? {
+    private static func unwrap(_ header: Header, _ identities: [AgeIdentity]) throws -> (SecureBytes, AgeIdentity)? {
         for identity in identities {
             for stanza in header.stanzas {
                 if let key = try identity.unwrap(stanza) {
                     guard key.count == fileKeyLength else { throw AgeError.header("wrapped file key is not 16 bytes") }
-                    return key
+                    return (key, identity)
                 }
             }
         }

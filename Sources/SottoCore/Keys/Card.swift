@@ -1,0 +1,121 @@
+/// An X25519 encryption key certified by an identity for a validity window.
+public struct CertifiedKey: Equatable, Sendable {
+    public var publicKey: [UInt8]
+    public var notBefore: Int64
+    /// Nil while the key is current; set when rotation retires it.
+    public var notAfter: Int64?
+    public var certificate: [UInt8]
+
+    static func certificateMessage(identity: [UInt8], key: [UInt8], notBefore: Int64, notAfter: Int64?) -> [UInt8] {
+        Array("sotto/1 key certificate\n".utf8) + identity + key + Wire.u64(notBefore) + Wire.u64(notAfter ?? 0)
+    }
+
+    static func certify(key: [UInt8], notBefore: Int64, notAfter: Int64?, identity: [UInt8], signingKey: SecureBytes) -> CertifiedKey {
+        let message = certificateMessage(identity: identity, key: key, notBefore: notBefore, notAfter: notAfter)
+        return CertifiedKey(publicKey: key, notBefore: notBefore, notAfter: notAfter,
+                            certificate: Ed25519.sign(message, secretKey: signingKey))
+    }
+
+    func verify(identity: [UInt8]) -> Bool {
+        Ed25519.verify(certificate, Self.certificateMessage(identity: identity, key: publicKey, notBefore: notBefore, notAfter: notAfter),
+                       publicKey: identity)
+    }
+
+    public var ageRecipient: String { Bech32.encode(hrp: "age", data: publicKey) }
+}
+
+/// The public, self-signed form of an identity that people exchange.
+public struct Card: Equatable, Sendable {
+    public var name: String
+    public var identityKey: [UInt8]
+    public var mailbox: String
+    public var keys: [CertifiedKey]
+    public var signature: [UInt8]
+
+    static func signingMessage(name: String, identityKey: [UInt8], mailbox: String, keys: [CertifiedKey]) -> [UInt8] {
+        var message = Array("sotto/1 card\n".utf8) + identityKey
+        message += Wire.lengthPrefixed16(Array(name.utf8)) + Wire.lengthPrefixed16(Array(mailbox.utf8))
+        message += Wire.u16(keys.count)
+        for key in keys {
+            message += key.publicKey + Wire.u64(key.notBefore) + Wire.u64(key.notAfter ?? 0) + key.certificate
+        }
+        return message
+    }
+
+    static func make(name: String, identityKey: [UInt8], mailbox: String, keys: [CertifiedKey], signingKey: SecureBytes) -> Card {
+        let message = signingMessage(name: name, identityKey: identityKey, mailbox: mailbox, keys: keys)
+        return Card(name: name, identityKey: identityKey, mailbox: mailbox, keys: keys,
+                    signature: Ed25519.sign(message, secretKey: signingKey))
+    }
+
+    /// Checks the self-signature and every key certificate.
+    public func verify() throws {
+        guard identityKey.count == 32, !keys.isEmpty, keys.allSatisfy({ $0.publicKey.count == 32 }) else {
+            throw SottoError(.malformed, "card is incomplete: it needs an identity key and at least one encryption key")
+        }
+        guard Ed25519.verify(signature, Self.signingMessage(name: name, identityKey: identityKey, mailbox: mailbox, keys: keys),
+                             publicKey: identityKey) else {
+            throw SottoError(.malformed, "card signature does not verify", hints: ["the card was altered or is not self-signed by its identity"])
+        }
+        for key in keys where !key.verify(identity: identityKey) {
+            throw SottoError(.malformed, "certificate of key \(key.ageRecipient.prefix(16))… does not verify")
+        }
+    }
+
+    public var fingerprint: String { Fingerprint.of(identityKey) }
+
+    /// The key to seal to: the current one with the latest start.
+    public var currentKey: CertifiedKey? {
+        keys.filter { $0.notAfter == nil }.max { $0.notBefore < $1.notBefore }
+    }
+}
+
+/// Big-endian encodings for signed messages.
+enum Wire {
+    static func u64(_ value: Int64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: UInt64(bitPattern: value) >> (56 - 8 * UInt64($0))) } }
+    static func u32(_ value: Int) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: UInt32(truncatingIfNeeded: value) >> (24 - 8 * UInt32($0))) } }
+    static func u16(_ value: Int) -> [UInt8] { [UInt8(truncatingIfNeeded: value >> 8), UInt8(truncatingIfNeeded: value)] }
+    static func lengthPrefixed16(_ bytes: [UInt8]) -> [UInt8] { u16(bytes.count) + bytes }
+
+    static func readU32(_ bytes: ArraySlice<UInt8>) -> Int {
+        bytes.prefix(4).reduce(0) { $0 << 8 | Int($1) }
+    }
+}
+
+public enum Fingerprint {
+    public static func of(_ identityKey: [UInt8]) -> String {
+        Hex.encode(BLAKE2b.hash(Array("sotto/1 fingerprint\n".utf8) + identityKey, length: 32))
+    }
+
+    /// The safety number two parties compare: 60 digits, the same on both sides.
+    public static func safetyNumber(_ a: [UInt8], _ b: [UInt8]) -> String {
+        [digits(a), digits(b)].sorted().joined()
+    }
+
+    static func digits(_ key: [UInt8]) -> String {
+        var h = Array("sotto/1 safety number\n".utf8) + key
+        for _ in 0..<5200 { h = BLAKE2b.hash(h + key, length: 64) }
+        return (0..<6).map { group in
+            let value = h[(group * 5)..<(group * 5 + 5)].reduce(UInt64(0)) { $0 << 8 | UInt64($1) } % 100_000
+            let text = String(value)
+            return String(repeating: "0", count: 5 - text.count) + text
+        }.joined()
+    }
+
+    /// 60 digits as three lines of four groups of five.
+    public static func display(_ number: String) -> [String] {
+        let chars = Array(number)
+        let groups = stride(from: 0, to: chars.count, by: 5).map { String(chars[$0..<min($0 + 5, chars.count)]) }
+        return stride(from: 0, to: groups.count, by: 4).map { groups[$0..<min($0 + 4, groups.count)].joined(separator: " ") }
+    }
+}
+
+public enum Hex {
+    public static func encode(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for byte in bytes { out.append(digits[Int(byte >> 4)]); out.append(digits[Int(byte & 15)]) }
+        return String(decoding: out, as: UTF8.self)
+    }
+}

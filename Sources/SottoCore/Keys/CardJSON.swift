@@ -1,0 +1,34 @@
+import Foundation
+
+extension Card {
+    public var record: [String: Any] {
+        [
+            "type": "card", "v": 1, "name": name, "identity": Base64.encode(identityKey), "mailbox": mailbox,
+            "keys": keys.map { key -> [String: Any] in
+                ["age": key.ageRecipient, "not_before": Time.rfc3339(key.notBefore),
+                 "not_after": key.notAfter.map(Time.rfc3339).orNull, "cert": Base64.encode(key.certificate)]
+            },
+            "signature": Base64.encode(signature),
+        ]
+    }
+
+    /// Parses a card record; the caller verifies it.
+    public init(fields: Fields) throws {
+        guard try fields.optionalString("type") == "card" else { throw fields.bad("type", "must be \"card\"") }
+        name = try fields.string("name")
+        identityKey = try fields.base64("identity")
+        mailbox = try fields.string("mailbox")
+        signature = try fields.base64("signature")
+        keys = try fields.objects("keys").map { key in
+            guard let (hrp, data) = Bech32.decode(try key.string("age")), hrp == "age", data.count == 32 else {
+                throw key.bad("age", "is not an age x25519 recipient")
+            }
+            guard let notBefore = try key.time("not_before") else { throw key.bad("not_before", "is missing") }
+            return CertifiedKey(publicKey: data, notBefore: notBefore, notAfter: try key.time("not_after"),
+                                certificate: try key.base64("cert"))
+        }
+        guard !name.isEmpty, name.utf8.count <= 200, mailbox.utf8.count <= 200, keys.count <= 1000 else {
+            throw fields.bad("name", "or mailbox or keys is out of bounds")
+        }
+    }
+}

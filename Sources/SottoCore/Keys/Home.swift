@@ -1,0 +1,31 @@
+import Foundation
+
+/// $SOTTO_HOME: the directory (mode 0700) holding the keyring and the inbox.
+public struct Home: Sendable {
+    public let path: String
+
+    public init(path: String) { self.path = path }
+
+    /// --home, else $SOTTO_HOME, else $XDG_DATA_HOME/sotto, else ~/.local/share/sotto.
+    public static func resolve(_ explicit: String?) -> Home {
+        let env = ProcessInfo.processInfo.environment
+        if let explicit, !explicit.isEmpty { return Home(path: explicit) }
+        if let home = env["SOTTO_HOME"], !home.isEmpty { return Home(path: home) }
+        if let xdg = env["XDG_DATA_HOME"], !xdg.isEmpty { return Home(path: xdg + "/sotto") }
+        return Home(path: (env["HOME"] ?? NSHomeDirectory()) + "/.local/share/sotto")
+    }
+
+    public var keyringPath: String { path + "/keyring.db" }
+    public var exists: Bool { FileManager.default.fileExists(atPath: keyringPath) }
+
+    /// Creates the directory with mode 0700 (and its parents), or tightens it.
+    public func create() throws {
+        do {
+            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
+                                                    attributes: [.posixPermissions: 0o700])
+        } catch {
+            throw SottoError(.io, "cannot create \(path): \(error.localizedDescription)")
+        }
+        chmod(path, 0o700)
+    }
+}

@@ -1,0 +1,147 @@
+import Foundation
+
+extension Keyring {
+    /// Adds or refreshes a contact from a card, after verifying it. A card
+    /// for a known identity refreshes its keys and keeps petname and marks.
+    @discardableResult
+    public func importCard(_ card: Card, petname: String? = nil, now: Int64 = Time.now()) throws -> ContactInfo {
+        try card.verify()
+        guard try db.rows("SELECT 1 FROM identities WHERE public_key = ?", [.blob(card.identityKey)]).isEmpty else {
+            throw SottoError(.usage, "this card is one of your own identities")
+        }
+        let text = String(decoding: try JSON.encode(card.record), as: UTF8.self)
+        if let existing = try db.rows("SELECT name FROM contacts WHERE identity_key = ?", [.blob(card.identityKey)]).first?.text(0) {
+            try db.run("UPDATE contacts SET card = ? WHERE name = ?", [.text(text), .text(existing)])
+            return try contact(named: existing)
+        }
+        let name = petname ?? card.name
+        try Names.validate(name, what: "contact name")
+        try ensureFree(name)
+        try db.run("INSERT INTO contacts (name, identity_key, card, added_at) VALUES (?, ?, ?, ?)",
+                   [.text(name), .blob(card.identityKey), .text(text), .int(now)])
+        return try contact(named: name)
+    }
+
+    /// Adds a bare age recipient: sealable to, never verifiable as a sender.
+    @discardableResult
+    public func importAgeRecipient(_ recipient: X25519Recipient, petname: String, now: Int64 = Time.now()) throws -> ContactInfo {
+        try Names.validate(petname, what: "contact name")
+        if let existing = try db.rows("SELECT name FROM contacts WHERE age_recipient = ?", [.text(recipient.string)]).first?.text(0) {
+            throw SottoError(.outputExists, "this age recipient is already the contact '\(existing)'")
+        }
+        try ensureFree(petname)
+        try db.run("INSERT INTO contacts (name, age_recipient, added_at) VALUES (?, ?, ?)",
+                   [.text(petname), .text(recipient.string), .int(now)])
+        return try contact(named: petname)
+    }
+
+    private func ensureFree(_ name: String) throws {
+        let taken = try !db.rows("SELECT 1 FROM contacts WHERE name = ? UNION SELECT 1 FROM identities WHERE name = ?",
+                                 [.text(name), .text(name)]).isEmpty
+        if taken {
+            throw SottoError(.outputExists, "the name '\(name)' is already taken", hints: ["choose another with --name PETNAME"])
+        }
+    }
+
+    public func contacts() throws -> [ContactInfo] {
+        try db.rows("SELECT name, card, age_recipient, verified, blocked FROM contacts ORDER BY name").map(contact(from:))
+    }
+
+    private func contact(from row: Row) throws -> ContactInfo {
+        let kind: ContactInfo.Kind
+        if let text = row.text(1) {
+            kind = .sotto(try Card(fields: JSON.object(Array(text.utf8), line: 0)))
+        } else {
+            kind = .age(try X25519Recipient(row.text(2) ?? ""))
+        }
+        return ContactInfo(name: row.text(0) ?? "", kind: kind, verified: row.int(3) == 1, blocked: row.int(4) == 1)
+    }
+
+    public func contact(named name: String) throws -> ContactInfo {
+        guard let row = try db.rows("SELECT name, card, age_recipient, verified, blocked FROM contacts WHERE name = ?",
+                                    [.text(name)]).first else {
+            throw SottoError(.notFound, "no contact named '\(name)'", hints: ["`sotto-keygen list` shows identities and contacts"])
+        }
+        return try contact(from: row)
+    }
+
+    public func contact(identityKey: [UInt8]) throws -> ContactInfo? {
+        try db.rows("SELECT name, card, age_recipient, verified, blocked FROM contacts WHERE identity_key = ?",
+                    [.blob(identityKey)]).first.map(contact(from:))
+    }
+
+    public func setVerified(_ name: String, _ verified: Bool) throws {
+        let contact = try contact(named: name)
+        guard contact.card != nil else {
+            throw SottoError(.usage, "'\(name)' is a bare age recipient: there is no identity to verify")
+        }
+        try db.run("UPDATE contacts SET verified = ? WHERE name = ?", [.int(verified ? 1 : 0), .text(name)])
+    }
+
+    public func setBlocked(_ name: String, _ blocked: Bool) throws {
+        _ = try contact(named: name)
+        try db.run("UPDATE contacts SET blocked = ? WHERE name = ?", [.int(blocked ? 1 : 0), .text(name)])
+    }
+
+    /// Defines (or redefines) a group; every member must resolve now.
+    public func setGroup(_ name: String, members: [String]) throws {
+        try Names.validate(name, what: "group name")
+        guard !members.isEmpty else { throw SottoError(.usage, "a group needs at least one member") }
+        for member in members where !member.hasPrefix("@") { _ = try resolve(member) }
+        try db.transaction {
+            try db.run("DELETE FROM group_members WHERE name = ?", [.text(name)])
+            for (position, member) in members.enumerated() {
+                try db.run("INSERT OR IGNORE INTO group_members (name, member, position) VALUES (?, ?, ?)",
+                           [.text(name), .text(member), .int(position)])
+            }
+        }
+    }
+
+    public func groups() throws -> [(name: String, members: [String])] {
+        var result = [(name: String, members: [String])]()
+        for row in try db.rows("SELECT name, member FROM group_members ORDER BY name, position") {
+            let name = row.text(0) ?? "", member = row.text(1) ?? ""
+            if result.last?.name == name { result[result.count - 1].members.append(member) } else { result.append((name, [member])) }
+        }
+        return result
+    }
+
+    /// Resolves a recipient name: a contact, one of my identities, `@group`,
+    /// or a literal age1… key.
+    public func resolve(_ name: String, depth: Int = 0) throws -> [ResolvedRecipient] {
+        if name.hasPrefix("age1") {
+            let key = try X25519Recipient(name)
+            let known = try db.rows("SELECT name FROM contacts WHERE age_recipient = ?", [.text(name)]).first?.text(0)
+            return [ResolvedRecipient(label: known ?? name, key: key, mailbox: nil)]
+        }
+        if name.hasPrefix("@") {
+            let group = String(name.dropFirst())
+            let members = try db.rows("SELECT member FROM group_members WHERE name = ? ORDER BY position", [.text(group)]).compactMap { $0.text(0) }
+            guard !members.isEmpty else { throw SottoError(.notFound, "no group named '\(group)'") }
+            guard depth < 8 else { throw SottoError(.usage, "groups nest too deeply at '\(name)'") }
+            return try members.flatMap { try resolve($0, depth: depth + 1) }
+        }
+        if let mine = try identities().first(where: { $0.name == name }) {
+            guard let key = mine.card.currentKey else { throw SottoError(.notFound, "identity '\(name)' has no current key") }
+            return [ResolvedRecipient(label: name, key: try X25519Recipient(publicKey: key.publicKey), mailbox: mine.mailbox)]
+        }
+        guard let contact = try? contact(named: name) else {
+            throw SottoError(.notFound, "unknown recipient '\(name)'", hints: ["import their card with `sotto-keygen import`, or give an age1… key"])
+        }
+        guard let key = contact.recipient else { throw SottoError(.notFound, "contact '\(name)' has no current encryption key") }
+        return [ResolvedRecipient(label: name, key: key, mailbox: contact.mailbox)]
+    }
+
+    /// The display label of an X25519 key: my identity, a contact, or the age1 string.
+    public func label(for key: [UInt8]) throws -> String {
+        for identity in try identities() where identity.card.keys.contains(where: { $0.publicKey == key }) { return identity.name }
+        for contact in try contacts() {
+            switch contact.kind {
+            case .sotto(let card) where card.keys.contains(where: { $0.publicKey == key }): return contact.name
+            case .age(let recipient) where recipient.publicKey == key: return contact.name
+            default: continue
+            }
+        }
+        return Bech32.encode(hrp: "age", data: key)
+    }
+}

@@ -1,0 +1,170 @@
+import Foundation
+
+/// The keyring: my identities with their secrets (encrypted at rest under a
+/// key derived from the passphrase), my contacts and groups.
+public final class Keyring {
+    public typealias PassphraseSource = () throws -> SecureBytes
+
+    public let home: Home
+    let db: Database
+    private let passphrase: PassphraseSource?
+    private var key: SecureBytes?
+    static let schemaVersion = 1
+
+    /// Opens the keyring; with `create`, makes the home and an empty keyring.
+    public init(home: Home, create: Bool = false, passphrase: PassphraseSource? = nil) throws {
+        if !home.exists {
+            guard create else {
+                throw SottoError(.notFound, "no keyring in \(home.path)", hints: ["create an identity with `sotto-keygen new NAME`"])
+            }
+            try home.create()
+        }
+        self.home = home
+        self.passphrase = passphrase
+        db = try Database(path: home.keyringPath)
+        chmod(home.keyringPath, 0o600)
+        try migrate()
+    }
+
+    private func migrate() throws {
+        try db.execute("""
+            CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
+            CREATE TABLE IF NOT EXISTS identities (
+                name TEXT PRIMARY KEY, public_key BLOB NOT NULL UNIQUE, secret BLOB NOT NULL,
+                mailbox TEXT NOT NULL UNIQUE, created_at INTEGER NOT NULL, default_ttl INTEGER,
+                ttl_never INTEGER NOT NULL DEFAULT 0, card TEXT NOT NULL);
+            CREATE TABLE IF NOT EXISTS encryption_keys (
+                public_key BLOB PRIMARY KEY, identity TEXT NOT NULL REFERENCES identities(name) ON DELETE CASCADE,
+                secret BLOB, not_before INTEGER NOT NULL, not_after INTEGER, certificate BLOB NOT NULL);
+            CREATE TABLE IF NOT EXISTS contacts (
+                name TEXT PRIMARY KEY, identity_key BLOB UNIQUE, card TEXT, age_recipient TEXT UNIQUE,
+                verified INTEGER NOT NULL DEFAULT 0, blocked INTEGER NOT NULL DEFAULT 0, added_at INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS group_members (
+                name TEXT NOT NULL, member TEXT NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (name, member));
+            """)
+        let version = try meta("schema_version").flatMap { Int(String(decoding: $0, as: UTF8.self)) }
+        if let version, version > Self.schemaVersion {
+            throw SottoError(.unsupported, "keyring schema \(version) is newer than this sotto understands")
+        }
+        if version == nil { try setMeta("schema_version", Array(String(Self.schemaVersion).utf8)) }
+    }
+
+    func meta(_ key: String) throws -> [UInt8]? {
+        try db.rows("SELECT value FROM meta WHERE key = ?", [.text(key)]).first?.blob(0)
+    }
+
+    func setMeta(_ key: String, _ value: [UInt8]) throws {
+        try db.run("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                   [.text(key), .blob(value)])
+    }
+
+    // MARK: - The keyring key
+
+    public var isInitialized: Bool { (try? meta("kdf")) != nil }
+    public var isProtected: Bool { (try? meta("kdf")).map { String(decoding: $0 ?? [], as: UTF8.self) == "argon2id" } ?? false }
+
+    /// Sets up key derivation: Argon2id under `passphrase`, or none at all.
+    public func initialize(passphrase newPassphrase: SecureBytes?, parameters: Argon2Parameters = .standard) throws {
+        let newKey = try deriveNew(newPassphrase, parameters: parameters)
+        try db.transaction { try storeKDF(newKey) }
+        key = newKey.key
+    }
+
+    private struct Derived { var key: SecureBytes; var kdf: String; var salt: [UInt8]; var parameters: Argon2Parameters }
+
+    private func deriveNew(_ pass: SecureBytes?, parameters: Argon2Parameters) throws -> Derived {
+        guard let pass else { return Derived(key: try SecureBytes(count: 32), kdf: "none", salt: [], parameters: parameters) }
+        let salt = Sodium.random(16)
+        return Derived(key: try KDF.argon2id(passphrase: pass, salt: salt, parameters: parameters), kdf: "argon2id",
+                       salt: salt, parameters: parameters)
+    }
+
+    private func storeKDF(_ derived: Derived) throws {
+        try setMeta("kdf", Array(derived.kdf.utf8))
+        try setMeta("salt", derived.salt)
+        let p = derived.parameters
+        try setMeta("argon2", Array("m=\(p.memoryKiB),t=\(p.iterations),p=\(p.parallelism)".utf8))
+        let check = try SecureBytes(copying: SecretBox.checkValue.withUnsafeBytes { $0 })
+        try setMeta("check", SecretBox.seal(check, key: derived.key, context: SecretBox.checkContext))
+    }
+
+    func storedParameters() throws -> Argon2Parameters {
+        let text = String(decoding: try meta("argon2") ?? [], as: UTF8.self)
+        var values = [String: UInt32]()
+        for part in text.split(separator: ",") {
+            let pair = part.split(separator: "=", maxSplits: 1)
+            if pair.count == 2, let value = UInt32(pair[1]) { values[String(pair[0])] = value }
+        }
+        guard let m = values["m"], let t = values["t"], let p = values["p"] else {
+            throw SottoError(.malformed, "keyring key-derivation parameters are missing or damaged")
+        }
+        let parameters = Argon2Parameters(memoryKiB: m, iterations: t, parallelism: p)
+        guard parameters.isWithinBounds else {
+            throw SottoError(.malformed, "keyring argon2 parameters (\(text)) are outside the allowed bounds",
+                             hints: ["the keyring file may have been tampered with"])
+        }
+        return parameters
+    }
+
+    /// The keyring key, derived on first use (asking for the passphrase then).
+    func unlockedKey() throws -> SecureBytes {
+        if let key { return key }
+        guard let kdf = try meta("kdf").map({ String(decoding: $0, as: UTF8.self) }) else {
+            throw SottoError(.notFound, "the keyring holds no identity yet", hints: ["create one with `sotto-keygen new NAME`"])
+        }
+        let candidate: SecureBytes
+        switch kdf {
+        case "none":
+            candidate = try SecureBytes(count: 32)
+        case "argon2id":
+            let parameters = try storedParameters()
+            guard let salt = try meta("salt"), salt.count >= 16 else { throw SottoError(.malformed, "keyring salt is damaged") }
+            guard let passphrase else {
+                throw SottoError(.locked, "the keyring is locked", hints: ["give the passphrase on a terminal, with SOTTO_PASSPHRASE, --passphrase-fd or --passphrase-file"])
+            }
+            candidate = try KDF.argon2id(passphrase: try passphrase(), salt: salt, parameters: parameters)
+        default:
+            throw SottoError(.unsupported, "unknown keyring key derivation '\(kdf)'")
+        }
+        guard let check = try meta("check"), try SecretBox.open(check, key: candidate, context: SecretBox.checkContext) != nil else {
+            throw SottoError(.locked, kdf == "none" ? "keyring check value is damaged" : "wrong passphrase")
+        }
+        key = candidate
+        return candidate
+    }
+
+    /// Unlocks now, so a wrong passphrase is reported before any other work.
+    public func unlock() throws { _ = try unlockedKey() }
+
+    func sealSecret(_ secret: SecureBytes, publicKey: [UInt8]) throws -> [UInt8] {
+        SecretBox.seal(secret, key: try unlockedKey(), context: SecretBox.context(publicKey))
+    }
+
+    func openSecret(_ blob: [UInt8], publicKey: [UInt8]) throws -> SecureBytes {
+        guard let secret = try SecretBox.open(blob, key: try unlockedKey(), context: SecretBox.context(publicKey)) else {
+            throw SottoError(.malformed, "a secret key in the keyring failed authentication", hints: ["the keyring file was altered"])
+        }
+        return secret
+    }
+
+    /// Re-encrypts every secret under a new passphrase (or none), atomically.
+    public func changePassphrase(to newPassphrase: SecureBytes?, parameters: Argon2Parameters = .standard) throws {
+        let derived = try deriveNew(newPassphrase, parameters: parameters)
+        try db.transaction {
+            for row in try db.rows("SELECT public_key, secret FROM identities") {
+                guard let pk = row.blob(0), let blob = row.blob(1) else { continue }
+                let secret = try openSecret(blob, publicKey: pk)
+                try db.run("UPDATE identities SET secret = ? WHERE public_key = ?",
+                           [.blob(SecretBox.seal(secret, key: derived.key, context: SecretBox.context(pk))), .blob(pk)])
+            }
+            for row in try db.rows("SELECT public_key, secret FROM encryption_keys WHERE secret IS NOT NULL") {
+                guard let pk = row.blob(0), let blob = row.blob(1) else { continue }
+                let secret = try openSecret(blob, publicKey: pk)
+                try db.run("UPDATE encryption_keys SET secret = ? WHERE public_key = ?",
+                           [.blob(SecretBox.seal(secret, key: derived.key, context: SecretBox.context(pk))), .blob(pk)])
+            }
+            try storeKDF(derived)
+        }
+        key = derived.key
+    }
+}

@@ -1,0 +1,63 @@
+/// One of my identities, as stored (public parts only).
+public struct IdentityInfo: Sendable {
+    public var name: String
+    public var publicKey: [UInt8]
+    public var mailbox: String
+    public var createdAt: Int64
+    public var isDefault: Bool
+    public var card: Card
+    /// The default time to live of messages sealed by this identity; nil is never.
+    public var defaultTTL: Int64?
+
+    public var fingerprint: String { Fingerprint.of(publicKey) }
+}
+
+/// Someone I can seal to: a sotto contact with a verified card, or a bare age recipient.
+public struct ContactInfo: Sendable {
+    public enum Kind: Sendable {
+        case sotto(Card)
+        case age(X25519Recipient)
+    }
+
+    public var name: String
+    public var kind: Kind
+    public var verified: Bool
+    public var blocked: Bool
+
+    public var card: Card? { if case .sotto(let card) = kind { return card }; return nil }
+    public var fingerprint: String? { card?.fingerprint }
+    public var mailbox: String? { card?.mailbox }
+
+    /// The key to seal to now.
+    public var recipient: X25519Recipient? {
+        switch kind {
+        case .sotto(let card): return card.currentKey.flatMap { try? X25519Recipient(publicKey: $0.publicKey) }
+        case .age(let recipient): return recipient
+        }
+    }
+}
+
+/// A resolved recipient: the key to wrap to, the label to show, and the mailbox to deliver to.
+public struct ResolvedRecipient: Sendable {
+    public var label: String
+    public var key: X25519Recipient
+    public var mailbox: String?
+}
+
+/// A decryption key I hold, with the identity it belongs to.
+public struct OwnedKey {
+    public var identity: String
+    public var key: X25519Identity
+}
+
+public enum Names {
+    /// Petnames and identity names: letters, digits, '.', '_' and '-', up to 64.
+    public static func validate(_ name: String, what: String = "name") throws {
+        let allowed = name.utf8.allSatisfy { c in
+            (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x2E || c == 0x5F || c == 0x2D
+        }
+        guard !name.isEmpty, name.utf8.count <= 64, allowed, !name.hasPrefix("age1"), !name.hasPrefix("-") else {
+            throw SottoError(.usage, "invalid \(what) '\(name)'", hints: ["use letters, digits, '.', '_' and '-' (at most 64), not starting with age1 or -"])
+        }
+    }
+}

@@ -1,0 +1,81 @@
+/// What to seal and how.
+public struct SealParameters {
+    public var recipients: [X25519Recipient]
+    /// Nil seals anonymously: a plain age file with the body alone.
+    public var signer: Signer?
+    public var expiresAt: Int64?
+    public var sentAt: Int64
+    public var thread: String?
+    public var contentType: String
+
+    public init(recipients: [X25519Recipient], signer: Signer?, expiresAt: Int64?, sentAt: Int64 = Time.now(),
+                thread: String? = nil, contentType: String = "application/octet-stream") {
+        self.recipients = recipients
+        self.signer = signer
+        self.expiresAt = expiresAt
+        self.sentAt = sentAt
+        self.thread = thread
+        self.contentType = contentType
+    }
+}
+
+/// Writes one envelope in bounded memory: the age header, then (when signed)
+/// the inner header, the body as it arrives, and the signature at the end.
+public final class EnvelopeWriter {
+    private let payload: PayloadEncryptor
+    private let digest: SignatureDigest?
+    private let signer: Signer?
+
+    public init(_ parameters: SealParameters, sink: ByteSink) throws {
+        var unique = [X25519Recipient]()
+        for recipient in parameters.recipients where !unique.contains(recipient) { unique.append(recipient) }
+        var extra = [Stanza]()
+        if parameters.signer != nil || parameters.expiresAt != nil {
+            extra.append(SottoStanza(signed: parameters.signer != nil, expiresAt: parameters.expiresAt).stanza)
+        }
+        let (header, payload) = try AgeFile.encrypt(to: unique.shuffled(), extraStanzas: extra, sink: sink)
+        self.payload = payload
+        signer = parameters.signer
+        if let signer {
+            let inner = try InnerHeader(from: signer.identityKey, name: signer.name, sentAt: parameters.sentAt,
+                                        expiresAt: parameters.expiresAt, to: unique.map(\.string), thread: parameters.thread,
+                                        contentType: parameters.contentType).encoded()
+            guard inner.count <= InnerHeader.maxLength else { throw SottoError(.usage, "too many recipients for one envelope") }
+            try payload.write(InnerHeader.magic + Wire.u32(inner.count) + inner)
+            digest = SignatureDigest(header: header.bytes, inner: inner)
+        } else {
+            digest = nil
+        }
+    }
+
+    public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        digest?.body(bytes)
+        try payload.write(bytes)
+    }
+
+    public func write(_ bytes: [UInt8]) throws { try bytes.withUnsafeBytes { try write($0) } }
+
+    public func finish() throws {
+        if let digest, let signer { try payload.write(signer.sign(digest.finalize())) }
+        try payload.finish()
+    }
+}
+
+public enum Envelope {
+    /// Seals a body held in memory, returning the age file bytes.
+    public static func seal(_ body: [UInt8], _ parameters: SealParameters) throws -> [UInt8] {
+        let sink = MemorySink()
+        let writer = try EnvelopeWriter(parameters, sink: sink)
+        try writer.write(body)
+        try writer.finish()
+        return sink.bytes
+    }
+
+    /// The envelope id: derived from its bytes, so the same envelope always has the same id.
+    public static func id(_ bytes: [UInt8]) -> String {
+        let h = BLAKE2b(length: 32)
+        h.update("sotto/1 envelope id\n")
+        h.update(bytes)
+        return Hex.encode(Array(h.finalize().prefix(16)))
+    }
+}

@@ -1,0 +1,167 @@
+import CSQLite
+import Foundation
+
+/// A thin SQLite connection: prepared statements finalized on deinit,
+/// errors that carry SQLite's code and message, WAL and secure_delete on.
+public final class Database {
+    let handle: OpaquePointer
+    public let path: String
+
+    public init(path: String, create: Bool = true) throws {
+        var db: OpaquePointer?
+        let flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0) | SQLITE_OPEN_NOMUTEX
+        let status = sqlite3_open_v2(path, &db, flags, nil)
+        guard status == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+            sqlite3_close(db)
+            throw SottoError(status == SQLITE_CANTOPEN ? .notFound : .io, "cannot open \(path): \(message)")
+        }
+        handle = db
+        self.path = path
+        sqlite3_busy_timeout(db, 10_000)
+        try execute("PRAGMA journal_mode = WAL")
+        try execute("PRAGMA secure_delete = ON")
+        try execute("PRAGMA foreign_keys = ON")
+        try execute("PRAGMA synchronous = NORMAL")
+    }
+
+    deinit { sqlite3_close_v2(handle) }
+
+    func error(_ status: Int32, _ sql: String) -> SottoError {
+        let message = String(cString: sqlite3_errmsg(handle))
+        switch status & 0xFF {
+        case SQLITE_BUSY, SQLITE_LOCKED:
+            return SottoError(.temporary, "database is busy: \(message)", hints: ["retry; another sotto command holds a lock"])
+        case SQLITE_CORRUPT, SQLITE_NOTADB:
+            return SottoError(.malformed, "\(path) is damaged or not a sotto database: \(message)")
+        case SQLITE_FULL, SQLITE_IOERR:
+            return SottoError(.io, "cannot write \(path): \(message)")
+        case SQLITE_CONSTRAINT:
+            return SottoError(.malformed, "constraint failed: \(message)")
+        default:
+            return SottoError(.io, "sqlite error \(status) (\(message)) in: \(sql.prefix(60))")
+        }
+    }
+
+    public func execute(_ sql: String) throws {
+        let status = sqlite3_exec(handle, sql, nil, nil, nil)
+        guard status == SQLITE_OK else { throw error(status, sql) }
+    }
+
+    public func prepare(_ sql: String) throws -> Statement { try Statement(self, sql) }
+
+    /// Runs `body` in an immediate transaction, rolled back on any error.
+    public func transaction<R>(_ body: () throws -> R) throws -> R {
+        try execute("BEGIN IMMEDIATE")
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    public func run(_ sql: String, _ values: [SQLValue] = []) throws {
+        let statement = try prepare(sql)
+        try statement.bind(values)
+        while try statement.step() {}
+    }
+
+    public func rows(_ sql: String, _ values: [SQLValue] = []) throws -> [Row] {
+        let statement = try prepare(sql)
+        try statement.bind(values)
+        var rows = [Row]()
+        while try statement.step() { rows.append(statement.row()) }
+        return rows
+    }
+
+    public var changes: Int { Int(sqlite3_changes(handle)) }
+}
+
+public enum SQLValue: Equatable {
+    case null
+    case int(Int64)
+    case text(String)
+    case blob([UInt8])
+}
+
+extension SQLValue {
+    public static func int(_ value: Int) -> SQLValue { .int(Int64(value)) }
+    public static func optional(_ value: String?) -> SQLValue { value.map(SQLValue.text) ?? .null }
+}
+
+public struct Row {
+    public let values: [SQLValue]
+    public subscript(_ index: Int) -> SQLValue { values[index] }
+    public func int(_ index: Int) -> Int? { if case .int(let v) = values[index] { return Int(v) }; return nil }
+    public func text(_ index: Int) -> String? { if case .text(let v) = values[index] { return v }; return nil }
+    public func blob(_ index: Int) -> [UInt8]? {
+        switch values[index] {
+        case .blob(let v): return v
+        case .null: return nil
+        case .text(let t): return Array(t.utf8)
+        case .int: return nil
+        }
+    }
+}
+
+private let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+public final class Statement {
+    let database: Database
+    let handle: OpaquePointer
+    let sql: String
+
+    init(_ database: Database, _ sql: String) throws {
+        var statement: OpaquePointer?
+        let status = sqlite3_prepare_v2(database.handle, sql, -1, &statement, nil)
+        guard status == SQLITE_OK, let statement else { throw database.error(status, sql) }
+        self.database = database
+        self.handle = statement
+        self.sql = sql
+    }
+
+    deinit { sqlite3_finalize(handle) }
+
+    public func bind(_ values: [SQLValue]) throws {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+        for (offset, value) in values.enumerated() {
+            let index = Int32(offset + 1)
+            let status: Int32
+            switch value {
+            case .null: status = sqlite3_bind_null(handle, index)
+            case .int(let v): status = sqlite3_bind_int64(handle, index, v)
+            case .text(let v): status = sqlite3_bind_text(handle, index, v, -1, SQLITE_TRANSIENT)
+            case .blob(let v): status = v.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), SQLITE_TRANSIENT) }
+            }
+            guard status == SQLITE_OK else { throw database.error(status, sql) }
+        }
+    }
+
+    /// Advances; true when a row is ready.
+    public func step() throws -> Bool {
+        let status = sqlite3_step(handle)
+        switch status {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default: throw database.error(status, sql)
+        }
+    }
+
+    func row() -> Row {
+        Row(values: (0..<sqlite3_column_count(handle)).map { column in
+            switch sqlite3_column_type(handle, column) {
+            case SQLITE_INTEGER: return .int(sqlite3_column_int64(handle, column))
+            case SQLITE_TEXT: return .text(String(cString: sqlite3_column_text(handle, column)))
+            case SQLITE_BLOB:
+                let count = Int(sqlite3_column_bytes(handle, column))
+                guard count > 0, let base = sqlite3_column_blob(handle, column) else { return .blob([]) }
+                return .blob(Array(UnsafeRawBufferPointer(start: base, count: count)))
+            default: return .null
+            }
+        })
+    }
+}
