@@ -10,7 +10,8 @@ public protocol SottoCommand: ParsableCommand {
 
 extension SottoCommand {
     public func run() throws {
-        Diagnostics.tool = Self.configuration.commandName ?? "sotto"
+        Diagnostics.tool = (CommandLine.arguments.first.map { ($0 as NSString).lastPathComponent }) ?? "sotto"
+        Hardening.apply()
         do {
             try execute()
         } catch let error as SottoError {

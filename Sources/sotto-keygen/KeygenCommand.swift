@@ -3,6 +3,23 @@ import SottoCLI
 
 @main
 struct KeygenCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "sotto-keygen", version: sottoVersion)
-    func run() throws { try NotBuiltYet.fail("sotto-keygen") }
+    static let configuration = CommandConfiguration(
+        commandName: "sotto-keygen",
+        abstract: "Manage identities, contacts, groups and keys.",
+        discussion: discussion("""
+            Records go to stdout as JSON Lines (identity, contact, group, card). The keyring lives in \
+            $SOTTO_HOME; its secrets are encrypted under a key derived from the passphrase with Argon2id.
+
+            A first session:
+              sotto-keygen new alice            # asks for a new passphrase
+              sotto-keygen card > alice.card    # give this to your contacts
+              sotto-keygen import bob.card      # add a contact from their card
+              sotto-keygen fingerprint bob      # compare the safety number in person
+              sotto-keygen verify bob
+            """),
+        version: sottoVersion,
+        subcommands: [
+            New.self, List.self, Card.self, Import.self, Fingerprint.self, Verify.self, Rotate.self, Passwd.self,
+            Group.self, Block.self, Unblock.self, Default.self, AgeRecipient.self, AgeIdentity.self,
+        ])
 }

@@ -1,8 +1,115 @@
 import ArgumentParser
+import Foundation
 import SottoCLI
+import SottoCore
 
 @main
-struct OpenCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "sotto-open", version: sottoVersion)
-    func run() throws { try NotBuiltYet.fail("sotto-open") }
+struct OpenCommand: SottoCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sotto-open",
+        abstract: "Decrypt envelopes and age files, verify the sender, refuse expired messages.",
+        discussion: discussion("""
+            Reads envelope records (the output of sotto-seal or sotto-recv) or one age file, binary or \
+            armored, detected from the first bytes. Tries every retained key of the keyring and the -i \
+            identity files; with only -i, no keyring is needed. Writes one message record per envelope:
+              {"type":"message","id":…,"from":{"name":…,"fingerprint":…,"known":…,"verified":…},
+               "to":[…],"sent_at":…,"expires_at":…,"thread":…,"body":…}
+            ("body_base64" when the body is not UTF-8; "from" is null for anonymous messages and plain age files).
+
+            Refused with exit 1: a message past its expiry, a bad or missing signature, a header or payload \
+            that fails authentication, no matching key, a message not addressed to the key that opened it, \
+            and with --require-known a sender who is not a contact. Messages from blocked contacts are \
+            dropped with a notice on stderr.
+
+            No unverified plaintext is released to a record or to -o FILE: the body is buffered, or written \
+            to a temporary file beside FILE and renamed once the signature verifies. --raw streams a single \
+            age file's body to stdout as each 64 KiB chunk authenticates under the file key; the sender's \
+            signature covers the whole body and is checked at the end: if it fails, the bytes already \
+            written must be discarded and the exit status is 1.
+            """),
+        version: sottoVersion)
+
+    @Argument(help: "An age file or a file of envelope records (default: stdin).")
+    var input: String = "-"
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("An age identity file: AGE-SECRET-KEY-1… lines, # comments (repeatable).", valueName: "FILE"))
+    var identity: [String] = []
+
+    @Flag(help: "Write the body alone to stdout.")
+    var raw = false
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the body to this file (created; never overwritten).", valueName: "PATH"))
+    var output: String?
+
+    @Flag(help: "Refuse messages whose sender is not a contact.")
+    var requireKnown = false
+
+    @Flag(help: "On a bad record, write an error record and go on (the exit status still reports it).")
+    var keepGoing = false
+
+    @OptionGroup var keyring: KeyringOptions
+
+    func validate() throws {
+        if raw && output != nil { throw ValidationError("--raw and -o are exclusive") }
+    }
+
+    func execute() throws {
+        let fd = try Files.openForReading(input)
+        let source = ByteReader(FileDescriptorSource(fd: fd))
+        let first = try source.peek(64)
+        let opener = try Opener(keyring: keyring, identityFiles: identity, requireKnown: requireKnown)
+        if first.first == UInt8(ascii: "{") || first.drop(while: { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }).first == UInt8(ascii: "{") {
+            try openRecords(RecordReader(source), opener)
+        } else if first.starts(with: Array("age-encryption.org/".utf8)) || Armor.detect(first) {
+            try openFile(try AgeFile.reader(detecting: source), opener)
+        } else if first.isEmpty {
+            throw SottoError(.malformed, "the input is empty")
+        } else {
+            throw SottoError(.malformed, "the input is neither envelope records nor an age file")
+        }
+    }
+
+    func openRecords(_ reader: RecordReader, _ opener: Opener) throws {
+        var loop = RecordLoop(keepGoing: keepGoing)
+        var written = 0
+        try loop.each(reader) { record in
+            guard try record.optionalString("type") == "envelope" || !record.has("type") else {
+                throw record.badField("type", "must be \"envelope\"")
+            }
+            let bytes = try record.base64("age")
+            guard let message = try opener.open(bytes: bytes) else { return }
+            try emit(message, index: written)
+            written += 1
+        }
+    }
+
+    func openFile(_ reader: ByteReader, _ opener: Opener) throws {
+        if raw {
+            // Streams: each chunk is authenticated under the file key before it is written.
+            guard let message = try opener.open(reader: reader, stream: { try Output.stdout.write($0) }) else { return }
+            _ = message
+            return
+        }
+        if let output {
+            let pending = try Files.Pending(output)
+            guard try opener.open(reader: reader, stream: { try pending.write($0) }) != nil else { return }
+            try pending.commit()
+            return
+        }
+        let bytes = try Files.readAll(reader: reader)
+        guard let message = try opener.open(bytes: bytes) else { return }
+        try emit(message, index: 0)
+    }
+
+    func emit(_ message: OpenedMessage, index: Int) throws {
+        if raw { return try Output.stdout.write(message.body) }
+        if let output {
+            guard index == 0 else { throw SottoError(.usage, "-o takes one message; the input holds more") }
+            let pending = try Files.Pending(output)
+            try pending.write(message.body)
+            try pending.commit()
+            return
+        }
+        try Output.record(message.record)
+    }
 }

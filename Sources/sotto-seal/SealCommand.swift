@@ -1,8 +1,110 @@
 import ArgumentParser
+import Foundation
 import SottoCLI
+import SottoCore
 
 @main
-struct SealCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "sotto-seal", version: sottoVersion)
-    func run() throws { try NotBuiltYet.fail("sotto-seal") }
+struct SealCommand: SottoCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sotto-seal",
+        abstract: "Encrypt and sign messages to contacts, groups and age recipients.",
+        discussion: discussion("""
+            Reads message records on stdin, one JSON object per line:
+              {"to":["bob","@team","age1…"],"body":"hi","ttl":"2d","thread":"x"}
+            ("body_base64" for bytes; "expires_at" instead of "ttl") and writes one envelope record each:
+              {"type":"envelope","id":…,"to":[mailbox addresses],"expires_at":…,"age":"<base64 age file>"}
+            Records without "to" go to the -r/-R recipients. Unknown recipients are an error (66) before \
+            anything is written for that record.
+
+            With --file PATH (or --raw for stdin) the bytes are sealed in bounded memory to an age file on \
+            stdout or -o PATH; --armor writes age's ASCII armor.
+
+            Envelopes are signed by the sender (sealed inside, so only recipients learn who sent them) and a \
+            copy is sealed to the sender's own key unless --no-self. --anonymous writes a plain age file with \
+            the body alone. The default time to live is the identity's (7 days unless changed); "never" turns \
+            expiry off.
+            """),
+        version: sottoVersion)
+
+    @Option(name: [.customShort("r"), .customLong("to")], help: ArgumentHelp("A recipient: contact, @group, identity or age1… key (repeatable).", valueName: "NAME"))
+    var to: [String] = []
+
+    @Option(name: .customShort("R"), help: ArgumentHelp("A file of age1… recipients, one per line (repeatable).", valueName: "FILE"))
+    var recipientsFile: [String] = []
+
+    @Option(help: ArgumentHelp("Seal this file's bytes to an age file.", valueName: "PATH"))
+    var file: String?
+
+    @Flag(help: "Seal the raw bytes of stdin to an age file.")
+    var raw = false
+
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the age file here (created; never overwritten).", valueName: "PATH"))
+    var output: String?
+
+    @Flag(name: .shortAndLong, help: "Write age's ASCII armor.")
+    var armor = false
+
+    @Option(name: .customLong("as"), help: ArgumentHelp("The sending identity (default: the default identity).", valueName: "NAME"))
+    var sender: String?
+
+    @Flag(help: "Write a plain age file with no sender and no signature.")
+    var anonymous = false
+
+    @Flag(help: "Do not seal a copy to the sender's own key.")
+    var noSelf = false
+
+    @Option(help: ArgumentHelp("Time to live: 30s, 15m, 2h, 7d, 2w or never.", valueName: "DURATION"))
+    var ttl: String?
+
+    @Option(help: ArgumentHelp("Thread name for raw mode.", valueName: "NAME"))
+    var thread: String?
+
+    @Option(help: ArgumentHelp("Content type for raw mode.", valueName: "TYPE"))
+    var contentType: String?
+
+    @Flag(help: "On a bad record, write an error record and go on (the exit status still reports it).")
+    var keepGoing = false
+
+    @OptionGroup var keyring: KeyringOptions
+
+    func validate() throws {
+        if file != nil && raw { throw ValidationError("--file and --raw are exclusive") }
+        if output != nil && file == nil && !raw { throw ValidationError("-o applies to --file or --raw") }
+        if armor && file == nil && !raw { throw ValidationError("--armor applies to --file or --raw") }
+    }
+
+    func execute() throws {
+        let cliTTL = try ttl.map { try Time.duration($0) }
+        let store = keyring.home.home.exists ? try keyring.open() : nil
+        let sealer = try Sealer(keyring: store, senderName: sender, anonymous: anonymous, includeSelf: !noSelf,
+                                defaultRecipients: to + recipientsFile.flatMap(RecipientFiles.read), ttl: cliTTL)
+        if file != nil || raw {
+            try sealRaw(sealer)
+        } else {
+            var loop = RecordLoop(keepGoing: keepGoing)
+            try loop.each(RecordReader(fd: 0)) { try Output.record(try sealer.sealRecord($0)) }
+        }
+    }
+
+    func sealRaw(_ sealer: Sealer) throws {
+        if output == nil, !armor, isatty(1) == 1 {
+            throw SottoError(.usage, "refusing to write binary ciphertext to a terminal", hints: ["use -o FILE, --armor, or redirect stdout"])
+        }
+        let input = try Files.openForReading(file ?? "-")
+        let pending = try output.map(Files.Pending.init)
+        let target: ByteSink = pending ?? Output.stdout
+        let armored = armor ? try ArmorEncoder(target) : nil
+        let writer = try sealer.writer(recipients: nil, expiresAt: sealer.expiry(record: nil), thread: thread,
+                                       contentType: contentType ?? "application/octet-stream", sink: armored ?? target)
+        let reader = FileDescriptorSource(fd: input)
+        var chunk = [UInt8](repeating: 0, count: 256 * 1024)
+        while true {
+            let n = try chunk.withUnsafeMutableBytes { try reader.read(into: $0) }
+            if n == 0 { break }
+            try chunk.withUnsafeBytes { try writer.write(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
+        }
+        try writer.finish()
+        try armored?.finish()
+        try pending?.commit()
+    }
 }

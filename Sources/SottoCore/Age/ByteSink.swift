@@ -10,7 +10,7 @@ extension ByteSink {
     public func write(_ text: String) throws { try write(Array(text.utf8)) }
 }
 
-public final class FileDescriptorSink: ByteSink {
+public final class FileDescriptorSink: ByteSink, Sendable {
     public let fd: Int32
     public init(fd: Int32) { self.fd = fd }
 

@@ -42,6 +42,12 @@ public struct ResolvedRecipient: Sendable {
     public var label: String
     public var key: X25519Recipient
     public var mailbox: String?
+
+    public init(label: String, key: X25519Recipient, mailbox: String?) {
+        self.label = label
+        self.key = key
+        self.mailbox = mailbox
+    }
 }
 
 /// A decryption key I hold, with the identity it belongs to.

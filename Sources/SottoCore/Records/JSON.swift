@@ -39,6 +39,8 @@ public struct Fields {
         self.line = line
     }
 
+    public func badField(_ key: String, _ expected: String) -> SottoError { bad(key, expected) }
+
     func bad(_ key: String, _ expected: String) -> SottoError {
         SottoError(.malformed, "line \(line): field \"\(key)\" \(expected)")
     }

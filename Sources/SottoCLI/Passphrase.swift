@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import SottoCore
+
+/// Where the keyring passphrase comes from, in order: --passphrase-fd,
+/// --passphrase-file, SOTTO_PASSPHRASE, a prompt on the terminal. Never argv.
+public struct PassphraseOptions: ParsableArguments {
+    @Option(name: .customLong("passphrase-fd"), help: ArgumentHelp("Read the passphrase from file descriptor N.", valueName: "N"))
+    public var fd: Int32?
+
+    @Option(name: .customLong("passphrase-file"), help: ArgumentHelp("Read the passphrase from the first line of FILE.", valueName: "FILE"))
+    public var file: String?
+
+    public init() {}
+
+    /// A source for an existing passphrase.
+    public var source: Keyring.PassphraseSource {
+        { try self.read(prompt: "passphrase: ", confirm: false) }
+    }
+
+    /// Reads a new passphrase, asking twice when it comes from a terminal.
+    public func newPassphrase(ignoringEnvironment: Bool = false) throws -> SecureBytes {
+        try read(prompt: "new passphrase: ", confirm: true, environment: !ignoringEnvironment)
+    }
+
+    func read(prompt: String, confirm: Bool, environment: Bool = true) throws -> SecureBytes {
+        if let fd { return try Self.readLine(fd: fd, what: "--passphrase-fd \(fd)") }
+        if let file {
+            let handle = open(file, O_RDONLY | O_CLOEXEC)
+            guard handle >= 0 else {
+                throw SottoError(.notFound, "cannot read passphrase file \(file): \(String(cString: strerror(errno)))")
+            }
+            defer { close(handle) }
+            return try Self.readLine(fd: handle, what: file)
+        }
+        if environment, let value = ProcessInfo.processInfo.environment["SOTTO_PASSPHRASE"] {
+            var bytes = Array(value.utf8)
+            guard !bytes.isEmpty else { throw SottoError(.locked, "SOTTO_PASSPHRASE is empty") }
+            return try SecureBytes(consuming: &bytes)
+        }
+        let tty = open("/dev/tty", O_RDWR | O_CLOEXEC)
+        guard tty >= 0 else {
+            throw SottoError(.locked, "the keyring is locked and there is no terminal to ask for the passphrase",
+                             hints: ["use --passphrase-fd N, --passphrase-file FILE or SOTTO_PASSPHRASE"])
+        }
+        defer { close(tty) }
+        let first = try Self.prompt(tty: tty, prompt)
+        if confirm {
+            let second = try Self.prompt(tty: tty, "repeat passphrase: ")
+            guard first.isEqual(to: second) else { throw SottoError(.usage, "the passphrases do not match") }
+        }
+        return first
+    }
+
+    /// Reads up to the first newline into secure memory.
+    static func readLine(fd: Int32, what: String) throws -> SecureBytes {
+        let buffer = try SecureBytes(count: 4096)
+        var count = 0
+        var byte: UInt8 = 0
+        while count < buffer.count {
+            let n = Foundation.read(fd, &byte, 1)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw SottoError(.io, "cannot read the passphrase from \(what): \(String(cString: strerror(errno)))")
+            }
+            if n == 0 || byte == 0x0A { break }
+            buffer.withMutableBytes { $0[count] = byte }
+            count += 1
+        }
+        byte = 0
+        if count > 0, buffer.withBytes({ $0[count - 1] }) == 0x0D { count -= 1 }
+        guard count > 0 else { throw SottoError(.locked, "the passphrase from \(what) is empty") }
+        return try buffer.withBytes { try SecureBytes(copying: UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+    }
+
+    static func prompt(tty: Int32, _ text: String) throws -> SecureBytes {
+        var original = termios()
+        let isTerminal = tcgetattr(tty, &original) == 0
+        if isTerminal {
+            var silent = original
+            silent.c_lflag &= ~tcflag_t(ECHO)
+            tcsetattr(tty, TCSAFLUSH, &silent)
+        }
+        defer {
+            if isTerminal { tcsetattr(tty, TCSAFLUSH, &original) }
+            _ = Foundation.write(tty, "\n", 1)
+        }
+        _ = text.withCString { Foundation.write(tty, $0, strlen($0)) }
+        return try readLine(fd: tty, what: "the terminal")
+    }
+}
+
+public struct HomeOptions: ParsableArguments {
+    @Option(name: .customLong("home"), help: ArgumentHelp("The sotto home directory (default: $SOTTO_HOME).", valueName: "DIR"))
+    public var path: String?
+
+    public init() {}
+
+    public var home: Home { Home.resolve(path) }
+}

@@ -1,0 +1,24 @@
+import Foundation
+
+extension IdentityInfo {
+    public var record: [String: Any] {
+        [
+            "type": "identity", "name": name, "fingerprint": fingerprint, "mailbox": mailbox,
+            "age_recipient": card.currentKey?.ageRecipient ?? NSNull(), "default": isDefault,
+            "created_at": Time.rfc3339(createdAt), "keys": card.keys.count,
+            "default_ttl": defaultTTL.map { "\($0)s" } ?? "never",
+        ]
+    }
+}
+
+extension ContactInfo {
+    public var record: [String: Any] {
+        let kindName: String
+        if case .sotto = kind { kindName = "sotto" } else { kindName = "age" }
+        return [
+            "type": "contact", "name": name, "kind": kindName, "fingerprint": fingerprint.orNull,
+            "mailbox": mailbox.orNull, "age_recipient": recipient?.string ?? NSNull(),
+            "verified": verified, "blocked": blocked,
+        ]
+    }
+}

@@ -1,0 +1,100 @@
+import ArgumentParser
+import Foundation
+import SottoCLI
+import SottoCore
+
+extension KeygenCommand {
+    struct Rotate: SottoCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Make a new certified encryption key; older ones stay for opening.",
+            discussion: "Contacts pick up the new key when they import your newer card. Retired keys are destroyed later by sotto-expire.")
+
+        @Argument(help: "The identity (default: the default identity).") var name: String?
+        @OptionGroup var keyring: KeyringOptions
+
+        func execute() throws {
+            let store = try keyring.open()
+            try store.unlock()
+            try Output.record(try store.rotate(name).record)
+        }
+    }
+
+    struct Passwd: SottoCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Change or add the keyring passphrase.",
+            discussion: """
+                The current passphrase comes from the usual sources; the new one from --new-passphrase-fd, \
+                --new-passphrase-file, SOTTO_NEW_PASSPHRASE or a terminal prompt (asked twice).
+                """)
+
+        @Flag(help: "Remove the passphrase (the keyring is then protected by file permissions only).")
+        var noPassphrase = false
+
+        @Option(name: .customLong("new-passphrase-fd"), help: ArgumentHelp("Read the new passphrase from file descriptor N.", valueName: "N"))
+        var newFD: Int32?
+
+        @Option(name: .customLong("new-passphrase-file"), help: ArgumentHelp("Read the new passphrase from FILE.", valueName: "FILE"))
+        var newFile: String?
+
+        @OptionGroup var keyring: KeyringOptions
+
+        func execute() throws {
+            let store = try keyring.open()
+            try store.unlock()
+            var fresh: SecureBytes?
+            if !noPassphrase {
+                var source = PassphraseOptions()
+                source.fd = newFD
+                source.file = newFile
+                if newFD == nil, newFile == nil, var env = ProcessInfo.processInfo.environment["SOTTO_NEW_PASSPHRASE"].map({ Array($0.utf8) }) {
+                    guard !env.isEmpty else { throw SottoError(.usage, "SOTTO_NEW_PASSPHRASE is empty") }
+                    fresh = try SecureBytes(consuming: &env)
+                } else {
+                    fresh = try source.newPassphrase(ignoringEnvironment: true)
+                }
+            }
+            try store.changePassphrase(to: fresh)
+            Diagnostics.notice(noPassphrase ? "the keyring no longer has a passphrase" : "passphrase changed")
+        }
+    }
+
+    struct AgeRecipient: SottoCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Print an identity's current encryption key as an age1… recipient.",
+            discussion: "Like `age-keygen -y`: age users can encrypt to you with `age -r`.")
+
+        @Argument(help: "The identity (default: the default identity).") var name: String?
+        @OptionGroup var keyring: KeyringOptions
+
+        func execute() throws {
+            let identity = try keyring.open().identity(named: name)
+            guard let key = identity.card.currentKey else { throw SottoError(.notFound, "'\(identity.name)' has no current key") }
+            try Output.stdout.write(key.ageRecipient + "\n")
+        }
+    }
+
+    struct AgeIdentity: SottoCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Export the current encryption secret as an AGE-SECRET-KEY-1… file.",
+            discussion: "The file is created exclusively with mode 0600. It is never written to a terminal. Anyone holding it can read your messages sealed to that key.")
+
+        @Argument(help: "The identity (default: the default identity).") var name: String?
+
+        @Option(name: .shortAndLong, help: ArgumentHelp("The file to create (- for stdout when it is not a terminal).", valueName: "FILE"))
+        var output: String
+
+        @OptionGroup var keyring: KeyringOptions
+
+        func execute() throws {
+            if output == "-", isatty(1) == 1 { throw SottoError(.usage, "refusing to write a secret key to a terminal") }
+            let store = try keyring.open()
+            let identity = try store.identity(named: name)
+            let secret = try store.currentAgeIdentity(identity.name)
+            let fd = output == "-" ? 1 : try Files.createExclusive(output)
+            defer { if fd != 1 { close(fd) } }
+            let text = "# sotto identity \(identity.name), exported \(Time.rfc3339(Time.now()))\n# public key: \(secret.recipient.string)\n\(secret.ageSecretKey)\n"
+            try FileDescriptorSink(fd: fd).write(text)
+            Diagnostics.warning("wrote the secret key of '\(identity.name)' to \(output == "-" ? "stdout" : output): keep it safe, anyone holding it can read messages sealed to this key")
+        }
+    }
+}

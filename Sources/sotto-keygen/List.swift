@@ -1,0 +1,50 @@
+import ArgumentParser
+import SottoCLI
+import SottoCore
+
+extension KeygenCommand {
+    struct List: SottoCommand {
+        static let configuration = CommandConfiguration(abstract: "List identities, contacts and groups.")
+
+        @OptionGroup var keyring: KeyringOptions
+
+        func execute() throws {
+            let store = try keyring.open()
+            for identity in try store.identities() { try Output.record(identity.record) }
+            for contact in try store.contacts() { try Output.record(contact.record) }
+            for group in try store.groups() { try Output.record(["type": "group", "name": group.name, "members": group.members]) }
+        }
+    }
+
+    struct Card: SottoCommand {
+        static let configuration = CommandConfiguration(abstract: "Print an identity's public card, one self-signed JSON line.")
+
+        @Argument(help: "The identity (default: the default identity).")
+        var name: String?
+
+        @OptionGroup var keyring: KeyringOptions
+
+        func execute() throws {
+            try Output.record(try keyring.open().identity(named: name).card.record)
+        }
+    }
+
+    struct Default: SottoCommand {
+        static let configuration = CommandConfiguration(abstract: "Make an identity the default, or set its default TTL.")
+
+        @Argument(help: "The identity.")
+        var name: String
+
+        @Option(help: ArgumentHelp("Also set its default time to live (e.g. 7d, never).", valueName: "DURATION"))
+        var ttl: String?
+
+        @OptionGroup var keyring: KeyringOptions
+
+        func execute() throws {
+            let store = try keyring.open()
+            if let ttl { try store.setDefaultTTL(name, ttl: try Time.duration(ttl)) }
+            try store.setDefault(name)
+            try Output.record(try store.identity(named: name).record)
+        }
+    }
+}

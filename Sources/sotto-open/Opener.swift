@@ -1,0 +1,123 @@
+import Foundation
+import SottoCLI
+import SottoCore
+
+/// An opened message, ready to print.
+struct OpenedMessage {
+    var id: String?
+    var envelope: EnvelopeReader
+    var sender: [String: Any]?
+    var to: [String]
+    var body: [UInt8]
+
+    var record: [String: Any] {
+        let inner = envelope.inner
+        var record: [String: Any] = [
+            "type": "message", "id": id.orNull, "from": sender.orNull, "to": to,
+            "sent_at": inner.map { Time.rfc3339($0.sentAt) }.orNull,
+            "expires_at": envelope.sotto?.expiresAt.map(Time.rfc3339).orNull,
+            "thread": inner?.thread.orNull ?? NSNull(),
+            "content_type": inner?.contentType ?? "application/octet-stream",
+        ]
+        if let text = String(validating: body, as: UTF8.self) { record["body"] = text } else { record["body_base64"] = Base64.encode(body) }
+        return record
+    }
+}
+
+/// Decrypts with every key available and applies the sender policy.
+struct Opener {
+    let keyring: Keyring?
+    let identities: [AgeIdentity]
+    let requireKnown: Bool
+
+    init(keyring options: KeyringOptions, identityFiles: [String], requireKnown: Bool) throws {
+        var identities = [AgeIdentity]()
+        for path in identityFiles { identities += try Self.readIdentityFile(path) }
+        let home = options.home.home
+        if home.exists || identityFiles.isEmpty {
+            let store = try options.open()
+            identities += try store.decryptionKeys().map(\.key)
+            keyring = store
+        } else {
+            keyring = nil
+        }
+        self.identities = identities
+        self.requireKnown = requireKnown
+    }
+
+    static func readIdentityFile(_ path: String) throws -> [AgeIdentity] {
+        let fd = try Files.openForReading(path)
+        defer { if fd != 0 { close(fd) } }
+        var bytes = try Files.readAll(fd: fd)
+        defer { bytes.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) } }
+        var found = [AgeIdentity]()
+        for (index, raw) in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            guard let identity = try? X25519Identity.parse(line) else {
+                throw SottoError(.malformed, "\(path) line \(index + 1): not an AGE-SECRET-KEY-1… identity",
+                                 hints: line.uppercased().hasPrefix("AGE-PLUGIN-") || line.uppercased().hasPrefix("AGE-SECRET-KEY-PQ-")
+                                    ? ["plugin and post-quantum identities are not supported"] : [])
+            }
+            found.append(identity)
+        }
+        guard !found.isEmpty else { throw SottoError(.malformed, "\(path) holds no identity") }
+        return found
+    }
+
+    /// Opens an envelope held in memory. Nil when dropped by policy (blocked sender).
+    func open(bytes: [UInt8]) throws -> OpenedMessage? {
+        var body = [UInt8]()
+        guard var message = try open(reader: ByteReader(bytes: bytes), stream: { body.append(contentsOf: $0) }) else { return nil }
+        message.id = Envelope.id(bytes)
+        message.body = body
+        return message
+    }
+
+    /// Opens from a stream, passing body bytes to `stream`; a signature
+    /// failure throws after the body was passed on.
+    func open(reader: ByteReader, stream: (UnsafeRawBufferPointer) throws -> Void) throws -> OpenedMessage? {
+        guard !identities.isEmpty else {
+            throw SottoError(.refused, "no keys to open with", hints: ["create an identity or pass -i FILE"])
+        }
+        let envelope = try EnvelopeReader(reader, identities: identities)
+        let sender = try describeSender(envelope.inner)
+        if let sender, sender.blocked {
+            Diagnostics.notice("dropped a message from blocked contact '\(sender.name)'")
+            return nil
+        }
+        if requireKnown, sender?.known != true {
+            throw SottoError(.refused, sender == nil ? "anonymous message refused (--require-known)"
+                                                     : "message from unknown sender '\(sender?.name ?? "")' refused (--require-known)")
+        }
+        try envelope.readBody(stream)
+        let to = try envelope.inner?.to.map { text -> String in
+            guard let keyring, let key = try? X25519Recipient(text) else { return text }
+            return try keyring.label(for: key.publicKey)
+        } ?? []
+        return OpenedMessage(id: nil, envelope: envelope, sender: sender?.record, to: to, body: [])
+    }
+
+    struct Sender {
+        var name: String
+        var fingerprint: String
+        var known: Bool
+        var verified: Bool
+        var blocked: Bool
+        var record: [String: Any] { ["name": name, "fingerprint": fingerprint, "known": known, "verified": verified] }
+    }
+
+    func describeSender(_ inner: InnerHeader?) throws -> Sender? {
+        guard let inner else { return nil }
+        let fingerprint = Fingerprint.of(inner.from)
+        if let keyring {
+            if let mine = try keyring.identities().first(where: { $0.publicKey == inner.from }) {
+                return Sender(name: mine.name, fingerprint: fingerprint, known: true, verified: true, blocked: false)
+            }
+            if let contact = try keyring.contact(identityKey: inner.from) {
+                return Sender(name: contact.name, fingerprint: fingerprint, known: true, verified: contact.verified, blocked: contact.blocked)
+            }
+        }
+        return Sender(name: inner.name, fingerprint: fingerprint, known: false, verified: false, blocked: false)
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+import SottoCLI
+import SottoCore
+
+/// Turns message records (or a raw stream) into envelopes for one sender.
+struct Sealer {
+    let keyring: Keyring?
+    let identity: IdentityInfo?
+    let signer: Signer?
+    let defaultRecipients: [String]
+    let ttl: Int64??
+
+    init(keyring: Keyring?, senderName: String?, anonymous: Bool, includeSelf: Bool, defaultRecipients: [String], ttl: Int64??) throws {
+        self.keyring = keyring
+        self.defaultRecipients = defaultRecipients
+        self.ttl = ttl
+        if anonymous {
+            identity = nil
+            signer = nil
+        } else {
+            guard let keyring else {
+                throw SottoError(.notFound, "no keyring to sign with in \(Home.resolve(nil).path)",
+                                 hints: ["create an identity with `sotto-keygen new NAME`, or seal with --anonymous"])
+            }
+            let me = try keyring.identity(named: senderName)
+            identity = me
+            signer = try keyring.signer(for: me)
+        }
+        selfRecipient = includeSelf ? identity.flatMap { $0.card.currentKey }.flatMap { try? X25519Recipient(publicKey: $0.publicKey) } : nil
+    }
+
+    let selfRecipient: X25519Recipient?
+
+    /// The expiry: the record's, else --ttl, else the identity's default, else 7 days.
+    func expiry(record: Fields?, now: Int64 = Time.now()) throws -> Int64? {
+        if let record {
+            if let at = try record.time("expires_at") { return at }
+            if let text = try record.optionalString("ttl") { return try Time.duration(text).map { now + $0 } }
+        }
+        if let ttl { return ttl.map { now + $0 } }
+        let lifetime = identity.map(\.defaultTTL) ?? Keyring.standardTTL
+        return lifetime.map { now + $0 }
+    }
+
+    func resolve(_ names: [String]?) throws -> [ResolvedRecipient] {
+        try resolveRecipients(names ?? defaultRecipients, keyring: keyring)
+    }
+
+    func writer(recipients: [ResolvedRecipient]?, expiresAt: Int64?, thread: String?, contentType: String,
+                sink: ByteSink) throws -> EnvelopeWriter {
+        let resolved = try recipients ?? resolve(nil)
+        let keys = resolved.map(\.key) + (selfRecipient.map { [$0] } ?? [])
+        return try EnvelopeWriter(SealParameters(recipients: keys, signer: signer, expiresAt: expiresAt,
+                                                 thread: thread, contentType: contentType), sink: sink)
+    }
+
+    func sealRecord(_ record: Fields) throws -> [String: Any] {
+        let recipients = try resolve(try record.strings("to"))
+        let body: [UInt8]
+        let contentType: String
+        if let text = try record.optionalString("body") {
+            body = Array(text.utf8)
+            contentType = try record.optionalString("content_type") ?? "text/plain; charset=utf-8"
+        } else if record.has("body_base64") {
+            body = try record.base64("body_base64")
+            contentType = try record.optionalString("content_type") ?? "application/octet-stream"
+        } else {
+            throw record.badField("body", "is missing (or give body_base64)")
+        }
+        let expiresAt = try expiry(record: record)
+        let sink = MemorySink()
+        let writer = try self.writer(recipients: recipients, expiresAt: expiresAt, thread: try record.optionalString("thread"),
+                                     contentType: contentType, sink: sink)
+        try writer.write(body)
+        try writer.finish()
+        var mailboxes = [String]()
+        for mailbox in recipients.compactMap(\.mailbox) where !mailboxes.contains(mailbox) { mailboxes.append(mailbox) }
+        return [
+            "type": "envelope", "id": Envelope.id(sink.bytes), "to": mailboxes,
+            "expires_at": expiresAt.map(Time.rfc3339).orNull, "age": Base64.encode(sink.bytes),
+        ]
+    }
+}
