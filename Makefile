@@ -7,7 +7,7 @@ DEB_PACKAGES := libsodium-dev libargon2-dev libsqlite3-dev zlib1g-dev pkg-config
 RELEASE := .build/release
 MAN_DATE := 2026-11-25
 
-.PHONY: all build test deps demo install man completions memory clean
+.PHONY: all build test deps demo install man completions memory vectors clean
 
 all: build
 
@@ -39,6 +39,37 @@ install: build
 	install -m 0644 completions/bash/* $(DESTDIR)$(PREFIX)/share/bash-completion/completions/
 	install -m 0644 completions/zsh/_* $(DESTDIR)$(PREFIX)/share/zsh/site-functions/
 	install -m 0644 completions/fish/*.fish $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d/
+
+# Regenerates man/ with swift-argument-parser's generate-manual plugin (fixed date: reproducible).
+man:
+	$(SWIFT) package --allow-writing-to-package-directory generate-manual --multi-page --date $(MAN_DATE)
+	rm -f man/*.1
+	for c in $(filter-out sotto,$(COMMANDS)); do \
+	  cp .build/plugins/GenerateManual/outputs/$$c/*.1 man/; \
+	done
+	./scripts/dispatcher-docs.sh man > man/sotto.1
+
+# Regenerates completions/ from the commands' own definitions.
+completions:
+	$(SWIFT) build
+	bin=$$($(SWIFT) build --show-bin-path); \
+	for c in $(filter-out sotto,$(COMMANDS)); do \
+	  $$bin/$$c --generate-completion-script bash > completions/bash/$$c; \
+	  $$bin/$$c --generate-completion-script zsh > completions/zsh/_$$c; \
+	  $$bin/$$c --generate-completion-script fish > completions/fish/$$c.fish; \
+	done
+	./scripts/dispatcher-docs.sh bash > completions/bash/sotto
+	./scripts/dispatcher-docs.sh zsh > completions/zsh/_sotto
+	./scripts/dispatcher-docs.sh fish > completions/fish/sotto.fish
+
+# Seals and opens a 1 GiB file and reports peak memory (GNU time).
+memory: deps build
+	@command -v /usr/bin/time >/dev/null || apt-get install -y -qq time
+	SOTTO_BIN=$(RELEASE) ./scripts/memory.sh
+
+# Regenerates docs/vectors/ (the test suite checks them).
+vectors:
+	SOTTO_WRITE_VECTORS=1 $(SWIFT) test --filter FormatVectorTests
 
 clean:
 	rm -rf .build

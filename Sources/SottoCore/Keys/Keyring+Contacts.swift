@@ -11,6 +11,11 @@ extension Keyring {
         }
         let text = String(decoding: try JSON.encode(card.record), as: UTF8.self)
         if let existing = try db.rows("SELECT name FROM contacts WHERE identity_key = ?", [.blob(card.identityKey)]).first?.text(0) {
+            // Refuse a rollback: an older card would make senders seal to a retired key.
+            if let stored = try contact(named: existing).card,
+               (card.keys.map(\.notBefore).max() ?? 0) < (stored.keys.map(\.notBefore).max() ?? 0) {
+                throw SottoError(.refused, "this card of '\(existing)' is older than the one already imported")
+            }
             try db.run("UPDATE contacts SET card = ? WHERE name = ?", [.text(text), .text(existing)])
             return try contact(named: existing)
         }

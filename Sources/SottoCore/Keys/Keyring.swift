@@ -127,7 +127,8 @@ public final class Keyring {
             throw SottoError(.unsupported, "unknown keyring key derivation '\(kdf)'")
         }
         guard let check = try meta("check"), try SecretBox.open(check, key: candidate, context: SecretBox.checkContext) != nil else {
-            throw SottoError(.locked, kdf == "none" ? "keyring check value is damaged" : "wrong passphrase")
+            if kdf == "none" { throw SottoError(.malformed, "the keyring check value is damaged") }
+            throw SottoError(.locked, "wrong passphrase")
         }
         key = candidate
         return candidate

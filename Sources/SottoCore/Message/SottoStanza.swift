@@ -15,13 +15,13 @@ public struct SottoStanza: Equatable, Sendable {
         let found = header.stanzas.filter { $0.type == type }
         guard let stanza = found.first else { return nil }
         guard found.count == 1 else { throw SottoError(.malformed, "envelope has more than one sotto stanza") }
-        guard stanza.arguments.count == 2, ["signed", "anonymous"].contains(stanza.arguments[0]) else {
+        guard stanza.arguments.count == 2, ["signed", "anonymous"].contains(stanza.arguments[0]), stanza.body.count == 16 else {
             throw SottoError(.malformed, "malformed sotto stanza")
         }
         let expiry = stanza.arguments[1]
         var expiresAt: Int64?
         if expiry != "never" {
-            guard let first = expiry.utf8.first, first != UInt8(ascii: "0"),
+            guard expiry == "0" || expiry.utf8.first != UInt8(ascii: "0"), !expiry.isEmpty,
                   expiry.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let value = Int64(expiry) else {
                 throw SottoError(.malformed, "malformed expiry in the sotto stanza")
             }

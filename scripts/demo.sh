@@ -1,0 +1,55 @@
+#!/bin/sh
+# The main job end to end, in a throwaway directory: two identities, card
+# exchange, safety numbers, a signed message, and age interop both ways.
+set -eu
+bin=${SOTTO_BIN:-.build/release}
+bin=$(cd "$bin" && pwd)
+work=$(mktemp -d "${TMPDIR:-/tmp}/sotto-demo.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+PATH="$bin:$PATH"
+step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+show() { printf '$ %s\n' "$*"; }
+
+alice() { SOTTO_HOME="$work/alice" "$@"; }
+bob() { SOTTO_HOME="$work/bob" "$@"; }
+export SOTTO_PASSPHRASE="correct horse battery staple"
+
+step "two identities (alice with a passphrase from SOTTO_PASSPHRASE, bob without)"
+show "sotto-keygen new alice"; alice sotto-keygen new alice
+show "sotto-keygen new bob --no-passphrase"; bob sotto-keygen new bob --no-passphrase
+
+step "card exchange"
+alice sotto-keygen card > alice.card
+bob sotto-keygen card > bob.card
+show "sotto-keygen import bob.card      (alice's side)"; alice sotto-keygen import bob.card
+show "sotto-keygen import alice.card    (bob's side)"; bob sotto-keygen import alice.card
+
+step "safety numbers: both sides see the same digits"
+show "sotto-keygen fingerprint bob      (alice)"; alice sotto-keygen fingerprint bob
+show "sotto-keygen fingerprint alice    (bob)"; bob sotto-keygen fingerprint alice
+number=$(alice sotto-keygen fingerprint bob | sed 's/.*"safety_number":"\([0-9 ]*\)".*/\1/')
+show "sotto-keygen verify alice --safety-number '$number'"; bob sotto-keygen verify alice --safety-number "$number"
+
+step "alice seals a signed message to bob"
+show "echo '{\"to\":[\"bob\"],\"body\":\"lunch at noon?\",\"ttl\":\"1d\"}' | sotto-seal > envelope.jsonl"
+echo '{"to":["bob"],"body":"lunch at noon?","ttl":"1d"}' | alice sotto-seal > envelope.jsonl
+cut -c1-160 envelope.jsonl; echo "…"
+
+step "bob opens it: the sender is verified"
+show "sotto-open < envelope.jsonl"; bob sotto-open < envelope.jsonl
+
+step "age interop: an age user encrypts to bob's age1 recipient"
+show "age -r \$(sotto-keygen age-recipient) -o from-age.age"
+echo "hello from plain age" | age -r "$(bob sotto-keygen age-recipient)" -o from-age.age
+show "sotto-open --raw from-age.age"; bob sotto-open --raw from-age.age
+
+step "age interop: alice seals a file anonymously, age decrypts it with bob's exported identity"
+bob sotto-keygen age-identity -o bob.agekey 2>/dev/null
+show "sotto-seal --anonymous --raw -r bob --armor < note.txt > note.age"
+echo "a file for age users" > note.txt
+alice sotto-seal --anonymous --raw -r bob --armor < note.txt > note.age
+head -2 note.age
+show "age -d -i bob.agekey note.age"; age -d -i bob.agekey note.age
+
+step "done: $work is removed"
