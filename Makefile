@@ -47,6 +47,7 @@ man:
 	for c in $(filter-out sotto,$(COMMANDS)); do \
 	  cp .build/plugins/GenerateManual/outputs/$$c/*.1 man/; \
 	done
+	rm -f man/*.help.1
 	./scripts/dispatcher-docs.sh man > man/sotto.1
 
 # Regenerates completions/ from the commands' own definitions.

@@ -2,7 +2,7 @@ import Foundation
 import SottoCore
 
 /// Recipient lists from the command line: -r names and -R files in age's
-/// recipients-file format (one age1… per line, # comments, blank lines).
+/// recipients-file format (one age1... per line, # comments, blank lines).
 public enum RecipientFiles {
     public static func read(_ path: String) throws -> [String] {
         let fd = try Files.openForReading(path)
@@ -13,7 +13,7 @@ public enum RecipientFiles {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty || line.hasPrefix("#") { continue }
             guard line.hasPrefix("age1"), !line.contains(" ") else {
-                throw SottoError(.malformed, "\(path) line \(index + 1): expected an age1… recipient")
+                throw SottoError(.malformed, "\(path) line \(index + 1): expected an age1... recipient")
             }
             names.append(line)
         }
@@ -22,7 +22,7 @@ public enum RecipientFiles {
 }
 
 /// Resolves names with the keyring when there is one; without a keyring
-/// only literal age1… recipients resolve.
+/// only literal age1... recipients resolve.
 public func resolveRecipients(_ names: [String], keyring: Keyring?) throws -> [ResolvedRecipient] {
     guard !names.isEmpty else {
         throw SottoError(.usage, "no recipients", hints: ["give -r NAME, -R FILE, or a \"to\" field in each record"])

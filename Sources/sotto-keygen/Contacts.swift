@@ -8,7 +8,7 @@ extension KeygenCommand {
         static let configuration = CommandConfiguration(
             abstract: "Add contacts from cards, or a bare age recipient.",
             discussion: """
-                Reads card lines (the output of `sotto-keygen card`) or a line holding an age1… recipient. \
+                Reads card lines (the output of `sotto-keygen card`) or a line holding an age1... recipient. \
                 A card whose signatures do not verify is refused (65) and nothing is stored. Importing a newer \
                 card of a known contact picks up its rotated keys.
                 """)
@@ -129,7 +129,7 @@ extension KeygenCommand {
     struct Group: SottoCommand {
         static let configuration = CommandConfiguration(
             abstract: "Define a named set of recipients, used as @NAME.",
-            discussion: "Members are contacts, your identities, age1… keys or other @groups. Redefining a group replaces its members.")
+            discussion: "Members are contacts, your identities, age1... keys or other @groups. Redefining a group replaces its members.")
 
         @Argument(help: "The group's name.") var name: String
         @Argument(help: "The members.") var members: [String]

@@ -60,7 +60,7 @@ extension KeygenCommand {
 
     struct AgeRecipient: SottoCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Print an identity's current encryption key as an age1… recipient.",
+            abstract: "Print an identity's current encryption key as an age1... recipient.",
             discussion: "Like `age-keygen -y`: age users can encrypt to you with `age -r`.")
 
         @Argument(help: "The identity (default: the default identity).") var name: String?
@@ -75,7 +75,7 @@ extension KeygenCommand {
 
     struct AgeIdentity: SottoCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Export the current encryption secret as an AGE-SECRET-KEY-1… file.",
+            abstract: "Export the current encryption secret as an AGE-SECRET-KEY-1... file.",
             discussion: "The file is created exclusively with mode 0600. It is never written to a terminal. Anyone holding it can read your messages sealed to that key.")
 
         @Argument(help: "The identity (default: the default identity).") var name: String?

@@ -12,8 +12,8 @@ struct OpenCommand: SottoCommand {
             Reads envelope records (the output of sotto-seal or sotto-recv) or one age file, binary or \
             armored, detected from the first bytes. Tries every retained key of the keyring and the -i \
             identity files; with only -i, no keyring is needed. Writes one message record per envelope:
-              {"type":"message","id":…,"from":{"name":…,"fingerprint":…,"known":…,"verified":…},
-               "to":[…],"sent_at":…,"expires_at":…,"thread":…,"body":…}
+              {"type":"message","id":...,"from":{"name":...,"fingerprint":...,"known":...,"verified":...},
+               "to":[...],"sent_at":...,"expires_at":...,"thread":...,"body":...}
             ("body_base64" when the body is not UTF-8; "from" is null for anonymous messages and plain age files).
 
             Refused with exit 1: a message past its expiry, a bad or missing signature, a header or payload \
@@ -32,7 +32,7 @@ struct OpenCommand: SottoCommand {
     @Argument(help: "An age file or a file of envelope records (default: stdin).")
     var input: String = "-"
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("An age identity file: AGE-SECRET-KEY-1… lines, # comments (repeatable).", valueName: "FILE"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("An age identity file: AGE-SECRET-KEY-1... lines, # comments (repeatable).", valueName: "FILE"))
     var identity: [String] = []
 
     @Flag(help: "Write the body alone to stdout.")

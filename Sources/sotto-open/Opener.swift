@@ -55,7 +55,7 @@ struct Opener {
             let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             if line.isEmpty || line.hasPrefix("#") { continue }
             guard let identity = try? X25519Identity.parse(line) else {
-                throw SottoError(.malformed, "\(path) line \(index + 1): not an AGE-SECRET-KEY-1… identity",
+                throw SottoError(.malformed, "\(path) line \(index + 1): not an AGE-SECRET-KEY-1... identity",
                                  hints: line.uppercased().hasPrefix("AGE-PLUGIN-") || line.uppercased().hasPrefix("AGE-SECRET-KEY-PQ-")
                                     ? ["plugin and post-quantum identities are not supported"] : [])
             }

@@ -10,9 +10,9 @@ struct SealCommand: SottoCommand {
         abstract: "Encrypt and sign messages to contacts, groups and age recipients.",
         discussion: discussion("""
             Reads message records on stdin, one JSON object per line:
-              {"to":["bob","@team","age1…"],"body":"hi","ttl":"2d","thread":"x"}
+              {"to":["bob","@team","age1..."],"body":"hi","ttl":"2d","thread":"x"}
             ("body_base64" for bytes; "expires_at" instead of "ttl") and writes one envelope record each:
-              {"type":"envelope","id":…,"to":[mailbox addresses],"expires_at":…,"age":"<base64 age file>"}
+              {"type":"envelope","id":...,"to":[mailbox addresses],"expires_at":...,"age":"<base64 age file>"}
             Records without "to" go to the -r/-R recipients. Unknown recipients are an error (66) before \
             anything is written for that record.
 
@@ -26,10 +26,10 @@ struct SealCommand: SottoCommand {
             """),
         version: sottoVersion)
 
-    @Option(name: [.customShort("r"), .customLong("to")], help: ArgumentHelp("A recipient: contact, @group, identity or age1… key (repeatable).", valueName: "NAME"))
+    @Option(name: [.customShort("r"), .customLong("to")], help: ArgumentHelp("A recipient: contact, @group, identity or age1... key (repeatable).", valueName: "NAME"))
     var to: [String] = []
 
-    @Option(name: .customShort("R"), help: ArgumentHelp("A file of age1… recipients, one per line (repeatable).", valueName: "FILE"))
+    @Option(name: .customShort("R"), help: ArgumentHelp("A file of age1... recipients, one per line (repeatable).", valueName: "FILE"))
     var recipientsFile: [String] = []
 
     @Option(help: ArgumentHelp("Seal this file's bytes to an age file.", valueName: "PATH"))

@@ -1,6 +1,6 @@
 import Foundation
 
-/// `sotto NAME ARGS…` runs `sotto-NAME ARGS…`, found beside this executable
+/// `sotto NAME ARGS...` runs `sotto-NAME ARGS...`, found beside this executable
 /// first and then on PATH, the way git finds its subcommands.
 @main
 enum Dispatcher {
@@ -16,7 +16,7 @@ enum Dispatcher {
     ]
 
     static let usage = """
-        USAGE: sotto <command> [<arguments>…]
+        USAGE: sotto <command> [<arguments>...]
 
         sotto is a toolkit of small commands for end-to-end encrypted messaging.
         Each command is also its own executable, sotto-<command>.
