@@ -8,7 +8,8 @@ work=$(mktemp -d "${TMPDIR:-/tmp}/sotto-demo.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 cd "$work"
 PATH="$bin:$PATH"
-step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+if [ -t 1 ] && [ -z "${NO_COLOR:-}" ]; then bold='\033[1m' plain='\033[0m'; else bold='' plain=''; fi
+step() { printf "\n${bold}== %s${plain}\n" "$*"; }
 show() { printf '$ %s\n' "$*"; }
 
 alice() { SOTTO_HOME="$work/alice" "$@"; }

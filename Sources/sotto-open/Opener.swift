@@ -15,7 +15,7 @@ struct OpenedMessage {
         var record: [String: Any] = [
             "type": "message", "id": id.orNull, "from": sender.orNull, "to": to,
             "sent_at": inner.map { Time.rfc3339($0.sentAt) }.orNull,
-            "expires_at": envelope.sotto?.expiresAt.map(Time.rfc3339).orNull,
+            "expires_at": (envelope.sotto?.expiresAt).map(Time.rfc3339).orNull,
             "thread": inner?.thread.orNull ?? NSNull(),
             "content_type": inner?.contentType ?? "application/octet-stream",
         ]
@@ -49,7 +49,7 @@ struct Opener {
         let fd = try Files.openForReading(path)
         defer { if fd != 0 { close(fd) } }
         var bytes = try Files.readAll(fd: fd)
-        defer { bytes.withUnsafeMutableBytes { $0.initializeMemory(as: UInt8.self, repeating: 0) } }
+        defer { bytes.withUnsafeMutableBytes { _ = $0.initializeMemory(as: UInt8.self, repeating: 0) } }
         var found = [AgeIdentity]()
         for (index, raw) in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
