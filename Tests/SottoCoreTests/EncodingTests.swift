@@ -1,0 +1,69 @@
+@testable import SottoCore
+import XCTest
+
+final class EncodingTests: XCTestCase {
+    func testBase64RejectsNonCanonical() {
+        XCTAssertEqual(Base64.decode("aGk=", padded: true), Array("hi".utf8))
+        XCTAssertEqual(Base64.decode("aGk", padded: false), Array("hi".utf8))
+        XCTAssertNil(Base64.decode("aGl=", padded: true), "non-zero trailing bits")
+        XCTAssertNil(Base64.decode("aGk=", padded: false), "padding where none is allowed")
+        XCTAssertNil(Base64.decode("aGk", padded: true), "missing padding")
+        XCTAssertNil(Base64.decode("a", padded: false))
+        XCTAssertNil(Base64.decode("a-k", padded: false))
+        for length in 0..<40 {
+            let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 * 37) }
+            XCTAssertEqual(Base64.decode(Base64.encode(bytes), padded: true), bytes)
+            XCTAssertEqual(Base64.decode(Base64.encode(bytes, padded: false), padded: false), bytes)
+        }
+    }
+
+    func testBech32RoundTripAndCase() throws {
+        let key = try X25519Identity.generate()
+        let text = key.recipient.string
+        XCTAssertTrue(text.hasPrefix("age1"))
+        XCTAssertEqual(try X25519Recipient(text), key.recipient)
+        XCTAssertEqual(try X25519Recipient(text.uppercased()), key.recipient)
+        var broken = Array(text)
+        broken[10] = broken[10] == "q" ? "p" : "q"
+        XCTAssertThrowsError(try X25519Recipient(String(broken)), "checksum")
+        XCTAssertNil(Bech32.decode("Age1" + text.dropFirst(4)), "mixed case")
+        XCTAssertEqual(try X25519Identity.parse(key.ageSecretKey)?.recipient, key.recipient)
+    }
+
+    func testArmorRoundTrip() throws {
+        for size in [0, 1, 47, 48, 49, 1000] {
+            let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0) }
+            let sink = MemorySink()
+            let encoder = try ArmorEncoder(sink)
+            try encoder.write(bytes)
+            try encoder.finish()
+            XCTAssertTrue(Armor.detect(Array(sink.bytes.prefix(40))))
+            let decoded = ByteReader(ArmorDecoder(ByteReader(bytes: sink.bytes)))
+            var out = [UInt8](repeating: 0, count: size + 10)
+            let n = try out.withUnsafeMutableBytes { try decoded.read(into: $0) }
+            XCTAssertEqual(Array(out[..<n]), bytes, "size \(size)")
+        }
+    }
+
+    func testDurations() throws {
+        XCTAssertEqual(try Time.duration("90s"), 90)
+        XCTAssertEqual(try Time.duration("2d"), 172_800)
+        XCTAssertNil(try Time.duration("never"))
+        for bad in ["", "d", "0d", "-1d", "1y", "1.5h", "99999999999999999999d"] {
+            XCTAssertThrowsError(try Time.duration(bad), bad)
+        }
+        XCTAssertEqual(Time.parse("2026-11-25T17:00:00Z"), 1_795_626_000)
+        XCTAssertEqual(Time.rfc3339(1_795_626_000), "2026-11-25T17:00:00Z")
+    }
+
+    func testHeaderLimitsRefuseHugeHeadersQuickly() throws {
+        var text = "age-encryption.org/v1\n"
+        for _ in 0..<4000 { text += "-> X25519 " + Base64.encode([UInt8](repeating: 9, count: 32), padded: false) + "\n" + Base64.encode([UInt8](repeating: 1, count: 32), padded: false) + "\n" }
+        text += "--- " + Base64.encode([UInt8](repeating: 0, count: 32), padded: false) + "\n"
+        let start = Date()
+        XCTAssertThrowsError(try AgeFile.decrypt(ByteReader(bytes: Array(text.utf8)), identities: [try X25519Identity.generate()])) {
+            XCTAssertEqual($0 as? AgeError, .header("more than 1024 stanzas"))
+        }
+        XCTAssertLessThan(Date().timeIntervalSince(start), 1.0)
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+@testable import SottoCore
+import XCTest
+
+final class KeyringTests: XCTestCase {
+    var directory: String = ""
+    static let fast = Argon2Parameters(memoryKiB: 8 * 1024, iterations: 1, parallelism: 1)
+
+    override func setUpWithError() throws {
+        directory = NSTemporaryDirectory() + "sotto-keyring-" + UUID().uuidString
+    }
+
+    override func tearDownWithError() throws {
+        try? FileManager.default.removeItem(atPath: directory)
+    }
+
+    func secret(_ text: String) throws -> SecureBytes {
+        var bytes = Array(text.utf8)
+        return try SecureBytes(consuming: &bytes)
+    }
+
+    func makeKeyring(_ passphrase: String?, name: String = "alice") throws -> Keyring {
+        let keyring = try Keyring(home: Home(path: directory), create: true)
+        try keyring.initialize(passphrase: passphrase.map(secret), parameters: Self.fast)
+        try keyring.createIdentity(name: name)
+        return keyring
+    }
+
+    func reopen(_ passphrase: String?) throws -> Keyring {
+        try Keyring(home: Home(path: directory), passphrase: passphrase.map { text in { try self.secret(text) } })
+    }
+
+    func testFilesArePrivate() throws {
+        _ = try makeKeyring(nil)
+        let attributes = try FileManager.default.attributesOfItem(atPath: directory)
+        XCTAssertEqual((attributes[.posixPermissions] as? NSNumber)?.intValue, 0o700)
+        let file = try FileManager.default.attributesOfItem(atPath: directory + "/keyring.db")
+        XCTAssertEqual((file[.posixPermissions] as? NSNumber)?.intValue, 0o600)
+    }
+
+    func testWrongPassphraseIsLocked() throws {
+        _ = try makeKeyring("right")
+        XCTAssertNoThrow(try reopen("right").unlock())
+        XCTAssertThrowsError(try reopen("wrong").unlock()) { XCTAssertEqual(($0 as? SottoError)?.kind, .locked) }
+        XCTAssertThrowsError(try reopen(nil).unlock()) { XCTAssertEqual(($0 as? SottoError)?.kind, .locked) }
+    }
+
+    func testPassphraseChangeKeepsSecrets() throws {
+        let keyring = try makeKeyring("old")
+        let before = try keyring.currentAgeIdentity().recipient
+        try keyring.changePassphrase(to: secret("new"), parameters: Self.fast)
+        XCTAssertThrowsError(try reopen("old").unlock())
+        XCTAssertEqual(try reopen("new").currentAgeIdentity().recipient, before)
+        try reopen("new").changePassphrase(to: nil, parameters: Self.fast)
+        XCTAssertEqual(try reopen(nil).currentAgeIdentity().recipient, before)
+    }
+
+    func testTamperedArgon2ParametersAreRefused() throws {
+        _ = try makeKeyring("pw")
+        for value in ["m=1024,t=1,p=1", "m=99999999,t=3,p=1", "m=65536,t=0,p=1", "m=65536,t=3"] {
+            let keyring = try reopen("pw")
+            try keyring.setMeta("argon2", Array(value.utf8))
+            XCTAssertThrowsError(try reopen("pw").unlock(), value) { XCTAssertEqual(($0 as? SottoError)?.kind, .malformed) }
+        }
+    }
+
+    func testRotationKeepsOldKeysForOpening() throws {
+        let keyring = try makeKeyring(nil)
+        let first = try keyring.currentAgeIdentity().recipient
+        let identity = try keyring.rotate(now: Time.now() + 10)
+        XCTAssertEqual(identity.card.keys.count, 2)
+        XCTAssertNotEqual(identity.card.currentKey.map { try? X25519Recipient(publicKey: $0.publicKey) }, first)
+        XCTAssertNoThrow(try identity.card.verify())
+        XCTAssertEqual(Set(try keyring.decryptionKeys().map(\.key.recipient)).count, 2)
+        XCTAssertTrue(try keyring.decryptionKeys().contains { $0.key.recipient == first })
+    }
+
+    func testCardsVerifyAndRejectTampering() throws {
+        let keyring = try makeKeyring(nil)
+        let card = try keyring.identity().card
+        XCTAssertNoThrow(try card.verify())
+        var renamed = card
+        renamed.name = "mallory"
+        XCTAssertThrowsError(try renamed.verify())
+        var moved = card
+        moved.mailbox = String(repeating: "0", count: 32)
+        XCTAssertThrowsError(try moved.verify())
+        var rekeyed = card
+        rekeyed.keys[0].publicKey = try X25519Identity.generate().recipient.publicKey
+        XCTAssertThrowsError(try rekeyed.verify())
+        // A JSON round trip keeps it valid.
+        let parsed = try Card(fields: JSON.object(try JSON.encode(card.record), line: 1))
+        XCTAssertEqual(parsed, card)
+    }
+
+    func testContactsGroupsAndResolution() throws {
+        let bobHome = directory + "-bob"
+        defer { try? FileManager.default.removeItem(atPath: bobHome) }
+        let bob = try Keyring(home: Home(path: bobHome), create: true)
+        try bob.initialize(passphrase: nil)
+        let bobCard = try bob.createIdentity(name: "bob").card
+        let keyring = try makeKeyring(nil)
+        try keyring.importCard(bobCard)
+        let ageKey = try X25519Identity.generate().recipient
+        try keyring.importAgeRecipient(ageKey, petname: "dave")
+        try keyring.setGroup("team", members: ["bob", "dave", "alice"])
+        let resolved = try keyring.resolve("@team")
+        XCTAssertEqual(resolved.map(\.label), ["bob", "dave", "alice"])
+        XCTAssertEqual(resolved[0].mailbox, bobCard.mailbox)
+        XCTAssertNil(resolved[1].mailbox)
+        XCTAssertThrowsError(try keyring.resolve("nobody")) { XCTAssertEqual(($0 as? SottoError)?.kind, .notFound) }
+        XCTAssertThrowsError(try keyring.importCard(try keyring.identity().card)) { XCTAssertEqual(($0 as? SottoError)?.kind, .usage) }
+        // A rotated card refreshes the contact; the old card is then refused as a rollback.
+        let rotated = try bob.rotate(now: Time.now() + 5).card
+        try keyring.importCard(rotated)
+        XCTAssertEqual(try keyring.contact(named: "bob").recipient?.publicKey, rotated.currentKey?.publicKey)
+        XCTAssertThrowsError(try keyring.importCard(bobCard)) { XCTAssertEqual(($0 as? SottoError)?.kind, .refused) }
+    }
+
+    func testSafetyNumberIsSymmetric() throws {
+        let a = try Ed25519.generate().publicKey, b = try Ed25519.generate().publicKey
+        let number = Fingerprint.safetyNumber(a, b)
+        XCTAssertEqual(number, Fingerprint.safetyNumber(b, a))
+        XCTAssertEqual(number.count, 60)
+        XCTAssertTrue(number.allSatisfy(\.isNumber))
+        XCTAssertNotEqual(number, Fingerprint.safetyNumber(a, try Ed25519.generate().publicKey))
+        XCTAssertEqual(Fingerprint.display(number).count, 3)
+    }
+}
