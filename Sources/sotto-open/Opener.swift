@@ -25,7 +25,7 @@ struct OpenedMessage {
 }
 
 /// Decrypts with every key available and applies the sender policy.
-struct Opener {
+final class Opener {
     let keyring: Keyring?
     let identities: [AgeIdentity]
     let requireKnown: Bool
@@ -91,11 +91,20 @@ struct Opener {
                                                      : "message from unknown sender '\(sender?.name ?? "")' refused (--require-known)")
         }
         try envelope.readBody(stream)
-        let to = try envelope.inner?.to.map { text -> String in
-            guard let keyring, let key = try? X25519Recipient(text) else { return text }
-            return try keyring.label(for: key.publicKey)
-        } ?? []
+        let to = try envelope.inner?.to.map(label) ?? []
         return OpenedMessage(id: nil, envelope: envelope, sender: sender?.record, to: to, body: [])
+    }
+
+    private var labels = [String: String]()
+    private var senders = [[UInt8]: Sender]()
+
+    /// The petname of an age1… recipient where the keyring knows it.
+    private func label(_ recipient: String) throws -> String {
+        if let known = labels[recipient] { return known }
+        var name = recipient
+        if let keyring, let key = try? X25519Recipient(recipient) { name = try keyring.label(for: key.publicKey) }
+        labels[recipient] = name
+        return name
     }
 
     struct Sender {
@@ -109,6 +118,13 @@ struct Opener {
 
     func describeSender(_ inner: InnerHeader?) throws -> Sender? {
         guard let inner else { return nil }
+        if let known = senders[inner.from] { return known }
+        let sender = try lookUpSender(inner)
+        senders[inner.from] = sender
+        return sender
+    }
+
+    private func lookUpSender(_ inner: InnerHeader) throws -> Sender {
         let fingerprint = Fingerprint.of(inner.from)
         if let keyring {
             if let mine = try keyring.identities().first(where: { $0.publicKey == inner.from }) {

@@ -3,7 +3,7 @@ import SottoCLI
 import SottoCore
 
 /// Turns message records (or a raw stream) into envelopes for one sender.
-struct Sealer {
+final class Sealer {
     let keyring: Keyring?
     let identity: IdentityInfo?
     let signer: Signer?
@@ -42,8 +42,15 @@ struct Sealer {
         return lifetime.map { now + $0 }
     }
 
+    /// Resolutions by recipient list: a stream of records usually repeats a few lists.
+    private var resolved = [[String]: [ResolvedRecipient]]()
+
     func resolve(_ names: [String]?) throws -> [ResolvedRecipient] {
-        try resolveRecipients(names ?? defaultRecipients, keyring: keyring)
+        let list = names ?? defaultRecipients
+        if let known = resolved[list] { return known }
+        let result = try resolveRecipients(list, keyring: keyring)
+        resolved[list] = result
+        return result
     }
 
     func writer(recipients: [ResolvedRecipient]?, expiresAt: Int64?, thread: String?, contentType: String,
