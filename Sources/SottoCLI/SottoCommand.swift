@@ -4,13 +4,12 @@ import SottoCore
 
 /// A sotto command: `execute()` does the work, and every error, whatever its
 /// source, leaves through `Diagnostics` with its documented exit code.
-public protocol SottoCommand: ParsableCommand {
+public protocol SottoCommand: SottoMain {
     func execute() throws
 }
 
 extension SottoCommand {
     public func run() throws {
-        Diagnostics.tool = (CommandLine.arguments.first.map { ($0 as NSString).lastPathComponent }) ?? "sotto"
         Hardening.apply()
         do {
             try execute()
@@ -40,7 +39,6 @@ public let sottoVersion = "0.1.0"
 /// A command a later release fills in: it answers --help and says so plainly.
 public struct NotBuiltYet {
     public static func fail(_ name: String) throws -> Never {
-        Diagnostics.tool = name
         Diagnostics.error("\(name) is not built yet in this version of sotto")
         throw ExitCode(70)
     }

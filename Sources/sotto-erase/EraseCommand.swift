@@ -2,7 +2,7 @@ import ArgumentParser
 import SottoCLI
 
 @main
-struct EraseCommand: ParsableCommand {
+struct EraseCommand: SottoMain {
     static let configuration = CommandConfiguration(
         commandName: "sotto-erase",
         abstract: "Remove data for good and verify that it is gone (not built yet).",

@@ -2,7 +2,7 @@ import ArgumentParser
 import SottoCLI
 
 @main
-struct ExpireCommand: ParsableCommand {
+struct ExpireCommand: SottoMain {
     static let configuration = CommandConfiguration(
         commandName: "sotto-expire",
         abstract: "Delete expired envelopes and destroy retired keys (not built yet).",

@@ -2,7 +2,7 @@ import ArgumentParser
 import SottoCLI
 
 @main
-struct ExportCommand: ParsableCommand {
+struct ExportCommand: SottoMain {
     static let configuration = CommandConfiguration(
         commandName: "sotto-export",
         abstract: "Write everything this home holds as JSON Lines (not built yet).",

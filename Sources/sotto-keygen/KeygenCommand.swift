@@ -2,7 +2,7 @@ import ArgumentParser
 import SottoCLI
 
 @main
-struct KeygenCommand: ParsableCommand {
+struct KeygenCommand: SottoMain {
     static let configuration = CommandConfiguration(
         commandName: "sotto-keygen",
         abstract: "Manage identities, contacts, groups and keys.",

@@ -19,7 +19,12 @@ struct OpenedMessage {
             "thread": inner?.thread.orNull ?? NSNull(),
             "content_type": inner?.contentType ?? "application/octet-stream",
         ]
-        if let text = String(validating: body, as: UTF8.self) { record["body"] = text } else { record["body_base64"] = Base64.encode(body) }
+        let contentType = inner?.contentType ?? "application/octet-stream"
+        if contentType.hasPrefix("text/"), let text = String(validating: body, as: UTF8.self) {
+            record["body"] = text
+        } else {
+            record["body_base64"] = Base64.encode(body)
+        }
         return record
     }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import SottoCLI
 
 @main
-struct RecvCommand: ParsableCommand {
+struct RecvCommand: SottoMain {
     static let configuration = CommandConfiguration(
         commandName: "sotto-recv",
         abstract: "Fetch my envelopes from the mailbox into the local inbox (not built yet).",

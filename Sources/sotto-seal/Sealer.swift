@@ -34,7 +34,11 @@ final class Sealer {
     /// The expiry: the record's, else --ttl, else the identity's default, else 7 days.
     func expiry(record: Fields?, now: Int64 = Time.now()) throws -> Int64? {
         if let record {
-            if let at = try record.time("expires_at") { return at }
+            if record.has("expires_at"), record.has("ttl") { throw record.badField("ttl", "conflicts with \"expires_at\": give one") }
+            if let at = try record.time("expires_at") {
+                guard at > now else { throw record.badField("expires_at", "is in the past") }
+                return at
+            }
             if let text = try record.optionalString("ttl") { return try Time.duration(text).map { now + $0 } }
         }
         if let ttl { return ttl.map { now + $0 } }
@@ -65,6 +69,7 @@ final class Sealer {
         let recipients = try resolve(try record.strings("to"))
         let body: [UInt8]
         let contentType: String
+        if record.has("body"), record.has("body_base64") { throw record.badField("body_base64", "conflicts with \"body\": give one") }
         if let text = try record.optionalString("body") {
             body = Array(text.utf8)
             contentType = try record.optionalString("content_type") ?? "text/plain; charset=utf-8"

@@ -2,7 +2,7 @@ import ArgumentParser
 import SottoCLI
 
 @main
-struct SendCommand: ParsableCommand {
+struct SendCommand: SottoMain {
     static let configuration = CommandConfiguration(
         commandName: "sotto-send",
         abstract: "Deliver envelope records to each recipient's mailbox (not built yet).",

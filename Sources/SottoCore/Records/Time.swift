@@ -2,9 +2,13 @@ import Foundation
 
 /// Times are Unix seconds inside sotto and RFC 3339 UTC in records.
 public enum Time {
-    /// The current time. SOTTO_TEST_NOW (Unix seconds) exists only so tests can
-    /// move the clock; it is read once per process.
+    /// The current time. Debug builds, which the tests run, read SOTTO_TEST_NOW
+    /// (Unix seconds) so tests can move the clock; release builds have no override.
+    #if DEBUG
     public static let nowOverride: Int64? = ProcessInfo.processInfo.environment["SOTTO_TEST_NOW"].flatMap { Int64($0) }
+    #else
+    public static let nowOverride: Int64? = nil
+    #endif
 
     public static func now() -> Int64 { nowOverride ?? Int64(Date().timeIntervalSince1970) }
 

@@ -1,0 +1,142 @@
+import Foundation
+import XCTest
+
+/// Both directions against Debian's age (/usr/bin/age).
+final class AgeInteropTests: CLITestCase {
+    func testSottoOpensWhatAgeEncrypts() throws {
+        let bob = try fixtureHome("bob")
+        let recipient = try ok("sotto-keygen", ["age-recipient"], home: bob).out.trimmingCharacters(in: .newlines)
+        let input = binaryBytes(100_000) + Data("tail\n".utf8)
+        let inputFile = try write("input.bin", input)
+        let binary = path("from-age.age")
+        let armored = path("from-age-armored.age")
+        assertSuccess(try age(["-r", recipient, "-o", binary, inputFile]))
+        assertSuccess(try age(["-a", "-r", recipient, "-o", armored, inputFile]))
+
+        let record = try ok("sotto-open", [binary], home: bob).record("message")
+        XCTAssertTrue(record["from"] is NSNull, "a plain age file has no sender")
+        XCTAssertTrue(record["sent_at"] is NSNull)
+        XCTAssertTrue(record["expires_at"] is NSNull)
+        XCTAssertEqual(record["to"] as? [String], [])
+        assertMatches(record["id"] as? String, Pattern.hex32)
+        XCTAssertEqual(messageBody(record), input)
+
+        XCTAssertEqual(try ok("sotto-open", ["--raw", binary], home: bob).stdout, input, "--raw gives the exact bytes")
+        XCTAssertEqual(try ok("sotto-open", ["--raw"], stdin: try read(armored), home: bob).stdout, input, "armored age input")
+
+        // A short text file, the common case.
+        let text = try age(["-r", recipient], stdin: Data("hello from age\n".utf8))
+        assertSuccess(text)
+        let message = try ok("sotto-open", stdin: text.stdout, home: bob).record("message")
+        XCTAssertEqual(messageBody(message), Data("hello from age\n".utf8))
+        XCTAssertTrue(message["from"] is NSNull)
+
+        // Not for me: refused, nothing released.
+        let carol = try fixtureHome("carol")
+        assertFailure(try run("sotto-open", ["--raw", binary], home: carol), tool: "sotto-open", status: 1)
+    }
+
+    func testAgeDecryptsAnAnonymousSottoFile() throws {
+        let bob = try fixtureHome("bob")
+        let carol = try fixtureHome("carol")
+        let keyFile = path("bob.key")
+        try ok("sotto-keygen", ["age-identity", "-o", keyFile], home: bob, allowStderr: true)
+        let bobKey = try ok("sotto-keygen", ["age-recipient"], home: bob).out.trimmingCharacters(in: .newlines)
+        let input = binaryBytes(150_000)
+        let inputFile = try write("input.bin", input)
+
+        // With the default expiry: an unknown sotto/v1 stanza that age ignores.
+        let expiring = path("expiring.age")
+        try ok("sotto-seal", ["--anonymous", "--file", inputFile, "-r", bobKey, "-o", expiring], home: carol)
+        XCTAssertTrue(ageHeaderLines(try read(expiring)).contains { $0.hasPrefix("-> sotto/v1 anonymous ") })
+        let decrypted = try age(["-d", "-i", keyFile, expiring])
+        assertSuccess(decrypted)
+        XCTAssertEqual(decrypted.stdout, input, "age gets the exact plaintext back")
+
+        // Never expiring, armored.
+        let plain = path("plain.age")
+        try ok("sotto-seal", ["--anonymous", "--ttl", "never", "--armor", "--file", inputFile, "-r", bobKey, "-o", plain], home: carol)
+        let decryptedPlain = try age(["-d", "-i", keyFile, plain])
+        assertSuccess(decryptedPlain)
+        XCTAssertEqual(decryptedPlain.stdout, input)
+
+        // age refuses it with a key it was not sealed to.
+        let otherKey = path("carol.key")
+        try ok("sotto-keygen", ["age-identity", "-o", otherKey], home: carol, allowStderr: true)
+        let refused = try age(["-d", "-i", otherKey, expiring])
+        XCTAssertNotEqual(refused.status, 0)
+        XCTAssertEqual(refused.out, "")
+    }
+
+    func testAgeDecryptsASignedEnvelopeToTheSignedPayload() throws {
+        let alice = try fixtureHome("alice")
+        let bob = try fixtureHome("bob")
+        let keyFile = path("bob.key")
+        try ok("sotto-keygen", ["age-identity", "-o", keyFile], home: bob, allowStderr: true)
+        let aliceCard = try ok("sotto-keygen", ["card"], home: alice).record("card")
+        let body = "signed and sealed"
+        let envelope = try sealEnvelope(["to": ["bob"], "body": body, "thread": "t1"], home: alice)
+        let file = try write("envelope.age", ageBytes(envelope))
+
+        let decrypted = try age(["-d", "-i", keyFile, file])
+        assertSuccess(decrypted)
+        let payload = decrypted.stdout
+        XCTAssertTrue(payload.starts(with: Data("sotto/1\n".utf8)), "the signed payload starts with the magic")
+        XCTAssertGreaterThan(payload.count, 12 + 64)
+        let length = payload.count >= 12 ? payload[payload.startIndex + 8..<payload.startIndex + 12].reduce(0) { $0 << 8 | Int($1) } : 0
+        XCTAssertGreaterThan(length, 0)
+        XCTAssertLessThanOrEqual(12 + length + 64, payload.count)
+        guard 12 + length + 64 <= payload.count else { return }
+        let inner = payload.subdata(in: 12..<(12 + length))
+        let header = try XCTUnwrap(try JSONSerialization.jsonObject(with: inner) as? [String: Any])
+        XCTAssertEqual(header["v"] as? Int, 1)
+        XCTAssertEqual(header["from"] as? String, aliceCard["identity"] as? String)
+        XCTAssertEqual(header["name"] as? String, "alice")
+        XCTAssertEqual(header["thread"] as? String, "t1")
+        XCTAssertEqual((header["to"] as? [String])?.count, 2, "bob and the self copy")
+        let bodyBytes = payload.subdata(in: (12 + length)..<(payload.count - 64))
+        XCTAssertEqual(bodyBytes, Data(body.utf8), "the body sits between the inner header and the 64-byte signature")
+
+        // The same file still opens with sotto, from an identity file alone.
+        let message = try ok("sotto-open", ["-i", keyFile, file], home: path("nowhere")).record("message")
+        XCTAssertEqual(message["body"] as? String, body)
+    }
+
+    func testOpenWithIdentityFileNeedsNoKeyring() throws {
+        let alice = try fixtureHome("alice")
+        let bob = try fixtureHome("bob")
+        let keyFile = path("bob.key")
+        try ok("sotto-keygen", ["age-identity", "-o", keyFile], home: bob, allowStderr: true)
+        let aliceFingerprint = try identityRecord(home: alice)["fingerprint"] as? String
+        let envelope = Data(jsonLine(try sealEnvelope(["to": ["bob"], "body": "no keyring here"], home: alice)).utf8)
+        let nowhere = path("empty-home")
+
+        let message = try ok("sotto-open", ["-i", keyFile], stdin: envelope, home: nowhere).record("message")
+        XCTAssertEqual(message["body"] as? String, "no keyring here")
+        let from = try XCTUnwrap(message["from"] as? [String: Any])
+        XCTAssertEqual(from["name"] as? String, "alice")
+        XCTAssertEqual(from["fingerprint"] as? String, aliceFingerprint)
+        XCTAssertEqual(from["known"] as? Bool, false, "without a keyring nobody is known")
+        XCTAssertFalse(exists(nowhere), "opening with -i creates no home")
+
+        // Without -i and without a keyring there is nothing to open with.
+        assertFailure(try run("sotto-open", stdin: envelope, home: nowhere), tool: "sotto-open", status: 66)
+        XCTAssertFalse(exists(nowhere))
+        // A file that holds no identity is malformed.
+        let junk = try write("junk.key", Data("# only a comment\nnot a key\n".utf8))
+        assertFailure(try run("sotto-open", ["-i", junk], stdin: envelope, home: nowhere), tool: "sotto-open", status: 65)
+        assertFailure(try run("sotto-open", ["-i", path("missing.key")], stdin: envelope, home: nowhere), tool: "sotto-open", status: 66)
+    }
+
+    func testSealWithoutKeyringToAgeRecipients() throws {
+        let bob = try fixtureHome("bob")
+        let bobKey = try ok("sotto-keygen", ["age-recipient"], home: bob).out.trimmingCharacters(in: .newlines)
+        let nowhere = path("empty-home")
+        let sealed = try ok("sotto-seal", ["--anonymous", "--raw", "-r", bobKey], stdin: Data("keyless".utf8), home: nowhere)
+        XCTAssertEqual(try ok("sotto-open", ["--raw"], stdin: sealed.stdout, home: bob).stdout, Data("keyless".utf8))
+        XCTAssertFalse(exists(nowhere), "anonymous sealing creates no home")
+        // Signing needs an identity.
+        assertFailure(try run("sotto-seal", ["--raw", "-r", bobKey], stdin: Data("x".utf8), home: nowhere), tool: "sotto-seal",
+                      status: 66)
+    }
+}

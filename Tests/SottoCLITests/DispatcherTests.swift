@@ -1,0 +1,64 @@
+import Foundation
+import XCTest
+
+final class DispatcherTests: CLITestCase {
+    static let commands = ["keygen", "seal", "open", "send", "recv", "expire", "export", "erase"]
+    static let placeholders = ["send", "recv", "expire", "export", "erase"]
+
+    func testHelpListsEveryCommand() throws {
+        let help = try ok("sotto", ["--help"])
+        let listed = help.stdoutLines.compactMap { line -> String? in
+            let words = line.split(separator: " ")
+            guard line.hasPrefix("  "), let first = words.first else { return nil }
+            return String(first)
+        }
+        XCTAssertEqual(listed, Self.commands, help.out)
+        XCTAssertEqual(try ok("sotto", ["help"]).out, help.out)
+    }
+
+    func testDispatchesToTheCommand() throws {
+        let viaSotto = try ok("sotto", ["seal", "--help"])
+        XCTAssertTrue(viaSotto.out.contains("USAGE: sotto-seal"), viaSotto.out)
+        XCTAssertEqual(viaSotto.out, try ok("sotto-seal", ["--help"]).out)
+
+        let alice = try fixtureHome("alice")
+        let direct = try ok("sotto-keygen", ["age-recipient"], home: alice)
+        XCTAssertEqual(try ok("sotto", ["keygen", "age-recipient"], home: alice).out, direct.out)
+
+        // Exit codes and stderr pass through unchanged.
+        let failed = try run("sotto", ["keygen", "fingerprint", "nosuch"], home: alice)
+        assertFailure(failed, tool: "sotto-keygen", status: 66)
+    }
+
+    func testUnknownCommandIs64() throws {
+        assertFailure(try run("sotto", ["nosuch"]), tool: "sotto", status: 64, contains: ["nosuch"])
+        assertFailure(try run("sotto", ["../sotto-seal"]), tool: "sotto", status: 64)
+        let bare = try run("sotto")
+        XCTAssertEqual(bare.status, 64, bare.summary)
+        XCTAssertEqual(bare.out, "", "usage goes to stderr when no command is given")
+        XCTAssertTrue(bare.err.contains("COMMANDS"), bare.err)
+    }
+
+    func testPlaceholdersExit70() throws {
+        for name in Self.placeholders {
+            let tool = "sotto-\(name)"
+            assertFailure(try run(tool), tool: tool, status: 70, contains: ["not built yet"])
+            assertFailure(try run(tool, stdin: "{}\n"), tool: tool, status: 70)
+            assertFailure(try run("sotto", [name]), tool: tool, status: 70, contains: ["not built yet"])
+
+            let help = try ok(tool, ["--help"])
+            XCTAssertTrue(help.out.contains("USAGE: \(tool)"), "\(tool) --help: \(help.out)")
+            XCTAssertTrue(help.out.contains("EXIT STATUS"), "\(tool) --help shows the exit codes")
+            XCTAssertEqual(try ok("sotto", [name, "--help"]).out, help.out)
+        }
+    }
+
+    func testEveryCommandAnswersHelpAndVersion() throws {
+        for tool in ["sotto"] + Self.commands.map({ "sotto-\($0)" }) {
+            let version = try ok(tool, ["--version"])
+            assertMatches(version.out.trimmingCharacters(in: .newlines), "[0-9]+\\.[0-9]+\\.[0-9]+", "\(tool) --version")
+            let help = try ok(tool, ["--help"])
+            XCTAssertFalse(help.out.isEmpty, "\(tool) --help writes to stdout")
+        }
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import XCTest
+
+/// The passphrase paths. Each unlock of a passphrase keyring runs Argon2id
+/// (about 0.3 s), so these tests keep their unlocks few.
+final class PassphraseTests: CLITestCase {
+    /// Runs without a controlling terminal even when the test runner has one
+    /// (Process keeps the session; a prompt on /dev/tty would then block).
+    var noTerminal: [String] {
+        FileManager.default.isExecutableFile(atPath: "/usr/bin/setsid") ? ["/usr/bin/setsid", "-w"] : []
+    }
+
+    func makeKeyring(_ passphrase: String) throws -> String {
+        let home = home("pass")
+        let identity = try ok("sotto-keygen", ["new", "pat"], home: home, env: ["SOTTO_PASSPHRASE": passphrase]).record("identity")
+        XCTAssertEqual(identity["name"] as? String, "pat")
+        return home
+    }
+
+    func seal(_ home: String, env: [String: String] = [:], args: [String] = [], wrapper: [String] = []) throws -> CommandResult {
+        try run("sotto-seal", args, stdin: Data(jsonLine(["to": ["pat"], "body": "secret"]).utf8), home: home, env: env,
+                wrapper: wrapper)
+    }
+
+    func testOnlyTheRightPassphraseUnlocks() throws {
+        let home = try makeKeyring("correct horse")
+        let sealed = try seal(home, env: ["SOTTO_PASSPHRASE": "correct horse"])
+        assertSuccess(sealed)
+        let envelopeFile = try write("envelope.jsonl", sealed.stdout)
+
+        assertFailure(try seal(home, env: ["SOTTO_PASSPHRASE": "wrong horse"]), tool: "sotto-seal", status: 77,
+                      contains: ["wrong passphrase"])
+        assertFailure(try seal(home, env: ["SOTTO_PASSPHRASE": ""]), tool: "sotto-seal", status: 77)
+
+        // --passphrase-file: the first line, without its newline; it wins over the environment.
+        let good = try write("good.pass", Data("correct horse\nignored second line\n".utf8))
+        let bad = try write("bad.pass", Data("correct horse \n".utf8))
+        let opened = try run("sotto-open", [envelopeFile, "--passphrase-file", good], home: home,
+                             env: ["SOTTO_PASSPHRASE": "wrong horse"])
+        assertSuccess(opened)
+        XCTAssertEqual(opened.record("message")["body"] as? String, "secret")
+        assertFailure(try run("sotto-open", [envelopeFile, "--passphrase-file", bad], home: home), tool: "sotto-open", status: 77)
+        assertFailure(try run("sotto-open", [envelopeFile, "--passphrase-file", path("missing.pass")], home: home),
+                      tool: "sotto-open", status: 66)
+
+        // --passphrase-fd: from stdin, and from an inherited descriptor 3.
+        let fromStdin = try run("sotto-open", [envelopeFile, "--passphrase-fd", "0"], stdin: Data("correct horse\r\n".utf8), home: home)
+        assertSuccess(fromStdin)
+        XCTAssertEqual(fromStdin.record("message")["body"] as? String, "secret")
+        let fromFD3 = try run("sotto-open", [envelopeFile, "--passphrase-fd", "3"], home: home, env: ["PASSFILE": good],
+                              wrapper: ["/bin/sh", "-c", "exec \"$@\" 3<\"$PASSFILE\"", "sh"])
+        assertSuccess(fromFD3)
+        XCTAssertEqual(fromFD3.record("message")["body"] as? String, "secret")
+    }
+
+    func testLockedKeyringWithoutPassphraseOrTerminalIs77() throws {
+        let home = try makeKeyring("hunter22")
+        let locked = try seal(home, wrapper: noTerminal)
+        assertFailure(locked, tool: "sotto-seal", status: 77)
+        XCTAssertTrue(locked.err.contains("--passphrase-fd") || locked.err.contains("SOTTO_PASSPHRASE"),
+                      "a hint names the passphrase sources: \(locked.err)")
+        assertFailure(try run("sotto-keygen", ["rotate"], home: home, wrapper: noTerminal), tool: "sotto-keygen", status: 77)
+        let key = path("pat.key")
+        assertFailure(try run("sotto-keygen", ["age-identity", "-o", key], home: home, wrapper: noTerminal),
+                      tool: "sotto-keygen", status: 77)
+        XCTAssertFalse(exists(key), "a locked keyring exports nothing")
+        // A keyring made with --no-passphrase needs no source at all.
+        let open = try fixtureHome("alice")
+        assertSuccess(try run("sotto-seal", stdin: Data(jsonLine(["to": ["bob"], "body": "x"]).utf8), home: open, wrapper: noTerminal))
+    }
+
+    func testPasswdChangesThePassphrase() throws {
+        let home = try makeKeyring("one-one")
+        let sealed = try seal(home, env: ["SOTTO_PASSPHRASE": "one-one"])
+        assertSuccess(sealed)
+
+        let changed = try run("sotto-keygen", ["passwd"], home: home,
+                              env: ["SOTTO_PASSPHRASE": "one-one", "SOTTO_NEW_PASSPHRASE": "two-two"])
+        XCTAssertEqual(changed.status, 0, changed.summary)
+        XCTAssertEqual(changed.out, "")
+        XCTAssertFalse(changed.err.contains("error"), changed.err)
+        assertFailure(try seal(home, env: ["SOTTO_PASSPHRASE": "one-one"]), tool: "sotto-seal", status: 77, contains: ["wrong passphrase"])
+        assertSuccess(try seal(home, env: ["SOTTO_PASSPHRASE": "two-two"]))
+
+        // The current passphrase must be right to change it.
+        let refused = try run("sotto-keygen", ["passwd"], home: home,
+                              env: ["SOTTO_PASSPHRASE": "one-one", "SOTTO_NEW_PASSPHRASE": "evil"])
+        assertFailure(refused, tool: "sotto-keygen", status: 77)
+
+        let newFile = try write("new.pass", Data("three-three\n".utf8))
+        let again = try run("sotto-keygen", ["passwd", "--new-passphrase-file", newFile], home: home,
+                            env: ["SOTTO_PASSPHRASE": "two-two"])
+        XCTAssertEqual(again.status, 0, again.summary)
+        XCTAssertEqual(again.out, "")
+        assertFailure(try seal(home, env: ["SOTTO_PASSPHRASE": "two-two"]), tool: "sotto-seal", status: 77)
+        assertFailure(try seal(home, env: ["SOTTO_PASSPHRASE": "evil"]), tool: "sotto-seal", status: 77)
+
+        // Secrets were re-encrypted, not replaced: the first message still opens.
+        let opened = try run("sotto-open", ["--passphrase-file", newFile], stdin: sealed.stdout, home: home)
+        assertSuccess(opened)
+        XCTAssertEqual(opened.record("message")["body"] as? String, "secret")
+
+        // Removing the passphrase: no source is needed afterwards.
+        let removed = try run("sotto-keygen", ["passwd", "--no-passphrase"], home: home, env: ["SOTTO_PASSPHRASE": "three-three"])
+        XCTAssertEqual(removed.status, 0, removed.summary)
+        assertSuccess(try seal(home, wrapper: noTerminal))
+    }
+}
