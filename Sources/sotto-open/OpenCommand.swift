@@ -70,14 +70,24 @@ struct OpenCommand: SottoCommand {
     }
 
     func openRecords(_ reader: RecordReader, _ opener: Opener) throws {
+        // Envelopes that came from the inbox get their first-opened time, for read-after timers.
+        let inbox = try Inbox.open(keyring.home.home, create: false)
         var loop = RecordLoop(keepGoing: keepGoing)
         var written = 0
         try loop.each(reader) { record in
             guard try record.optionalString("type") == "envelope" || !record.has("type") else {
                 throw record.badField("type", "must be \"envelope\"")
             }
-            let bytes = try record.base64("age")
-            guard let message = try opener.open(bytes: bytes) else { return }
+            let message: OpenedMessage?
+            if let path = try record.optionalString("file"), !record.has("age") {
+                let fd = try Files.openForReading(path)
+                defer { close(fd) }
+                message = try opener.open(bytes: Files.readAll(fd: fd))
+            } else {
+                message = try opener.open(bytes: try record.base64("age"))
+            }
+            guard let message else { return }
+            if let id = message.id { try inbox?.markOpened(id: id, now: Time.now()) }
             try emit(message, index: written)
             written += 1
         }

@@ -1,13 +1,218 @@
 import ArgumentParser
+import Foundation
 import SottoCLI
+import SottoCore
 
 @main
-struct RecvCommand: SottoMain {
+struct RecvCommand: SottoCommand {
     static let configuration = CommandConfiguration(
         commandName: "sotto-recv",
-        abstract: "Fetch my envelopes from the mailbox into the local inbox (not built yet).",
-        discussion: discussion("This command is planned and not built yet: it exits with status 70 and writes nothing to stdout."),
+        abstract: "Fetch my envelopes from the mailbox into the local inbox.",
+        discussion: discussion("""
+            Fetches the envelopes addressed to the mailbox addresses of my identities, stores them in \
+            the local inbox in $SOTTO_HOME (still sealed), and only then removes them from the mailbox. \
+            Writes the newly received envelope records to stdout, ready for sotto-open:
+              {"type":"envelope","id":...,"to":[...],"expires_at":...,"received_at":...,"age":"<base64>"}
+            With --output-dir DIR each envelope is written to DIR/ID.age and the record names it in \
+            "file" instead of carrying "age"; envelopes over 64 MiB need it.
+
+            Guarantee: no envelope is ever lost and none is stored twice in the inbox. An envelope is \
+            removed from the mailbox only after the inbox transaction holding it has committed and its \
+            record was written; after a crash at any point, re-running recv converges to the same inbox. \
+            Only newly received envelopes are written; a consumer that died after recv, or a recv killed \
+            between storing and writing, gets the same envelopes again with --all or --since.
+
+            --follow keeps running and writes envelopes as they arrive, woken by inotify on the mailbox's \
+            directory (typically within milliseconds, at most about a second), until interrupted; then \
+            it exits 0.
+            """),
         version: sottoVersion)
 
-    func run() throws { try NotBuiltYet.fail("sotto-recv") }
+    @Flag(help: "Write every envelope in the inbox (after fetching new ones).")
+    var all = false
+
+    @Option(help: ArgumentHelp("Write inbox envelopes received after this envelope id or RFC 3339 time.", valueName: "ID|TIME"))
+    var since: String?
+
+    @Option(help: ArgumentHelp("Write at most N envelopes.", valueName: "N"))
+    var limit: Int?
+
+    @Flag(help: "Keep running and write envelopes as they arrive, until interrupted.")
+    var follow = false
+
+    @Option(help: ArgumentHelp("Take envelope records from FILE (or - for stdin) instead of a mailbox.", valueName: "FILE"))
+    var input: String?
+
+    @Option(help: ArgumentHelp("Write each envelope to DIR/ID.age and name it in the record.", valueName: "DIR"))
+    var outputDir: String?
+
+    @OptionGroup var mailbox: MailboxOptions
+    @OptionGroup var home: HomeOptions
+
+    func validate() throws {
+        if let limit, limit < 1 { throw ValidationError("--limit must be at least 1") }
+        if follow && (input != nil || all || since != nil) { throw ValidationError("--follow does not combine with --input, --all or --since") }
+        if all && since != nil { throw ValidationError("--all and --since are exclusive") }
+    }
+
+    func execute() throws {
+        signal(SIGPIPE, SIG_IGN)
+        let keyring = try Keyring(home: home.home)
+        let addresses = try keyring.identities().map(\.mailbox)
+        guard let inbox = try Inbox.open(home.home, create: true) else { return }
+        let writer = try RecordWriter(inbox: inbox, outputDir: outputDir, limit: limit)
+        if let input {
+            try receive(from: input, into: inbox, writer)
+            return
+        }
+        let store = try mailbox.open(home: home.home)
+        let receiver = Receiver(mailbox: store, inbox: inbox, addresses: addresses)
+        if all || since != nil {
+            try receiver.drain { _ in }
+            let start = try since.map { try position($0, inbox) }
+            for envelope in try inbox.list(afterSequence: start?.sequence, receivedAfter: start?.time, limit: limit) {
+                try writer.write(envelope)
+            }
+            return
+        }
+        try receiver.drain(limit: limit) { try writer.write($0) }
+        guard follow else { return }
+        Interrupt.install()
+        while !Interrupt.received {
+            try store.waitForChange(timeout: 1)
+            if Interrupt.received { break }
+            try receiver.drain { try writer.write($0) }
+        }
+    }
+
+    /// --since: an envelope id in the inbox, or a time.
+    func position(_ text: String, _ inbox: Inbox) throws -> (sequence: Int64?, time: Int64?) {
+        if let time = Time.parse(text) { return (nil, time) }
+        guard let envelope = try inbox.envelope(id: text) else {
+            throw SottoError(.notFound, "--since: no envelope \(text) in the inbox and not an RFC 3339 time")
+        }
+        return (envelope.sequence, nil)
+    }
+
+    /// --input: envelope records into the inbox, writing the new ones.
+    func receive(from path: String, into inbox: Inbox, _ writer: RecordWriter) throws {
+        let fd = try Files.openForReading(path)
+        var loop = RecordLoop(keepGoing: false)
+        try loop.each(RecordReader(fd: fd)) { record in
+            let bytes = try record.base64("age")
+            let id = Envelope.id(bytes)
+            if let claimed = try record.optionalString("id"), claimed != id {
+                throw record.badField("id", "does not match the envelope's bytes")
+            }
+            let expiresAt: Int64?
+            do { expiresAt = try Envelope.expiry(of: bytes) } catch let error as AgeError {
+                throw record.badField("age", "is not an age file (\(error.description))")
+            }
+            let mailbox = try record.strings("to")?.first
+            if try inbox.store(IncomingEnvelope(bytes: bytes, id: id, expiresAt: expiresAt), id: id, mailbox: mailbox, now: Time.now()),
+               let stored = try inbox.envelope(id: id) {
+                try writer.write(stored)
+            }
+        }
+    }
+}
+
+/// Moves envelopes from the mailbox to the inbox in the order that keeps the
+/// guarantee: inbox commit, then the record, then removal from the mailbox.
+struct Receiver {
+    let mailbox: Mailbox
+    let inbox: Inbox
+    let addresses: [String]
+
+    func drain(limit: Int? = nil, _ emit: (StoredEnvelope) throws -> Void) throws {
+        var remaining = limit ?? Int.max
+        while remaining > 0 {
+            let batch = try mailbox.pending(for: addresses, now: Time.now(), limit: min(remaining, 100))
+            if batch.isEmpty { return }
+            for entry in batch {
+                let incoming = IncomingEnvelope(id: entry.id, expiresAt: entry.expiresAt, source: try mailbox.source(for: entry))
+                // Only new envelopes are written: a resend of one already received is not news.
+                // A crash between the inbox commit and the record loses no envelope:
+                // --since and --all write it again.
+                if try inbox.store(incoming, id: entry.id, mailbox: entry.mailbox, now: Time.now()),
+                   let stored = try inbox.envelope(id: entry.id) {
+                    try emit(stored)
+                }
+                try mailbox.remove(entry)
+            }
+            remaining -= batch.count
+        }
+    }
+}
+
+/// Writes inbox envelopes as records, inline or as files in --output-dir.
+final class RecordWriter {
+    let inbox: Inbox
+    let outputDir: String?
+    var remaining: Int
+    static let inlineLimit: Int64 = 64 << 20
+
+    init(inbox: Inbox, outputDir: String?, limit: Int?) throws {
+        self.inbox = inbox
+        self.outputDir = outputDir
+        remaining = limit ?? Int.max
+        if let outputDir {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: outputDir, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw SottoError(.notFound, "--output-dir \(outputDir) is not a directory")
+            }
+        }
+    }
+
+    func write(_ envelope: StoredEnvelope) throws {
+        guard remaining > 0 else { return }
+        remaining -= 1
+        var record: [String: Any] = [
+            "type": "envelope", "id": envelope.id, "to": envelope.mailbox.map { [$0] } ?? [],
+            "expires_at": envelope.expiresAt.map(Time.rfc3339).orNull, "received_at": Time.rfc3339(envelope.storedAt),
+        ]
+        let source = try inbox.source(for: envelope)
+        if let outputDir {
+            let path = outputDir + "/" + envelope.id + ".age"
+            if !FileManager.default.fileExists(atPath: path) {
+                let pending = try Files.Pending(path)
+                try copy(source, to: pending)
+                try pending.commit()
+            }
+            record["file"] = path
+        } else {
+            guard envelope.size <= Self.inlineLimit else {
+                throw SottoError(.usage, "envelope \(envelope.id) is \(envelope.size) bytes: too large for a record",
+                                 hints: ["it is safe in the inbox; fetch it with --all --output-dir DIR"])
+            }
+            let sink = MemorySink()
+            try copy(source, to: sink)
+            record["age"] = Base64.encode(sink.bytes)
+        }
+        try Output.record(record)
+    }
+
+    func copy(_ source: ByteSource, to sink: ByteSink) throws {
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = try buffer.withUnsafeMutableBytes { try source.read(into: $0) }
+            if n == 0 { return }
+            try buffer.withUnsafeBytes { try sink.write(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
+        }
+    }
+}
+
+/// SIGINT and SIGTERM end --follow cleanly (exit 0).
+enum Interrupt {
+    nonisolated(unsafe) static var received = false
+
+    static func install() {
+        for sig in [SIGINT, SIGTERM] {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { _ in Interrupt.received = true }
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = 0
+            sigaction(sig, &action, nil)
+        }
+    }
 }

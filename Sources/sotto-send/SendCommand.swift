@@ -1,13 +1,111 @@
 import ArgumentParser
+import Foundation
 import SottoCLI
+import SottoCore
 
 @main
-struct SendCommand: SottoMain {
+struct SendCommand: SottoCommand {
     static let configuration = CommandConfiguration(
         commandName: "sotto-send",
-        abstract: "Deliver envelope records to each recipient's mailbox (not built yet).",
-        discussion: discussion("This command is planned and not built yet: it exits with status 70 and writes nothing to stdout."),
+        abstract: "Deliver envelopes to each recipient's mailbox.",
+        discussion: discussion("""
+            Reads envelope records (the output of sotto-seal) on stdin and stores one mailbox entry per \
+            address in "to", then writes one receipt per address:
+              {"type":"receipt","id":...,"mailbox":...,"status":"stored"|"duplicate"}
+            A receipt is written only after its entry is committed. Sending the same envelope again \
+            stores nothing and says "duplicate". Records are stored in batches, each in one transaction.
+
+            --file PATH --to ADDRESS... sends an age file of any size in bounded memory.
+
+            A malformed record, or one whose id does not match its bytes, is refused (65) and nothing \
+            of it is stored. The mailbox holds per envelope only the recipient address, the id, the \
+            expiry, the size, when it was stored and the sealed bytes: never the sender, never plaintext.
+            """),
         version: sottoVersion)
 
-    func run() throws { try NotBuiltYet.fail("sotto-send") }
+    @Option(help: ArgumentHelp("Send this age file instead of records.", valueName: "PATH"))
+    var file: String?
+
+    @Option(name: .customLong("to"), help: ArgumentHelp("A mailbox address to deliver to (repeatable; with --file, or for records without \"to\").", valueName: "ADDRESS"))
+    var addresses: [String] = []
+
+    @Option(help: ArgumentHelp("Records per transaction.", valueName: "N"))
+    var batch = 1000
+
+    @Flag(help: "On a bad record, write an error record and go on (the exit status still reports it).")
+    var keepGoing = false
+
+    @OptionGroup var mailbox: MailboxOptions
+    @OptionGroup var home: HomeOptions
+
+    func validate() throws {
+        if file != nil && addresses.isEmpty { throw ValidationError("--file needs at least one --to ADDRESS") }
+        if batch < 1 { throw ValidationError("--batch must be at least 1") }
+    }
+
+    func execute() throws {
+        for address in addresses { try Addresses.validate(address) }
+        let store = try mailbox.open(home: home.home)
+        if let file { return try sendFile(file, store) }
+        var pending = [(IncomingEnvelope, [String])]()
+        var pendingBytes = 0
+        func flush() throws {
+            guard !pending.isEmpty else { return }
+            let now = Time.now()
+            let receipts = try store.batch {
+                try pending.flatMap { envelope, to in
+                    let (id, statuses) = try store.deposit(envelope, to: to, now: now)
+                    return zip(to, statuses).map { ["type": "receipt", "id": id, "mailbox": $0, "status": $1.rawValue] as [String: Any] }
+                }
+            }
+            pending.removeAll()
+            pendingBytes = 0
+            for receipt in receipts { try Output.record(receipt) }
+        }
+        var loop = RecordLoop(keepGoing: keepGoing)
+        try loop.each(RecordReader(fd: 0)) { record in
+            let (envelope, to, size) = try parse(record)
+            pending.append((envelope, to))
+            pendingBytes += size
+            if pending.count >= batch || pendingBytes >= 64 << 20 { try flush() }
+        }
+        try flush()
+    }
+
+    /// Checks a record completely before anything of it is stored.
+    func parse(_ record: Fields) throws -> (IncomingEnvelope, [String], Int) {
+        if let type = try record.optionalString("type"), type != "envelope" {
+            throw record.badField("type", "must be \"envelope\"")
+        }
+        let bytes = try record.base64("age")
+        let id = Envelope.id(bytes)
+        if let claimed = try record.optionalString("id"), claimed != id {
+            throw record.badField("id", "does not match the envelope's bytes")
+        }
+        let expiresAt: Int64?
+        do { expiresAt = try Envelope.expiry(of: bytes) } catch let error as AgeError {
+            throw record.badField("age", "is not an age file (\(error.description))")
+        }
+        let to = try record.strings("to").flatMap { $0.isEmpty ? nil : $0 } ?? addresses
+        guard !to.isEmpty else { throw record.badField("to", "names no mailbox address (give --to ADDRESS)") }
+        for address in to { try Addresses.validate(address) }
+        return (IncomingEnvelope(bytes: bytes, id: id, expiresAt: expiresAt), to, bytes.count)
+    }
+
+    func sendFile(_ path: String, _ store: Mailbox) throws {
+        let fd = try Files.openForReading(path)
+        defer { if fd != 0 { close(fd) } }
+        let expiresAt: Int64?
+        do {
+            expiresAt = try Envelope.expiry(reading: ByteReader(FileDescriptorSource(fd: fd)))
+        } catch let error as AgeError {
+            throw SottoError(.malformed, "\(path) is not a binary age file: \(error.description)")
+        }
+        guard lseek(fd, 0, SEEK_SET) == 0 else { throw SottoError(.usage, "--file needs a regular file, not a pipe") }
+        let source = FileDescriptorSource(fd: fd)
+        let (id, statuses) = try store.deposit(IncomingEnvelope(id: nil, expiresAt: expiresAt, source: source), to: addresses, now: Time.now())
+        for (address, status) in zip(addresses, statuses) {
+            try Output.record(["type": "receipt", "id": id, "mailbox": address, "status": status.rawValue])
+        }
+    }
 }

@@ -73,9 +73,29 @@ public enum Envelope {
 
     /// The envelope id: derived from its bytes, so the same envelope always has the same id.
     public static func id(_ bytes: [UInt8]) -> String {
-        let h = BLAKE2b(length: 32)
-        h.update("sotto/1 envelope id\n")
-        h.update(bytes)
-        return Hex.encode(Array(h.finalize().prefix(16)))
+        let hasher = EnvelopeIDHasher()
+        bytes.withUnsafeBytes { hasher.update($0) }
+        return hasher.finalize()
     }
+
+    /// The expiry an envelope's header declares (nil: none, or a plain age file).
+    public static func expiry(of bytes: [UInt8]) throws -> Int64? {
+        try expiry(reading: ByteReader(bytes: bytes))
+    }
+
+    /// The expiry declared by the header at the start of `reader`.
+    public static func expiry(reading reader: ByteReader) throws -> Int64? {
+        try SottoStanza.find(in: Header.parse(reader))?.expiresAt
+    }
+}
+
+/// Computes an envelope id incrementally, for envelopes that stream.
+public final class EnvelopeIDHasher {
+    private let hash = BLAKE2b(length: 32)
+
+    public init() { hash.update("sotto/1 envelope id\n") }
+
+    public func update(_ bytes: UnsafeRawBufferPointer) { hash.update(bytes) }
+
+    public func finalize() -> String { Hex.encode(Array(hash.finalize().prefix(16))) }
 }

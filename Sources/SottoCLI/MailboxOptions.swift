@@ -1,0 +1,23 @@
+import ArgumentParser
+import SottoCore
+
+/// --mailbox, shared by the delivery commands.
+public struct MailboxOptions: ParsableArguments {
+    @Option(name: .customLong("mailbox"), help: ArgumentHelp(
+        "The mailbox: a SQLite file path or sqlite:PATH (default: $SOTTO_MAILBOX, else mailbox.db in the home).",
+        valueName: "MAILBOX"))
+    public var location: String?
+
+    public init() {}
+
+    public func open(home: Home) throws -> Mailbox { try MailboxLocation.open(location, home: home) }
+}
+
+public enum Addresses {
+    /// Mailbox addresses are 32 lowercase hex characters.
+    public static func validate(_ address: String) throws {
+        guard address.utf8.count == 32, address.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }) else {
+            throw SottoError(.malformed, "'\(address.prefix(40))' is not a mailbox address (32 lowercase hex characters)")
+        }
+    }
+}

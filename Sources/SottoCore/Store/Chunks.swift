@@ -1,0 +1,104 @@
+/// Envelope bytes stored as rows of at most 1 MiB, so an envelope of any size
+/// goes in and out of SQLite in bounded memory. `owner` is the integer key of
+/// the envelope row the chunks belong to.
+struct ChunkTable {
+    static let chunkSize = 1 << 20
+    let db: Database
+    let table: String
+
+    func write(owner: Int64, from source: (UnsafeMutableRawBufferPointer) throws -> Int) throws -> Int64 {
+        let insert = try db.prepare("INSERT INTO \(table) (owner, n, bytes) VALUES (?, ?, ?)")
+        var buffer = [UInt8](repeating: 0, count: Self.chunkSize)
+        var n = 0
+        var total: Int64 = 0
+        while true {
+            var filled = 0
+            while filled < buffer.count {
+                let got = try buffer.withUnsafeMutableBytes { try source(UnsafeMutableRawBufferPointer(rebasing: $0[filled...])) }
+                if got == 0 { break }
+                filled += got
+            }
+            if filled == 0 { break }
+            try insert.bind([.int(owner), .int(n), .blob(Array(buffer[..<filled]))])
+            while try insert.step() {}
+            n += 1
+            total += Int64(filled)
+            if filled < buffer.count { break }
+        }
+        return total
+    }
+
+    /// A reader over one envelope's chunks, one row in memory at a time.
+    func source(owner: Int64) throws -> ByteSource {
+        let select = try db.prepare("SELECT bytes FROM \(table) WHERE owner = ? ORDER BY n")
+        try select.bind([.int(owner)])
+        return ChunkSource(select)
+    }
+
+    func delete(owner: Int64) throws {
+        try db.run("DELETE FROM \(table) WHERE owner = ?", [.int(owner)])
+    }
+}
+
+/// An envelope arriving for storage: its id when known, its expiry, and a
+/// way to stream its bytes.
+public struct IncomingEnvelope {
+    public var id: String?
+    public var expiresAt: Int64?
+    /// Fills the buffer with the next bytes; 0 at the end.
+    public var read: (UnsafeMutableRawBufferPointer) throws -> Int
+
+    public init(bytes: [UInt8], id: String, expiresAt: Int64?) {
+        self.init(id: id, expiresAt: expiresAt, source: MemorySource(bytes))
+    }
+
+    public init(id: String?, expiresAt: Int64?, source: ByteSource) {
+        self.init(id: id, expiresAt: expiresAt) { try source.read(into: $0) }
+    }
+
+    public init(id: String?, expiresAt: Int64?, read: @escaping (UnsafeMutableRawBufferPointer) throws -> Int) {
+        self.id = id
+        self.expiresAt = expiresAt
+        self.read = read
+    }
+}
+
+/// What a mailbox or inbox knows about one stored envelope.
+public struct StoredEnvelope: Equatable, Sendable {
+    public var id: String
+    public var mailbox: String?
+    public var expiresAt: Int64?
+    public var size: Int64
+    public var storedAt: Int64
+    public var openedAt: Int64?
+    /// The position in the store, for --since and cursors.
+    public var sequence: Int64
+}
+
+/// Steps through chunk rows as a byte stream.
+final class ChunkSource: ByteSource {
+    private let statement: Statement
+    private var current = [UInt8]()
+    private var offset = 0
+    private var done = false
+
+    init(_ statement: Statement) { self.statement = statement }
+
+    func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+        while offset == current.count {
+            if done { return 0 }
+            if try statement.step() {
+                current = statement.row().blob(0) ?? []
+                offset = 0
+            } else {
+                done = true
+            }
+        }
+        let n = min(buffer.count, current.count - offset)
+        current.withUnsafeBytes { src in
+            buffer.baseAddress?.copyMemory(from: src.baseAddress! + offset, byteCount: n)
+        }
+        offset += n
+        return n
+    }
+}

@@ -1,0 +1,52 @@
+import Foundation
+
+/// Where envelopes wait for their recipients. The SQLite file is the
+/// embedded default; other stores (PostgreSQL) implement the same protocol,
+/// so no command changes with the backend.
+public protocol Mailbox: AnyObject {
+    /// Runs several deposits in one transaction, for throughput.
+    func batch<R>(_ body: () throws -> R) throws -> R
+
+    /// Stores one envelope for each address; a repeat of an (address, id)
+    /// pair stores nothing and reports `.duplicate`. Returns the id and one
+    /// status per address.
+    func deposit(_ envelope: IncomingEnvelope, to addresses: [String], now: Int64) throws -> (id: String, statuses: [DepositStatus])
+
+    /// Envelopes waiting for these addresses, oldest first, not yet expired.
+    func pending(for addresses: [String], now: Int64, limit: Int) throws -> [StoredEnvelope]
+
+    /// One envelope's bytes, as a stream.
+    func source(for envelope: StoredEnvelope) throws -> ByteSource
+
+    /// Removes the entry of one address, once the recipient holds it safely.
+    func remove(_ envelope: StoredEnvelope) throws
+
+    /// Removes every entry that expired at or before `now`.
+    func removeExpired(now: Int64) throws -> [StoredEnvelope]
+
+    /// Returns when the mailbox may have changed, or after `timeout` seconds.
+    func waitForChange(timeout: Double) throws
+}
+
+public enum DepositStatus: String, Sendable {
+    case stored, duplicate
+}
+
+/// Where the mailbox is: --mailbox, else SOTTO_MAILBOX, else a file in the home.
+public enum MailboxLocation {
+    public static func open(_ explicit: String?, home: Home) throws -> Mailbox {
+        let env = ProcessInfo.processInfo.environment["SOTTO_MAILBOX"]
+        let spec = [explicit, env].compactMap { $0 }.first { !$0.isEmpty } ?? home.path + "/mailbox.db"
+        if spec.hasPrefix("postgres://") || spec.hasPrefix("postgresql://") {
+            throw SottoError(.unavailable, "PostgreSQL mailboxes are not supported by this version of sotto",
+                             hints: ["use a SQLite mailbox file shared by the users of one host"])
+        }
+        var path = spec
+        if path.hasPrefix("sqlite://") { path.removeFirst("sqlite://".count) } else if path.hasPrefix("sqlite:") { path.removeFirst("sqlite:".count) }
+        guard !path.isEmpty, !path.contains("://") else {
+            throw SottoError(.usage, "unknown mailbox '\(spec)': give a SQLite path, sqlite:PATH or a postgres:// URL")
+        }
+        if explicit == nil, env == nil { try home.create() }
+        return try SQLiteMailbox(path: path)
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+
+/// The embedded mailbox: one SQLite file (WAL, secure_delete) that the users
+/// of one host share. Envelope bytes live once, in 1 MiB chunks; each
+/// recipient address gets a delivery row pointing at them.
+public final class SQLiteMailbox: Mailbox {
+    let db: Database
+    let path: String
+    private let chunks: ChunkTable
+    private var depth = 0
+    private lazy var watcher = FileWatcher(directory: (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent)
+
+    static let migrations = [
+        """
+        CREATE TABLE envelopes (
+            rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, expires_at INTEGER,
+            size INTEGER NOT NULL, stored_at INTEGER NOT NULL);
+        CREATE TABLE envelope_chunks (
+            owner INTEGER NOT NULL REFERENCES envelopes(rowid) ON DELETE CASCADE,
+            n INTEGER NOT NULL, bytes BLOB NOT NULL, PRIMARY KEY (owner, n)) WITHOUT ROWID;
+        CREATE TABLE deliveries (
+            seq INTEGER PRIMARY KEY AUTOINCREMENT, mailbox TEXT NOT NULL,
+            envelope INTEGER NOT NULL REFERENCES envelopes(rowid) ON DELETE CASCADE,
+            stored_at INTEGER NOT NULL, UNIQUE (mailbox, envelope));
+        CREATE INDEX deliveries_by_envelope ON deliveries(envelope);
+        CREATE INDEX envelopes_by_expiry ON envelopes(expires_at);
+        """,
+    ]
+
+    public init(path: String) throws {
+        self.path = path
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+            throw SottoError(.unavailable, "mailbox directory \(directory) does not exist")
+        }
+        do {
+            db = try Database(path: path)
+        } catch let error as SottoError {
+            throw SottoError(.unavailable, "mailbox unavailable: \(error.message)", hints: error.hints)
+        }
+        chunks = ChunkTable(db: db, table: "envelope_chunks")
+        try Schema.migrate(db, Self.migrations, what: "mailbox")
+    }
+
+    public func batch<R>(_ body: () throws -> R) throws -> R {
+        if depth > 0 { return try body() }
+        depth += 1
+        defer { depth -= 1 }
+        return try db.transaction(body)
+    }
+
+    public func deposit(_ envelope: IncomingEnvelope, to addresses: [String], now: Int64) throws -> (id: String, statuses: [DepositStatus]) {
+        try batch {
+            let (owner, id) = try storeBytes(envelope, now: now)
+            let statuses = try addresses.map { address -> DepositStatus in
+                try db.run("INSERT OR IGNORE INTO deliveries (mailbox, envelope, stored_at) VALUES (?, ?, ?)",
+                           [.text(address), .int(owner), .int(now)])
+                return db.changes == 1 ? .stored : .duplicate
+            }
+            return (id, statuses)
+        }
+    }
+
+    /// Stores the bytes once per id; returns the envelope row and the id.
+    private func storeBytes(_ envelope: IncomingEnvelope, now: Int64) throws -> (Int64, String) {
+        if let id = envelope.id, let owner = try db.rows("SELECT rowid FROM envelopes WHERE id = ?", [.text(id)]).first?.int(0) {
+            return (Int64(owner), id)
+        }
+        let placeholder = envelope.id ?? "incoming-\(UInt64.random(in: 0...UInt64.max))"
+        try db.run("INSERT INTO envelopes (id, expires_at, size, stored_at) VALUES (?, ?, 0, ?)",
+                   [.text(placeholder), envelope.expiresAt.map { .int($0) } ?? .null, .int(now)])
+        let owner = db.lastInsertRowID
+        let hasher = envelope.id == nil ? EnvelopeIDHasher() : nil
+        let size = try chunks.write(owner: owner) { buffer in
+            let n = try envelope.read(buffer)
+            hasher?.update(UnsafeRawBufferPointer(rebasing: buffer[..<n]))
+            return n
+        }
+        guard let hasher else {
+            try db.run("UPDATE envelopes SET size = ? WHERE rowid = ?", [.int(size), .int(owner)])
+            return (owner, placeholder)
+        }
+        let id = hasher.finalize()
+        if let existing = try db.rows("SELECT rowid FROM envelopes WHERE id = ?", [.text(id)]).first?.int(0) {
+            try db.run("DELETE FROM envelopes WHERE rowid = ?", [.int(owner)])
+            return (Int64(existing), id)
+        }
+        try db.run("UPDATE envelopes SET id = ?, size = ? WHERE rowid = ?", [.text(id), .int(size), .int(owner)])
+        return (owner, id)
+    }
+
+    public func pending(for addresses: [String], now: Int64, limit: Int) throws -> [StoredEnvelope] {
+        guard !addresses.isEmpty else { return [] }
+        let marks = Array(repeating: "?", count: addresses.count).joined(separator: ",")
+        return try db.rows("""
+            SELECT d.seq, d.mailbox, e.id, e.expires_at, e.size, d.stored_at FROM deliveries d
+            JOIN envelopes e ON e.rowid = d.envelope
+            WHERE d.mailbox IN (\(marks)) AND (e.expires_at IS NULL OR e.expires_at > ?)
+            ORDER BY d.seq LIMIT ?
+            """, addresses.map(SQLValue.text) + [.int(now), .int(limit)]).map(Self.entry)
+    }
+
+    static func entry(_ row: Row) -> StoredEnvelope {
+        StoredEnvelope(id: row.text(2) ?? "", mailbox: row.text(1), expiresAt: row.int(3).map(Int64.init),
+                       size: Int64(row.int(4) ?? 0), storedAt: Int64(row.int(5) ?? 0), openedAt: nil,
+                       sequence: Int64(row.int(0) ?? 0))
+    }
+
+    public func source(for envelope: StoredEnvelope) throws -> ByteSource {
+        guard let owner = try db.rows("SELECT rowid FROM envelopes WHERE id = ?", [.text(envelope.id)]).first?.int(0) else {
+            throw SottoError(.notFound, "envelope \(envelope.id) is no longer in the mailbox")
+        }
+        return try chunks.source(owner: Int64(owner))
+    }
+
+    public func remove(_ envelope: StoredEnvelope) throws {
+        try batch {
+            try db.run("DELETE FROM deliveries WHERE seq = ?", [.int(envelope.sequence)])
+            try db.run("DELETE FROM envelopes WHERE id = ? AND NOT EXISTS (SELECT 1 FROM deliveries WHERE envelope = envelopes.rowid)",
+                       [.text(envelope.id)])
+        }
+    }
+
+    public func removeExpired(now: Int64) throws -> [StoredEnvelope] {
+        try batch {
+            let expired = try db.rows("""
+                SELECT d.seq, d.mailbox, e.id, e.expires_at, e.size, d.stored_at FROM deliveries d
+                JOIN envelopes e ON e.rowid = d.envelope WHERE e.expires_at <= ? ORDER BY d.seq
+                """, [.int(now)]).map(Self.entry)
+            try db.run("DELETE FROM envelopes WHERE expires_at <= ?", [.int(now)])
+            return expired
+        }
+    }
+
+    public func waitForChange(timeout: Double) throws {
+        if let watcher { watcher.wait(timeout: timeout) } else { Thread.sleep(forTimeInterval: timeout) }
+    }
+}
+
+/// Versioned schemas: migration N brings `PRAGMA user_version` from N to N+1,
+/// inside one immediate transaction so concurrent first uses cannot race.
+enum Schema {
+    static func migrate(_ db: Database, _ migrations: [String], what: String) throws {
+        let version = try db.rows("PRAGMA user_version").first?.int(0) ?? 0
+        if version == migrations.count { return }
+        guard version < migrations.count else {
+            throw SottoError(.unsupported, "the \(what) schema (version \(version)) is newer than this sotto understands")
+        }
+        try db.transaction {
+            let current = try db.rows("PRAGMA user_version").first?.int(0) ?? 0
+            for index in current..<migrations.count {
+                try db.execute(migrations[index])
+                try db.execute("PRAGMA user_version = \(index + 1)")
+            }
+        }
+    }
+}
