@@ -53,4 +53,26 @@ alice sotto-seal --anonymous --raw -r bob --armor < note.txt > note.age
 head -2 note.age
 show "age -d -i bob.agekey note.age"; age -d -i bob.agekey note.age
 
+step "delivery through one shared mailbox file"
+export SOTTO_MAILBOX="$work/mailbox.db"
+carol() { SOTTO_HOME="$work/carol" "$@"; }
+carol sotto-keygen new carol --no-passphrase >/dev/null
+carol sotto-keygen card > carol.card
+alice sotto-keygen import carol.card >/dev/null
+show "sotto-send < envelope.jsonl      (alice)"; alice sotto-send < envelope.jsonl
+show "sotto-send < envelope.jsonl      (again: nothing new is stored)"; alice sotto-send < envelope.jsonl
+show "sotto-recv | sotto-open   (bob)"; bob sotto-recv | bob sotto-open
+
+step "bob replies"
+show "echo '{\"to\":[\"alice\"],\"body\":\"noon works\",\"thread\":\"lunch\"}' | sotto-seal | sotto-send"
+echo '{"to":["alice"],"body":"noon works","thread":"lunch"}' | bob sotto-seal | bob sotto-send
+show "sotto-recv | sotto-open   (alice)"; alice sotto-recv | alice sotto-open
+
+step "a group message from alice to bob and carol"
+show "sotto-keygen group lunch bob carol"; alice sotto-keygen group lunch bob carol
+show "echo '{\"to\":[\"@lunch\"],\"body\":\"table for three\"}' | sotto-seal | sotto-send"
+echo '{"to":["@lunch"],"body":"table for three"}' | alice sotto-seal | alice sotto-send
+show "sotto-recv | sotto-open   (bob)"; bob sotto-recv | bob sotto-open
+show "sotto-recv | sotto-open   (carol, who has not imported alice's card: known is false)"; carol sotto-recv | carol sotto-open
+
 step "done: $work is removed"

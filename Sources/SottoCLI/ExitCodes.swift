@@ -39,6 +39,6 @@ public let environmentDiscussion = """
     ENVIRONMENT
       SOTTO_HOME        keyring and inbox directory (default $XDG_DATA_HOME/sotto or ~/.local/share/sotto)
       SOTTO_PASSPHRASE  keyring passphrase, for scripts (prefer --passphrase-fd or --passphrase-file)
-      SOTTO_MAILBOX     mailbox: a SQLite path or sqlite: URL, or a postgres:// URL
+      SOTTO_MAILBOX     the mailbox: a SQLite file path or sqlite:PATH (default: mailbox.db in SOTTO_HOME)
       NO_COLOR          disables colour on stderr
     """
