@@ -51,8 +51,19 @@ public final class Database {
     public func prepare(_ sql: String) throws -> Statement { try Statement(self, sql) }
 
     /// Runs `body` in an immediate transaction, rolled back on any error.
+    /// Taking the write lock up front means a busy database is met here,
+    /// where waiting (the busy timeout, then a few retries) is safe.
     public func transaction<R>(_ body: () throws -> R) throws -> R {
-        try execute("BEGIN IMMEDIATE")
+        var attempt = 0
+        while true {
+            do {
+                try execute("BEGIN IMMEDIATE")
+                break
+            } catch let error as SottoError where error.kind == .temporary && attempt < 4 {
+                attempt += 1
+                usleep(UInt32(100_000 << attempt))
+            }
+        }
         do {
             let result = try body()
             try execute("COMMIT")
