@@ -20,7 +20,7 @@ function __sotto-recv_parse_tokens -S
     set -l unparsed_tokens (__sotto-recv_tokens -pc)
     switch $unparsed_tokens[1]
     case 'sotto-recv'
-        __sotto-recv_parse_subcommand 0 'version' 'h/help'
+        __sotto-recv_parse_subcommand 0 'all' 'since=' 'limit=' 'follow' 'input=' 'output-dir=' 'mailbox=' 'home=' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __sotto-recv_parse_subcommand -r 1 'version'
@@ -77,6 +77,14 @@ function __sotto-recv_custom_completion
 end
 
 complete -c 'sotto-recv' -f
+complete -c 'sotto-recv' -n '__sotto-recv_should_offer_completions_for_flags_or_options "sotto-recv" all' -l 'all' -d 'Write every envelope in the inbox (after fetching new ones).'
+complete -c 'sotto-recv' -n '__sotto-recv_should_offer_completions_for_flags_or_options "sotto-recv" since' -l 'since' -d 'Write inbox envelopes received after this envelope id or RFC 3339 time.' -rfka ''
+complete -c 'sotto-recv' -n '__sotto-recv_should_offer_completions_for_flags_or_options "sotto-recv" limit' -l 'limit' -d 'Write at most N envelopes.' -rfka ''
+complete -c 'sotto-recv' -n '__sotto-recv_should_offer_completions_for_flags_or_options "sotto-recv" follow' -l 'follow' -d 'Keep running and write envelopes as they arrive, until interrupted.'
+complete -c 'sotto-recv' -n '__sotto-recv_should_offer_completions_for_flags_or_options "sotto-recv" input' -l 'input' -d 'Take envelope records from FILE (or - for stdin) instead of a mailbox.' -rfka ''
+complete -c 'sotto-recv' -n '__sotto-recv_should_offer_completions_for_flags_or_options "sotto-recv" output-dir' -l 'output-dir' -d 'Write each envelope to DIR/ID.age and name it in the record.' -rfka ''
+complete -c 'sotto-recv' -n '__sotto-recv_should_offer_completions_for_flags_or_options "sotto-recv" mailbox' -l 'mailbox' -d 'The mailbox: a SQLite file path or sqlite:PATH (default: $SOTTO_MAILBOX, else mailbox.db in the home).' -rfka ''
+complete -c 'sotto-recv' -n '__sotto-recv_should_offer_completions_for_flags_or_options "sotto-recv" home' -l 'home' -d 'The sotto home directory (default: $SOTTO_HOME).' -rfka ''
 complete -c 'sotto-recv' -n '__sotto-recv_should_offer_completions_for_flags_or_options "sotto-recv" version' -l 'version' -d 'Show the version.'
 complete -c 'sotto-recv' -n '__sotto-recv_should_offer_completions_for_flags_or_options "sotto-recv" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'sotto-recv' -n '__sotto-recv_should_offer_completions_for_positional "sotto-recv" -eq 1' -fa 'help' -d 'Show subcommand help information.'
