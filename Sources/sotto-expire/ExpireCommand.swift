@@ -1,13 +1,148 @@
 import ArgumentParser
+import Foundation
 import SottoCLI
+import SottoCore
 
 @main
-struct ExpireCommand: SottoMain {
+struct ExpireCommand: SottoCommand {
     static let configuration = CommandConfiguration(
         commandName: "sotto-expire",
-        abstract: "Delete expired envelopes and destroy retired keys (not built yet).",
-        discussion: discussion("This command is planned and not built yet: it exits with status 70 and writes nothing to stdout."),
+        abstract: "Delete expired envelopes and destroy retired keys.",
+        discussion: discussion("""
+            Meant for cron or a systemd timer. In one run it:
+              1. deletes from the local inbox every envelope past its expiry, or past its read-after \\
+                 timer (set by the sender with --ttl-after-read, counted from the first sotto-open);
+              2. deletes from the mailbox every envelope past its expiry;
+              3. rotates the encryption keys of identities with a schedule (sotto-keygen rotate --every);
+              4. destroys retired encryption secrets older than the retention (sotto-keygen rotate \\
+                 --retain; default 31 days), so messages sealed to them can no longer be opened by anyone.
+            It writes {"type":"expired",...}, {"type":"rotated",...} and {"type":"key_destroyed",...} \\
+            records and one {"type":"summary",...}; --quiet writes nothing; --dry-run changes nothing. \\
+            Idempotent and safe to run concurrently with itself, sotto-send and sotto-recv; exit 0 when \\
+            there is nothing to do. Deletion uses the later of the clock and the previous run's clock, so \\
+            a clock set backwards brings nothing back.
+
+            Steps 3 and 4 need the keyring's secrets for rotating and for marking inbox envelopes whose \\
+            key is destroyed; without a passphrase source (and no terminal) rotation is skipped with a notice.
+
+            Examples, shipped in contrib/:
+              */10 * * * * sotto-expire --quiet
+              systemd: contrib/sotto-expire.service and contrib/sotto-expire.timer (every 10 minutes)
+            """),
         version: sottoVersion)
 
-    func run() throws { try NotBuiltYet.fail("sotto-expire") }
+    @Flag(help: "Write no records (errors still go to stderr).")
+    var quiet = false
+
+    @Flag(help: "Show what would be deleted, destroyed or rotated; change nothing.")
+    var dryRun = false
+
+    @OptionGroup var mailbox: MailboxOptions
+    @OptionGroup var keyring: KeyringOptions
+
+    func emit(_ record: [String: Any]) throws { if !quiet { try Output.record(record) } }
+
+    func execute() throws {
+        let home = keyring.home.home
+        let now = Time.now()
+        let inbox = home.exists ? try Inbox.open(home, create: false) : nil
+        let clock = try dryRun ? now : inbox?.expiryClock(now: now) ?? now
+        var summary = ["inbox": 0, "mailbox": 0, "keys_rotated": 0, "keys_destroyed": 0]
+
+        if let inbox {
+            let due = try inbox.due(now: clock)
+            if !dryRun { try inbox.delete(ids: due.map(\.envelope.id)) }
+            for (envelope, reason) in due {
+                try emit(["type": "expired", "id": envelope.id, "where": "inbox", "reason": reason,
+                          "expires_at": envelope.expiresAt.map(Time.rfc3339).orNull])
+            }
+            summary["inbox"] = due.count
+        }
+        if let store = try openMailbox(home) {
+            let gone = try dryRun ? store.expired(now: clock) : store.removeExpired(now: clock)
+            for envelope in gone {
+                try emit(["type": "expired", "id": envelope.id, "where": "mailbox", "reason": "expired",
+                          "mailbox": envelope.mailbox.orNull, "expires_at": envelope.expiresAt.map(Time.rfc3339).orNull])
+            }
+            summary["mailbox"] = gone.count
+        }
+        if home.exists {
+            let store = try keyring.open()
+            let unlocked = try unlock(store)
+            summary["keys_rotated"] = try rotate(store, unlocked: unlocked, now: clock)
+            summary["keys_destroyed"] = try destroy(store, inbox: inbox, unlocked: unlocked, now: clock)
+        }
+        try inbox?.checkpoint()
+        var record: [String: Any] = ["type": "summary", "dry_run": dryRun, "clock": Time.rfc3339(clock)]
+        for (key, value) in summary { record[key] = value }
+        record["expired"] = (summary["inbox"] ?? 0) + (summary["mailbox"] ?? 0)
+        try emit(record)
+    }
+
+    /// The mailbox named by --mailbox or SOTTO_MAILBOX, or the home's own if it exists.
+    func openMailbox(_ home: Home) throws -> Mailbox? {
+        let named = mailbox.location ?? ProcessInfo.processInfo.environment["SOTTO_MAILBOX"]
+        if named == nil || named == "", !FileManager.default.fileExists(atPath: home.path + "/mailbox.db") { return nil }
+        return try mailbox.open(home: home)
+    }
+
+    /// Unlocks when a passphrase is at hand; a cron job without one still
+    /// expires messages and destroys keys, and skips what needs secrets.
+    func unlock(_ store: Keyring) throws -> Bool {
+        let options = keyring.passphrase
+        let hasSource = options.fd != nil || options.file != nil
+            || ProcessInfo.processInfo.environment["SOTTO_PASSPHRASE"] != nil || isatty(0) == 1
+        guard !store.isProtected || hasSource else { return false }
+        let work = try !store.rotationsDue(now: Time.now()).isEmpty || !store.retiredKeysDue(now: Time.now()).isEmpty
+        guard work else { return false }
+        try store.unlock()
+        return true
+    }
+
+    func rotate(_ store: Keyring, unlocked: Bool, now: Int64) throws -> Int {
+        var count = 0
+        for identity in try store.rotationsDue(now: now) {
+            if dryRun {
+                try emit(["type": "rotated", "identity": identity.name, "dry_run": true])
+                count += 1
+                continue
+            }
+            guard unlocked else {
+                Diagnostics.notice("the key rotation of '\(identity.name)' is due and needs the passphrase")
+                continue
+            }
+            guard let every = try store.rotationInterval(identity.name),
+                  let rotated = try store.rotate(identity.name, now: now, ifOlderThan: every) else { continue }
+            try emit(["type": "rotated", "identity": rotated.name, "age_recipient": rotated.card.currentKey?.ageRecipient ?? NSNull()])
+            count += 1
+        }
+        return count
+    }
+
+    func destroy(_ store: Keyring, inbox: Inbox?, unlocked: Bool, now: Int64) throws -> Int {
+        let due = try store.retiredKeysDue(now: now)
+        guard !due.isEmpty else { return 0 }
+        if !dryRun {
+            if unlocked, let inbox { try markLostEnvelopes(due, store: store, inbox: inbox, now: now) }
+            try store.destroy(due)
+        }
+        for key in due {
+            try emit(["type": "key_destroyed", "identity": key.identity, "age_recipient": key.recipient,
+                      "retired_at": Time.rfc3339(key.retiredAt), "dry_run": dryRun])
+        }
+        return due.count
+    }
+
+    /// Before a key goes, note which inbox envelopes only it could open, so
+    /// sotto-open can say why they no longer open.
+    func markLostEnvelopes(_ keys: [RetiredKey], store: Keyring, inbox: Inbox, now: Int64) throws {
+        let secrets = try keys.compactMap { try store.secret(of: $0) }
+        var lost = [String]()
+        for envelope in try inbox.list() {
+            guard let header = try? Header.parse(ByteReader(inbox.source(for: envelope))) else { continue }
+            let opens = header.stanzas.contains { stanza in secrets.contains { (try? $0.unwrap(stanza)) != nil } }
+            if opens { lost.append(envelope.id) }
+        }
+        try inbox.markKeyDestroyed(ids: lost, at: now)
+    }
 }

@@ -7,15 +7,40 @@ extension KeygenCommand {
     struct Rotate: SottoCommand {
         static let configuration = CommandConfiguration(
             abstract: "Make a new certified encryption key; older ones stay for opening.",
-            discussion: "Contacts pick up the new key when they import your newer card. Retired keys are destroyed later by sotto-expire.")
+            discussion: """
+                Contacts pick up the new key when they import your newer card. Retired secrets are destroyed \
+                by sotto-expire once the retention has passed (default 31 days: the longest expected TTL, \
+                30 days, and a day of grace); messages sealed to a destroyed key can no longer be opened. \
+                With --every, nothing rotates now: the schedule is stored and sotto-expire applies it.
+                """)
 
         @Argument(help: "The identity (default: the default identity).") var name: String?
+
+        @Option(help: ArgumentHelp("Rotate on this schedule from now on, applied by sotto-expire (or never).", valueName: "DURATION"))
+        var every: String?
+
+        @Option(help: ArgumentHelp("Keep retired secrets this long before sotto-expire destroys them (whole keyring).", valueName: "DURATION"))
+        var retain: String?
+
         @OptionGroup var keyring: KeyringOptions
 
         func execute() throws {
             let store = try keyring.open()
+            let identity = try store.identity(named: name)
+            if let retain {
+                guard let seconds = try Time.duration(retain) else { throw SottoError(.usage, "--retain takes a duration, not never") }
+                try store.setRetention(seconds)
+            }
+            if let every {
+                try store.setRotationInterval(identity.name, every: try Time.duration(every))
+                var record = identity.record
+                record["rotate_every"] = try store.rotationInterval(identity.name).map { "\($0)s" } ?? "never"
+                record["retain"] = "\(try store.retention())s"
+                return try Output.record(record)
+            }
+            if retain != nil, every == nil { return try Output.record(identity.record) }
             try store.unlock()
-            try Output.record(try store.rotate(name).record)
+            if let rotated = try store.rotate(identity.name) { try Output.record(rotated.record) }
         }
     }
 

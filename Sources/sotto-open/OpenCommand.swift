@@ -70,8 +70,6 @@ struct OpenCommand: SottoCommand {
     }
 
     func openRecords(_ reader: RecordReader, _ opener: Opener) throws {
-        // Envelopes that came from the inbox get their first-opened time, for read-after timers.
-        let inbox = try Inbox.open(keyring.home.home, create: false)
         var loop = RecordLoop(keepGoing: keepGoing)
         var written = 0
         try loop.each(reader) { record in
@@ -87,7 +85,10 @@ struct OpenCommand: SottoCommand {
                 message = try opener.open(bytes: try record.base64("age"))
             }
             guard let message else { return }
-            if let id = message.id { try inbox?.markOpened(id: id, now: Time.now()) }
+            if let id = message.id {
+                // Envelopes from the inbox get their first-opened time, for read-after timers.
+                try opener.inbox?.markOpened(id: id, now: Time.now(), ttlAfterRead: message.envelope.inner?.ttlAfterRead)
+            }
             try emit(message, index: written)
             written += 1
         }

@@ -20,6 +20,7 @@ struct OpenedMessage {
             "content_type": inner?.contentType ?? "application/octet-stream",
         ]
         let contentType = inner?.contentType ?? "application/octet-stream"
+        if let ttl = inner?.ttlAfterRead { record["ttl_after_read"] = "\(ttl)s" }
         if contentType.hasPrefix("text/"), let text = String(validating: body, as: UTF8.self) {
             record["body"] = text
         } else {
@@ -34,6 +35,8 @@ final class Opener {
     let keyring: Keyring?
     let identities: [AgeIdentity]
     let requireKnown: Bool
+    /// The local inbox, which knows which envelopes lost their key to expiry.
+    let inbox: Inbox?
 
     init(keyring options: KeyringOptions, identityFiles: [String], requireKnown: Bool) throws {
         var identities = [AgeIdentity]()
@@ -48,6 +51,7 @@ final class Opener {
         }
         self.identities = identities
         self.requireKnown = requireKnown
+        inbox = try Inbox.open(home, create: false)
     }
 
     static func readIdentityFile(_ path: String) throws -> [AgeIdentity] {
@@ -73,8 +77,19 @@ final class Opener {
     /// Opens an envelope held in memory. Nil when dropped by policy (blocked sender).
     func open(bytes: [UInt8]) throws -> OpenedMessage? {
         var body = [UInt8]()
-        guard var message = try open(reader: ByteReader(bytes: bytes), stream: { body.append(contentsOf: $0) }) else { return nil }
-        message.id = Envelope.id(bytes)
+        let id = Envelope.id(bytes)
+        let opened: OpenedMessage?
+        do {
+            opened = try open(reader: ByteReader(bytes: bytes), stream: { body.append(contentsOf: $0) })
+        } catch AgeError.noMatch {
+            if let destroyed = try inbox?.keyDestroyedAt(id: id) {
+                throw SottoError(.refused, "envelope \(id) can no longer be opened: the key it was sealed to was destroyed at \(Time.rfc3339(destroyed))",
+                                 hints: ["retired keys are destroyed after their retention, for forward secrecy"])
+            }
+            throw AgeError.noMatch
+        }
+        guard var message = opened else { return nil }
+        message.id = id
         message.body = body
         return message
     }

@@ -22,7 +22,9 @@ struct SealCommand: SottoCommand {
             Envelopes are signed by the sender (sealed inside, so only recipients learn who sent them) and a \
             copy is sealed to the sender's own key unless --no-self. --anonymous writes a plain age file with \
             the body alone. The default time to live is the identity's (7 days unless changed); "never" turns \
-            expiry off.
+            expiry off. --ttl-after-read (or "ttl_after_read") asks the recipient's \
+            sotto-expire to delete the message that long after it was first opened; the hard expiry \
+            still applies.
             """),
         version: sottoVersion)
 
@@ -56,6 +58,9 @@ struct SealCommand: SottoCommand {
     @Option(help: ArgumentHelp("Time to live: 30s, 15m, 2h, 7d, 2w or never.", valueName: "DURATION"))
     var ttl: String?
 
+    @Option(help: ArgumentHelp("Disappear this long after the recipient first opens it (signed messages).", valueName: "DURATION"))
+    var ttlAfterRead: String?
+
     @Option(help: ArgumentHelp("Thread name for raw mode.", valueName: "NAME"))
     var thread: String?
 
@@ -76,8 +81,13 @@ struct SealCommand: SottoCommand {
     func execute() throws {
         let cliTTL = try ttl.map { try Time.duration($0) }
         let store = keyring.home.home.exists ? try keyring.open() : nil
+        let readAfter = try ttlAfterRead.map { text -> Int64 in
+            guard let seconds = try Time.duration(text) else { throw SottoError(.usage, "--ttl-after-read takes a duration, not never") }
+            return seconds
+        }
         let sealer = try Sealer(keyring: store, senderName: sender, anonymous: anonymous, includeSelf: !noSelf,
-                                defaultRecipients: to + recipientsFile.flatMap(RecipientFiles.read), ttl: cliTTL)
+                                defaultRecipients: to + recipientsFile.flatMap(RecipientFiles.read), ttl: cliTTL,
+                                ttlAfterRead: readAfter)
         if file != nil || raw {
             try sealRaw(sealer)
         } else {
@@ -95,7 +105,8 @@ struct SealCommand: SottoCommand {
         let target: ByteSink = pending ?? Output.stdout
         let armored = armor ? try ArmorEncoder(target) : nil
         let writer = try sealer.writer(recipients: nil, expiresAt: sealer.expiry(record: nil), thread: thread,
-                                       contentType: contentType ?? "application/octet-stream", sink: armored ?? target)
+                                       contentType: contentType ?? "application/octet-stream", ttlAfterRead: sealer.ttlAfterRead,
+                                       sink: armored ?? target)
         let reader = FileDescriptorSource(fd: input)
         var chunk = [UInt8](repeating: 0, count: 256 * 1024)
         while true {

@@ -9,9 +9,12 @@ final class Sealer {
     let signer: Signer?
     let defaultRecipients: [String]
     let ttl: Int64??
+    let ttlAfterRead: Int64?
 
-    init(keyring: Keyring?, senderName: String?, anonymous: Bool, includeSelf: Bool, defaultRecipients: [String], ttl: Int64??) throws {
+    init(keyring: Keyring?, senderName: String?, anonymous: Bool, includeSelf: Bool, defaultRecipients: [String], ttl: Int64??,
+         ttlAfterRead: Int64?) throws {
         self.keyring = keyring
+        self.ttlAfterRead = ttlAfterRead
         self.defaultRecipients = defaultRecipients
         self.ttl = ttl
         if anonymous {
@@ -58,11 +61,11 @@ final class Sealer {
     }
 
     func writer(recipients: [ResolvedRecipient]?, expiresAt: Int64?, thread: String?, contentType: String,
-                sink: ByteSink) throws -> EnvelopeWriter {
+                ttlAfterRead: Int64?, sink: ByteSink) throws -> EnvelopeWriter {
         let resolved = try recipients ?? resolve(nil)
         let keys = resolved.map(\.key) + (selfRecipient.map { [$0] } ?? [])
         return try EnvelopeWriter(SealParameters(recipients: keys, signer: signer, expiresAt: expiresAt,
-                                                 thread: thread, contentType: contentType), sink: sink)
+                                                 thread: thread, contentType: contentType, ttlAfterRead: ttlAfterRead), sink: sink)
     }
 
     func sealRecord(_ record: Fields) throws -> [String: Any] {
@@ -81,8 +84,13 @@ final class Sealer {
         }
         let expiresAt = try expiry(record: record)
         let sink = MemorySink()
+        var readAfter = ttlAfterRead
+        if let text = try record.optionalString("ttl_after_read") {
+            guard let seconds = try Time.duration(text) else { throw record.badField("ttl_after_read", "must be a duration, not never") }
+            readAfter = seconds
+        }
         let writer = try self.writer(recipients: recipients, expiresAt: expiresAt, thread: try record.optionalString("thread"),
-                                     contentType: contentType, sink: sink)
+                                     contentType: contentType, ttlAfterRead: readAfter, sink: sink)
         try writer.write(body)
         try writer.finish()
         var mailboxes = [String]()

@@ -67,7 +67,7 @@ final class KeyringTests: XCTestCase {
     func testRotationKeepsOldKeysForOpening() throws {
         let keyring = try makeKeyring(nil)
         let first = try keyring.currentAgeIdentity().recipient
-        let identity = try keyring.rotate(now: Time.now() + 10)
+        let identity = try XCTUnwrap(try keyring.rotate(now: Time.now() + 10))
         XCTAssertEqual(identity.card.keys.count, 2)
         XCTAssertNotEqual(identity.card.currentKey.map { try? X25519Recipient(publicKey: $0.publicKey) }, first)
         XCTAssertNoThrow(try identity.card.verify())
@@ -111,7 +111,7 @@ final class KeyringTests: XCTestCase {
         XCTAssertThrowsError(try keyring.resolve("nobody")) { XCTAssertEqual(($0 as? SottoError)?.kind, .notFound) }
         XCTAssertThrowsError(try keyring.importCard(try keyring.identity().card)) { XCTAssertEqual(($0 as? SottoError)?.kind, .usage) }
         // A rotated card refreshes the contact; the old card is then refused as a rollback.
-        let rotated = try bob.rotate(now: Time.now() + 5).card
+        let rotated = try XCTUnwrap(try bob.rotate(now: Time.now() + 5)).card
         try keyring.importCard(rotated)
         XCTAssertEqual(try keyring.contact(named: "bob").recipient?.publicKey, rotated.currentKey?.publicKey)
         XCTAssertThrowsError(try keyring.importCard(bobCard)) { XCTAssertEqual(($0 as? SottoError)?.kind, .refused) }

@@ -98,12 +98,19 @@ extension Keyring {
 
     /// A new certified encryption key; the previous current key is re-certified
     /// as retired (kept for opening until expiry destroys it).
+    /// With `ifOlderThan`, rotates only when the current key is at least that
+    /// old, checked inside the transaction so concurrent schedulers rotate once.
     @discardableResult
-    public func rotate(_ name: String? = nil, now: Int64 = Time.now()) throws -> IdentityInfo {
+    public func rotate(_ name: String? = nil, now: Int64 = Time.now(), ifOlderThan age: Int64? = nil) throws -> IdentityInfo? {
         let identity = try identity(named: name)
         let signingKey = try signingKey(for: identity)
         let fresh = try X25519Identity.generate()
-        try db.transaction {
+        let rotated: Bool = try db.transaction {
+            if let age {
+                let newest = try db.rows("SELECT MAX(not_before) FROM encryption_keys WHERE identity = ? AND not_after IS NULL",
+                                         [.text(identity.name)]).first?.int(0) ?? 0
+                guard Int64(newest) + age <= now else { return false }
+            }
             var keys = [CertifiedKey]()
             for row in try db.rows("SELECT public_key, not_before, not_after, certificate FROM encryption_keys WHERE identity = ? ORDER BY not_before",
                                    [.text(identity.name)]) {
@@ -126,8 +133,9 @@ extension Keyring {
                                  keys: keys, signingKey: signingKey)
             try db.run("UPDATE identities SET card = ? WHERE name = ?",
                        [.text(String(decoding: try JSON.encode(card.record), as: UTF8.self)), .text(identity.name)])
+            return true
         }
-        return try self.identity(named: identity.name)
+        return rotated ? try self.identity(named: identity.name) : nil
     }
 
     /// The current encryption secret of an identity, for age interop.

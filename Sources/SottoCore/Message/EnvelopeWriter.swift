@@ -7,9 +7,12 @@ public struct SealParameters {
     public var sentAt: Int64
     public var thread: String?
     public var contentType: String
+    /// A read-after timer, carried in the signed inner header.
+    public var ttlAfterRead: Int64?
 
     public init(recipients: [X25519Recipient], signer: Signer?, expiresAt: Int64?, sentAt: Int64 = Time.now(),
-                thread: String? = nil, contentType: String = "application/octet-stream") {
+                thread: String? = nil, contentType: String = "application/octet-stream", ttlAfterRead: Int64? = nil) {
+        self.ttlAfterRead = ttlAfterRead
         self.recipients = recipients
         self.signer = signer
         self.expiresAt = expiresAt
@@ -33,13 +36,16 @@ public final class EnvelopeWriter {
         if parameters.signer != nil || parameters.expiresAt != nil {
             extra.append(SottoStanza(signed: parameters.signer != nil, expiresAt: parameters.expiresAt).stanza)
         }
+        if parameters.ttlAfterRead != nil, parameters.signer == nil {
+            throw SottoError(.usage, "a read-after timer needs a signed message: it travels in the signed inner header")
+        }
         let (header, payload) = try AgeFile.encrypt(to: unique.shuffled(), extraStanzas: extra, sink: sink)
         self.payload = payload
         signer = parameters.signer
         if let signer {
             let inner = try InnerHeader(from: signer.identityKey, name: signer.name, sentAt: parameters.sentAt,
                                         expiresAt: parameters.expiresAt, to: unique.map(\.string), thread: parameters.thread,
-                                        contentType: parameters.contentType).encoded()
+                                        contentType: parameters.contentType, ttlAfterRead: parameters.ttlAfterRead).encoded()
             guard inner.count <= InnerHeader.maxLength else { throw SottoError(.usage, "too many recipients for one envelope") }
             try payload.write(InnerHeader.magic + Wire.u32(inner.count) + inner)
             digest = SignatureDigest(header: header.bytes, inner: inner)

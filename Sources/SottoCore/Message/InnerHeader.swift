@@ -14,15 +14,21 @@ public struct InnerHeader: Equatable, Sendable {
     public var to: [String]
     public var thread: String?
     public var contentType: String
+    /// Seconds after the recipient first opens it that the message should disappear.
+    public var ttlAfterRead: Int64?
 
     func encoded() throws -> [UInt8] {
-        try JSON.encode([
+        var fields: [String: Any] = [
             "v": 1, "from": Base64.encode(from), "name": name, "sent_at": sentAt,
             "expires_at": expiresAt.orNull, "to": to, "thread": thread.orNull, "content_type": contentType,
-        ])
+        ]
+        if let ttlAfterRead { fields["ttl_after_read"] = ttlAfterRead }
+        return try JSON.encode(fields)
     }
 
-    init(from: [UInt8], name: String, sentAt: Int64, expiresAt: Int64?, to: [String], thread: String?, contentType: String) {
+    init(from: [UInt8], name: String, sentAt: Int64, expiresAt: Int64?, to: [String], thread: String?, contentType: String,
+         ttlAfterRead: Int64? = nil) {
+        self.ttlAfterRead = ttlAfterRead
         self.from = from
         self.name = name
         self.sentAt = sentAt
@@ -48,6 +54,8 @@ public struct InnerHeader: Equatable, Sendable {
             to = try fields.strings("to") ?? []
             thread = try fields.optionalString("thread")
             contentType = try fields.optionalString("content_type") ?? "application/octet-stream"
+            ttlAfterRead = try fields.int("ttl_after_read")
+            if let ttlAfterRead, ttlAfterRead <= 0 { throw fields.bad("ttl_after_read", "must be positive") }
         } catch let error as SottoError {
             throw SottoError(.refused, "malformed inner header: \(error.message.replacingOccurrences(of: "line 1: ", with: ""))")
         }

@@ -16,6 +16,11 @@ public final class Inbox {
             n INTEGER NOT NULL, bytes BLOB NOT NULL, PRIMARY KEY (owner, n)) WITHOUT ROWID;
         CREATE INDEX envelopes_by_received ON envelopes(received_at);
         """,
+        """
+        ALTER TABLE envelopes ADD COLUMN delete_after INTEGER;
+        ALTER TABLE envelopes ADD COLUMN key_destroyed_at INTEGER;
+        CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+        """,
     ]
 
     public static func path(_ home: Home) -> String { home.path + "/inbox.db" }
@@ -81,8 +86,65 @@ public final class Inbox {
         try chunks.source(owner: envelope.sequence)
     }
 
-    /// Records the first time an envelope was opened (later opens keep it).
-    public func markOpened(id: String, now: Int64) throws {
-        try db.run("UPDATE envelopes SET opened_at = ? WHERE id = ? AND opened_at IS NULL", [.int(now), .text(id)])
+    /// Records the first time an envelope was opened (later opens keep it),
+    /// and, for a read-after timer, when it must then disappear.
+    public func markOpened(id: String, now: Int64, ttlAfterRead: Int64? = nil) throws {
+        try db.transaction {
+            try db.run("UPDATE envelopes SET opened_at = ? WHERE id = ? AND opened_at IS NULL", [.int(now), .text(id)])
+            if let ttlAfterRead {
+                try db.run("""
+                    UPDATE envelopes SET delete_after = opened_at + ?
+                    WHERE id = ? AND (delete_after IS NULL OR delete_after > opened_at + ?)
+                    """, [.int(ttlAfterRead), .text(id), .int(ttlAfterRead)])
+            }
+        }
     }
+
+    /// Envelopes past their expiry or their read-after deadline at `now`.
+    public func due(now: Int64) throws -> [(envelope: StoredEnvelope, reason: String)] {
+        try db.rows("""
+            SELECT \(Self.columns), CASE WHEN expires_at <= ? THEN 'expired' ELSE 'read' END FROM envelopes
+            WHERE expires_at <= ? OR delete_after <= ? ORDER BY seq
+            """, [.int(now), .int(now), .int(now)]).map { (Self.entry($0), $0.text(7) ?? "expired") }
+    }
+
+    /// Deletes envelopes by id in one transaction; returns how many went.
+    @discardableResult
+    public func delete(ids: [String]) throws -> Int {
+        try db.transaction {
+            var count = 0
+            for id in ids {
+                try db.run("DELETE FROM envelopes WHERE id = ?", [.text(id)])
+                count += db.changes
+            }
+            return count
+        }
+    }
+
+    /// Marks envelopes whose key was destroyed, so opening them says why it fails.
+    public func markKeyDestroyed(ids: [String], at time: Int64) throws {
+        try db.transaction {
+            for id in ids { try db.run("UPDATE envelopes SET key_destroyed_at = ? WHERE id = ?", [.int(time), .text(id)]) }
+        }
+    }
+
+    public func keyDestroyedAt(id: String) throws -> Int64? {
+        try db.rows("SELECT key_destroyed_at FROM envelopes WHERE id = ?", [.text(id)]).first?.int(0).map(Int64.init)
+    }
+
+    /// The time expiry decisions use: never earlier than a previous run's,
+    /// so a clock set backwards brings nothing back.
+    public func expiryClock(now: Int64) throws -> Int64 {
+        try db.transaction {
+            let previous = try db.rows("SELECT value FROM meta WHERE key = 'expire_clock'").first?.int(0).map(Int64.init) ?? Int64.min
+            let clock = max(now, previous)
+            try db.run("INSERT INTO meta (key, value) VALUES ('expire_clock', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                       [.int(clock)])
+            return clock
+        }
+    }
+
+    /// Folds the write-ahead log into the database and truncates it, so
+    /// deleted pages do not linger in the -wal file.
+    public func checkpoint() throws { try db.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
 }

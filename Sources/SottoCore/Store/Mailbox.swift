@@ -21,6 +21,9 @@ public protocol Mailbox: AnyObject {
     /// Removes the entry of one address, once the recipient holds it safely.
     func remove(_ envelope: StoredEnvelope) throws
 
+    /// Entries that expired at or before `now`, without removing them.
+    func expired(now: Int64) throws -> [StoredEnvelope]
+
     /// Removes every entry that expired at or before `now`.
     func removeExpired(now: Int64) throws -> [StoredEnvelope]
 

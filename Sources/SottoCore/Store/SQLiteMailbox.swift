@@ -121,14 +121,18 @@ public final class SQLiteMailbox: Mailbox {
         }
     }
 
+    public func expired(now: Int64) throws -> [StoredEnvelope] {
+        try db.rows("""
+            SELECT d.seq, d.mailbox, e.id, e.expires_at, e.size, d.stored_at FROM deliveries d
+            JOIN envelopes e ON e.rowid = d.envelope WHERE e.expires_at <= ? ORDER BY d.seq
+            """, [.int(now)]).map(Self.entry)
+    }
+
     public func removeExpired(now: Int64) throws -> [StoredEnvelope] {
         try batch {
-            let expired = try db.rows("""
-                SELECT d.seq, d.mailbox, e.id, e.expires_at, e.size, d.stored_at FROM deliveries d
-                JOIN envelopes e ON e.rowid = d.envelope WHERE e.expires_at <= ? ORDER BY d.seq
-                """, [.int(now)]).map(Self.entry)
+            let gone = try expired(now: now)
             try db.run("DELETE FROM envelopes WHERE expires_at <= ?", [.int(now)])
-            return expired
+            return gone
         }
     }
 

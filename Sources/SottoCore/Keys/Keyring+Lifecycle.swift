@@ -1,0 +1,85 @@
+import Foundation
+
+/// A retired encryption key whose secret is still held, or was destroyed.
+public struct RetiredKey: Sendable {
+    public var identity: String
+    public var publicKey: [UInt8]
+    public var retiredAt: Int64
+    public var recipient: String { Bech32.encode(hrp: "age", data: publicKey) }
+}
+
+extension Keyring {
+    /// How long a retired secret is kept: the longest TTL a message is
+    /// expected to have (30 days) plus a day of grace. After that, messages
+    /// sealed to the key can no longer be opened by anyone: forward secrecy.
+    public static let standardRetention: Int64 = 31 * 86400
+
+    public func retention() throws -> Int64 {
+        try meta("retention").flatMap { Int64(String(decoding: $0, as: UTF8.self)) } ?? Self.standardRetention
+    }
+
+    public func setRetention(_ seconds: Int64) throws {
+        try setMeta("retention", Array(String(seconds).utf8))
+    }
+
+    /// The rotation schedule of an identity, applied by sotto-expire.
+    public func rotationInterval(_ name: String) throws -> Int64? {
+        try meta("rotate_every:" + name).flatMap { Int64(String(decoding: $0, as: UTF8.self)) }
+    }
+
+    public func setRotationInterval(_ name: String, every: Int64?) throws {
+        _ = try identity(named: name)
+        if let every {
+            try setMeta("rotate_every:" + name, Array(String(every).utf8))
+        } else {
+            try db.run("DELETE FROM meta WHERE key = ?", [.text("rotate_every:" + name)])
+        }
+    }
+
+    /// Identities whose current key is older than their rotation interval.
+    public func rotationsDue(now: Int64) throws -> [IdentityInfo] {
+        try identities().filter { identity in
+            guard let every = try rotationInterval(identity.name), let current = identity.card.currentKey else { return false }
+            return current.notBefore + every <= now
+        }
+    }
+
+    /// Retired keys whose secret is still held though the retention has passed.
+    public func retiredKeysDue(now: Int64) throws -> [RetiredKey] {
+        try db.rows("""
+            SELECT identity, public_key, not_after FROM encryption_keys
+            WHERE secret IS NOT NULL AND not_after IS NOT NULL AND not_after + ? <= ? ORDER BY not_after
+            """, [.int(try retention()), .int(now)]).map(Self.retired)
+    }
+
+    /// Keys whose secrets were destroyed.
+    public func destroyedKeys() throws -> [RetiredKey] {
+        try db.rows("SELECT identity, public_key, not_after FROM encryption_keys WHERE secret IS NULL ORDER BY not_after")
+            .map(Self.retired)
+    }
+
+    static func retired(_ row: Row) -> RetiredKey {
+        RetiredKey(identity: row.text(0) ?? "", publicKey: row.blob(1) ?? [], retiredAt: Int64(row.int(2) ?? 0))
+    }
+
+    /// The secret of a retired key, for a last look before it goes.
+    public func secret(of key: RetiredKey) throws -> X25519Identity? {
+        guard let blob = try db.rows("SELECT secret FROM encryption_keys WHERE public_key = ?", [.blob(key.publicKey)]).first?.blob(0) else {
+            return nil
+        }
+        return try X25519Identity(secret: try openSecret(blob, publicKey: key.publicKey))
+    }
+
+    /// Destroys retired secrets: the blobs are overwritten in place
+    /// (secure_delete) and the write-ahead log is truncated so no copy of the
+    /// old pages remains in the keyring's files.
+    public func destroy(_ keys: [RetiredKey]) throws {
+        guard !keys.isEmpty else { return }
+        try db.transaction {
+            for key in keys {
+                try db.run("UPDATE encryption_keys SET secret = NULL WHERE public_key = ? AND not_after IS NOT NULL", [.blob(key.publicKey)])
+            }
+        }
+        try db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    }
+}
