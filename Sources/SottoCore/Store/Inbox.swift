@@ -43,10 +43,11 @@ public final class Inbox {
     /// The whole envelope lands in one transaction: after a crash it is
     /// either entirely present or absent.
     @discardableResult
-    public func store(_ envelope: IncomingEnvelope, id: String, mailbox: String?, now: Int64) throws -> Bool {
+    public func store(_ envelope: IncomingEnvelope, id: String, mailbox: String?, now: Int64, openedAt: Int64? = nil) throws -> Bool {
         try db.transaction {
-            try db.run("INSERT OR IGNORE INTO envelopes (id, mailbox, expires_at, size, received_at) VALUES (?, ?, ?, 0, ?)",
-                       [.text(id), .optional(mailbox), envelope.expiresAt.map { .int($0) } ?? .null, .int(now)])
+            try db.run("INSERT OR IGNORE INTO envelopes (id, mailbox, expires_at, size, received_at, opened_at) VALUES (?, ?, ?, 0, ?, ?)",
+                       [.text(id), .optional(mailbox), envelope.expiresAt.map { .int($0) } ?? .null, .int(now),
+                        openedAt.map { .int($0) } ?? .null])
             guard db.changes == 1 else { return false }
             let owner = db.lastInsertRowID
             let hasher = EnvelopeIDHasher()
