@@ -1,13 +1,116 @@
 import ArgumentParser
+import Foundation
 import SottoCLI
+import SottoCore
 
 @main
-struct EraseCommand: SottoMain {
+struct EraseCommand: SottoCommand {
     static let configuration = CommandConfiguration(
         commandName: "sotto-erase",
-        abstract: "Remove data for good and verify that it is gone (not built yet).",
-        discussion: discussion("This command is planned and not built yet: it exits with status 70 and writes nothing to stdout."),
+        abstract: "Remove data for good and verify that it is gone.",
+        discussion: discussion("""
+            Selectors (at least one): --message ID (repeatable; - reads message or envelope records on \\
+            stdin), --contact NAME (their messages and their card), --thread NAME, --before TIME (received \\
+            before), --identity NAME (crypto-shredding: every secret key of that identity is destroyed, so \\
+            every copy of every message sealed to it, on any machine, stays unreadable), --all (everything \\
+            in the home). --mailbox also removes my pending envelopes from the mailbox.
+
+            Each erasure deletes in one transaction with secure_delete on, truncates the write-ahead log, \\
+            vacuums, then scans the database, -wal, -shm and -journal files for the erased ids, envelope \\
+            bytes and key bytes, and reports
+              {"type":"erasure","removed":{...},"files_scanned":[...],"remnants":0}
+            Remnants found exit 1. Interrupted at any moment, a re-run finishes the job. --dry-run shows \\
+            what would go; on a terminal it asks to confirm; scripts pass --yes.
+
+            What erasure cannot reach: copies held by recipients or senders, exports and backups, file \\
+            system snapshots, copy-on-write file systems, and flash wear levelling, which can keep old \\
+            blocks the database no longer uses. Messages sealed to an erased identity stay unreadable \\
+            wherever they are; other data is gone only from this home's files.
+            """),
         version: sottoVersion)
 
-    func run() throws { try NotBuiltYet.fail("sotto-erase") }
+    @Option(name: .customLong("message"), help: ArgumentHelp("An envelope or message id (repeatable; - reads records on stdin).", valueName: "ID"))
+    var messages: [String] = []
+
+    @Option(help: ArgumentHelp("A contact: their messages and their card.", valueName: "NAME"))
+    var contact: String?
+
+    @Option(help: ArgumentHelp("Messages of this thread.", valueName: "NAME"))
+    var thread: String?
+
+    @Option(help: ArgumentHelp("Messages received before this RFC 3339 time.", valueName: "TIME"))
+    var before: String?
+
+    @Option(help: ArgumentHelp("An identity: all its secret keys (crypto-shredding) and its messages.", valueName: "NAME"))
+    var identity: String?
+
+    @Flag(help: "Everything in the home.")
+    var all = false
+
+    @Flag(name: .customLong("mailbox"), help: "Also remove my pending envelopes from the mailbox.")
+    var includeMailbox = false
+
+    @Flag(help: "Show what would be erased; change nothing.")
+    var dryRun = false
+
+    @Flag(help: "Do not ask for confirmation.")
+    var yes = false
+
+    @Option(name: .customLong("mailbox-path"), help: ArgumentHelp("The mailbox (default: $SOTTO_MAILBOX, else mailbox.db in the home).", valueName: "MAILBOX"))
+    var mailboxPath: String?
+
+    @OptionGroup var keyring: KeyringOptions
+
+    func validate() throws {
+        if messages.isEmpty && contact == nil && thread == nil && before == nil && identity == nil && !all {
+            throw ValidationError("say what to erase: --message, --contact, --thread, --before, --identity or --all")
+        }
+    }
+
+    func execute() throws {
+        let home = keyring.home.home
+        guard home.exists else { throw SottoError(.notFound, "no sotto home at \(home.path)") }
+        let store = try keyring.open()
+        let inbox = try Inbox.open(home, create: false)
+        var plan = try ErasurePlan.make(self, keyring: store, inbox: inbox)
+        let mailbox = includeMailbox ? try openMailbox(home) : nil
+        if let mailbox { try plan.addPending(from: mailbox, keyring: store) }
+
+        if dryRun {
+            for id in plan.envelopeIDs.sorted() { try Output.record(["type": "erasure_candidate", "what": "envelope", "id": id]) }
+            for name in plan.describeKeyring() { try Output.record(["type": "erasure_candidate", "what": name.0, "name": name.1]) }
+            for entry in plan.pending { try Output.record(["type": "erasure_candidate", "what": "mailbox_entry", "id": entry.id, "mailbox": entry.mailbox.orNull]) }
+            return
+        }
+        try confirm(plan)
+        let report = try plan.execute(keyring: store, inbox: inbox, mailbox: mailbox)
+        try Output.record(report.record)
+        if report.remnants > 0 {
+            throw SottoError(.refused, "erasure incomplete: \(report.remnants) remnant(s) found in \(report.filesWithRemnants.joined(separator: ", "))")
+        }
+        if all { try removeHomeFiles(home) }
+    }
+
+    func openMailbox(_ home: Home) throws -> SQLiteMailbox? {
+        guard let mailbox = try MailboxLocation.open(mailboxPath, home: home) as? SQLiteMailbox else { return nil }
+        return mailbox
+    }
+
+    func confirm(_ plan: ErasurePlan) throws {
+        guard !yes else { return }
+        guard isatty(0) == 1, isatty(2) == 1 else {
+            throw SottoError(.usage, "refusing to erase without confirmation", hints: ["pass --yes in scripts, or --dry-run to see what would go"])
+        }
+        FileHandle.standardError.write(Data("erase \(plan.summary)? [y/N] ".utf8))
+        guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
+            throw SottoError(.usage, "nothing erased")
+        }
+    }
+
+    /// --all: once verified clean, the emptied databases themselves go.
+    func removeHomeFiles(_ home: Home) throws {
+        for base in [home.keyringPath, Inbox.path(home)] {
+            for file in Remnants.files(of: base) { unlink(file) }
+        }
+    }
 }

@@ -3,7 +3,7 @@ import Foundation
 /// The local inbox in $SOTTO_HOME: envelopes received, still sealed, with
 /// when each arrived and when it was first opened. Each id is held once.
 public final class Inbox {
-    let db: Database
+    public let db: Database
     private let chunks: ChunkTable
 
     static let migrations = [

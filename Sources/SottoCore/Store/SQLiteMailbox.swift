@@ -4,8 +4,8 @@ import Foundation
 /// of one host share. Envelope bytes live once, in 1 MiB chunks; each
 /// recipient address gets a delivery row pointing at them.
 public final class SQLiteMailbox: Mailbox {
-    let db: Database
-    let path: String
+    public let db: Database
+    public let path: String
     private let chunks: ChunkTable
     private var depth = 0
     private lazy var watcher = FileWatcher(directory: (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent)
@@ -134,6 +134,11 @@ public final class SQLiteMailbox: Mailbox {
             try db.run("DELETE FROM envelopes WHERE expires_at <= ?", [.int(now)])
             return gone
         }
+    }
+
+    /// Whether any address still has this envelope.
+    public func contains(id: String) throws -> Bool {
+        try !db.rows("SELECT 1 FROM envelopes WHERE id = ?", [.text(id)]).isEmpty
     }
 
     public func waitForChange(timeout: Double) throws {

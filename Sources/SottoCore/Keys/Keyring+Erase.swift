@@ -1,0 +1,85 @@
+/// What an erasure of keyring data removed, with the bytes to look for afterwards.
+public struct KeyringErasure {
+    public var identities = 0
+    public var keys = 0
+    public var contacts = 0
+    public var groups = 0
+    /// Stored bytes that must not survive: secret blobs, public keys, cards.
+    public var needles: [[UInt8]] = []
+}
+
+extension Keyring {
+    public var databasePath: String { home.keyringPath }
+    public var database: Database { db }
+
+    /// Crypto-shredding: removes an identity and every secret key it had, so
+    /// any copy of any message sealed to it, anywhere, stays unreadable.
+    public func eraseIdentity(_ name: String) throws -> KeyringErasure {
+        let identity = try identity(named: name)
+        var erased = KeyringErasure()
+        try db.transaction {
+            for row in try db.rows("SELECT public_key, secret FROM encryption_keys WHERE identity = ?", [.text(name)]) {
+                if let secret = row.blob(1) { erased.needles.append(secret) }
+                erased.keys += 1
+            }
+            if let secret = try db.rows("SELECT secret FROM identities WHERE name = ?", [.text(name)]).first?.blob(0) {
+                erased.needles.append(secret)
+            }
+            erased.needles.append(Array(Base64.encode(identity.publicKey).utf8))
+            try db.run("DELETE FROM encryption_keys WHERE identity = ?", [.text(name)])
+            try db.run("DELETE FROM identities WHERE name = ?", [.text(name)])
+            try db.run("DELETE FROM meta WHERE key = ?", [.text("rotate_every:" + name)])
+            erased.groups += try removeFromGroups(name)
+            erased.identities = 1
+            if try meta("default_identity") == Array(name.utf8) {
+                if let next = try db.rows("SELECT name FROM identities ORDER BY created_at LIMIT 1").first?.text(0) {
+                    try setMeta("default_identity", Array(next.utf8))
+                } else {
+                    try db.run("DELETE FROM meta WHERE key = 'default_identity'")
+                }
+            }
+        }
+        return erased
+    }
+
+    /// Removes a contact's card and marks, and their group memberships.
+    public func eraseContact(_ name: String) throws -> KeyringErasure {
+        let contact = try contact(named: name)
+        var erased = KeyringErasure()
+        try db.transaction {
+            if let card = contact.card {
+                erased.needles.append(Array(Base64.encode(card.identityKey).utf8))
+            } else if let recipient = contact.recipient {
+                erased.needles.append(Array(recipient.string.utf8))
+            }
+            try db.run("DELETE FROM contacts WHERE name = ?", [.text(name)])
+            erased.contacts = 1
+            erased.groups += try removeFromGroups(name)
+        }
+        return erased
+    }
+
+    /// Removes everything: identities, keys, contacts, groups and settings.
+    public func eraseAll() throws -> KeyringErasure {
+        var erased = KeyringErasure()
+        try db.transaction {
+            for row in try db.rows("SELECT secret FROM encryption_keys WHERE secret IS NOT NULL UNION ALL SELECT secret FROM identities") {
+                if let secret = row.blob(0) { erased.needles.append(secret) }
+            }
+            erased.keys = try db.rows("SELECT COUNT(*) FROM encryption_keys").first?.int(0) ?? 0
+            erased.identities = try db.rows("SELECT COUNT(*) FROM identities").first?.int(0) ?? 0
+            erased.contacts = try db.rows("SELECT COUNT(*) FROM contacts").first?.int(0) ?? 0
+            erased.groups = try db.rows("SELECT COUNT(DISTINCT name) FROM group_members").first?.int(0) ?? 0
+            for table in ["encryption_keys", "identities", "contacts", "group_members", "meta"] {
+                try db.run("DELETE FROM \(table)")
+            }
+        }
+        return erased
+    }
+
+    /// Drops a member from every group; a group left empty goes too.
+    private func removeFromGroups(_ member: String) throws -> Int {
+        try db.run("DELETE FROM group_members WHERE member = ?", [.text(member)])
+        return db.changes
+    }
+}

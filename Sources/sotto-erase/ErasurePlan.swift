@@ -1,0 +1,150 @@
+import Foundation
+import SottoCLI
+import SottoCore
+
+/// What one erasure removes, worked out before anything is touched.
+struct ErasurePlan {
+    var envelopeIDs = Set<String>()
+    var contacts = [String]()
+    var identities = [String]()
+    var everything = false
+    var pending = [StoredEnvelope]()
+    var addresses = [String]()
+
+    static func make(_ command: EraseCommand, keyring: Keyring, inbox: Inbox?) throws -> ErasurePlan {
+        var plan = ErasurePlan()
+        plan.everything = command.all
+        for id in command.messages where id != "-" { plan.envelopeIDs.insert(id) }
+        if command.messages.contains("-") {
+            var loop = RecordLoop(keepGoing: false)
+            try loop.each(RecordReader(fd: 0)) { plan.envelopeIDs.insert(try $0.string("id")) }
+        }
+        if let name = command.contact {
+            _ = try keyring.contact(named: name)
+            plan.contacts.append(name)
+        }
+        if let name = command.identity {
+            let identity = try keyring.identity(named: name)
+            plan.identities.append(name)
+            plan.addresses.append(identity.mailbox)
+        }
+        if command.all { plan.addresses = try keyring.identities().map(\.mailbox) }
+        guard let inbox else { return plan }
+        let stored = try inbox.list()
+        if command.all { plan.envelopeIDs.formUnion(stored.map(\.id)) }
+        if let text = command.before {
+            guard let time = Time.parse(text) else { throw SottoError(.usage, "--before takes an RFC 3339 time") }
+            plan.envelopeIDs.formUnion(stored.filter { $0.storedAt < time }.map(\.id))
+        }
+        if let identity = command.identity {
+            let mailbox = try keyring.identity(named: identity).mailbox
+            plan.envelopeIDs.formUnion(stored.filter { $0.mailbox == mailbox }.map(\.id))
+        }
+        if command.contact != nil || command.thread != nil {
+            let sender = try command.contact.flatMap { try keyring.contact(named: $0).card?.identityKey }
+            let keys = try keyring.decryptionKeys().map(\.key)
+            for envelope in stored {
+                // Sealed sender: who sent it and in which thread is known only inside.
+                guard let opened = try? EnvelopeReader(ByteReader(inbox.source(for: envelope)), identities: keys, now: Int64.min),
+                      let inner = opened.inner else { continue }
+                if let sender, inner.from == sender { plan.envelopeIDs.insert(envelope.id) }
+                if let thread = command.thread, inner.thread == thread { plan.envelopeIDs.insert(envelope.id) }
+            }
+        }
+        return plan
+    }
+
+    /// My pending mailbox entries that go too: those of erased envelopes, and
+    /// all of an erased identity's (or, with --all, of every identity).
+    mutating func addPending(from mailbox: Mailbox, keyring: Keyring) throws {
+        let mine = try keyring.identities().map(\.mailbox)
+        for entry in try mailbox.pending(for: mine, now: Int64.min, limit: Int.max) {
+            if envelopeIDs.contains(entry.id) || addresses.contains(entry.mailbox ?? "") { pending.append(entry) }
+        }
+    }
+
+    func describeKeyring() -> [(String, String)] {
+        identities.map { ("identity", $0) } + contacts.map { ("contact", $0) } + (everything ? [("keyring", "all")] : [])
+    }
+
+    var summary: String {
+        var parts = ["\(envelopeIDs.count) envelope(s)"]
+        if !identities.isEmpty { parts.append("identity \(identities.joined(separator: ", ")) with all its keys") }
+        if !contacts.isEmpty { parts.append("contact \(contacts.joined(separator: ", "))") }
+        if everything { parts.append("every identity, key and contact") }
+        if !pending.isEmpty { parts.append("\(pending.count) mailbox entr\(pending.count == 1 ? "y" : "ies")") }
+        return parts.joined(separator: ", ")
+    }
+
+    struct Report {
+        var removed: [String: Int]
+        var filesScanned: [String]
+        var filesWithRemnants: [String]
+        var remnants: Int
+
+        var record: [String: Any] {
+            ["type": "erasure", "removed": removed, "files_scanned": filesScanned, "remnants": remnants]
+        }
+    }
+
+    /// Deletes, compacts, then scans every file for what should be gone.
+    func execute(keyring: Keyring, inbox: Inbox?, mailbox: SQLiteMailbox?) throws -> Report {
+        var needles = [[UInt8]]()
+        var removed = ["envelopes": 0, "identities": 0, "keys": 0, "contacts": 0, "groups": 0, "mailbox": 0]
+        if let inbox {
+            let present = try envelopeIDs.sorted().compactMap { try inbox.envelope(id: $0) }
+            for envelope in present { needles += try Self.needles(of: envelope, source: inbox.source(for: envelope)) }
+            removed["envelopes"] = try inbox.delete(ids: present.map(\.id))
+        }
+        needles += envelopeIDs.map { Array($0.utf8) }
+        var erasures = [KeyringErasure]()
+        for name in identities { erasures.append(try keyring.eraseIdentity(name)) }
+        for name in contacts { erasures.append(try keyring.eraseContact(name)) }
+        if everything { erasures.append(try keyring.eraseAll()) }
+        for erasure in erasures {
+            removed["identities", default: 0] += erasure.identities
+            removed["keys", default: 0] += erasure.keys
+            removed["contacts", default: 0] += erasure.contacts
+            removed["groups", default: 0] += erasure.groups
+            needles += erasure.needles
+        }
+        var mailboxNeedles = [[UInt8]]()
+        if let mailbox {
+            for entry in pending {
+                let bytes = try Self.needles(of: entry, source: mailbox.source(for: entry))
+                try mailbox.remove(entry)
+                removed["mailbox", default: 0] += 1
+                // Another recipient may still be waiting for the same envelope.
+                if try !mailbox.contains(id: entry.id) { mailboxNeedles += bytes + [Array(entry.id.utf8)] }
+            }
+        }
+        try inbox?.db.compact()
+        try keyring.database.compact()
+        try mailbox?.db.compact()
+
+        var scanned = [String]()
+        var dirty = [String]()
+        var remnants = 0
+        var targets = [(Remnants.files(of: keyring.databasePath), needles)]
+        if let inbox { targets.append((Remnants.files(of: inbox.db.path), needles)) }
+        if let mailbox { targets.append((Remnants.files(of: mailbox.path), mailboxNeedles)) }
+        for (files, wanted) in targets {
+            for file in files {
+                scanned.append(file)
+                let found = try Remnants.find(wanted, in: file)
+                if !found.isEmpty { dirty.append(file) }
+                remnants += found.count
+            }
+        }
+        return Report(removed: removed, filesScanned: scanned, filesWithRemnants: dirty, remnants: remnants)
+    }
+
+    /// Distinctive bytes of an envelope: its header MAC and the start of its payload.
+    static func needles(of envelope: StoredEnvelope, source: ByteSource) throws -> [[UInt8]] {
+        let reader = ByteReader(source)
+        guard let header = try? Header.parse(reader) else { return [] }
+        var sample = [UInt8](repeating: 0, count: 64)
+        let n = try sample.withUnsafeMutableBytes { try reader.read(into: $0) }
+        return [Array(Base64.encode(header.mac, padded: false).utf8), Array(sample[..<n])]
+    }
+}
