@@ -99,7 +99,7 @@ struct EraseCommand: SottoCommand {
     func confirm(_ plan: ErasurePlan) throws {
         guard !yes else { return }
         guard isatty(0) == 1, isatty(2) == 1 else {
-            throw SottoError(.usage, "refusing to erase without confirmation", hints: ["pass --yes in scripts, or --dry-run to see what would go"])
+            throw SottoError(.usage, "refusing to erase without confirmation: pass --yes", hints: ["--dry-run shows what would go"])
         }
         FileHandle.standardError.write(Data("erase \(plan.summary)? [y/N] ".utf8))
         guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {

@@ -1,0 +1,171 @@
+import Foundation
+import XCTest
+
+/// sotto-expire and sotto-erase through the real binaries: disappearing
+/// messages, read-after timers, forward secrecy, and verified erasure.
+final class LifecycleTests: CLITestCase {
+    let now = Int(Date().timeIntervalSince1970) + 60
+
+    /// Alice seals `messages` to bob, sends them through `mailbox`, and bob receives them.
+    func deliver(_ messages: [[String: Any]], mailbox: String, alice: String, bob: String) throws -> [[String: Any]] {
+        let input = Data(messages.map(jsonLine).joined().utf8)
+        let sealed = try ok("sotto-seal", [], stdin: input, home: alice, env: ["SOTTO_TEST_NOW": String(now)])
+        try ok("sotto-send", ["--mailbox", mailbox], stdin: sealed.stdout, home: alice)
+        return try ok("sotto-recv", ["--mailbox", mailbox], home: bob, env: ["SOTTO_TEST_NOW": String(now)]).records()
+    }
+
+    func sqlite(_ database: String, _ sql: String) throws -> String {
+        let result = try run("/usr/bin/sqlite3", [database, sql])
+        XCTAssertEqual(result.status, 0, result.summary)
+        return result.out.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
+    func expire(_ home: String, at time: Int, _ args: [String] = []) throws -> [[String: Any]] {
+        try ok("sotto-expire", args, home: home, env: ["SOTTO_TEST_NOW": String(time)]).records()
+    }
+
+    /// Whether any of the database's files (with -wal, -shm, -journal) holds `needle`.
+    func filesContain(_ database: String, _ needle: Data) throws -> Bool {
+        try [database, database + "-wal", database + "-shm", database + "-journal"].filter(exists).contains {
+            try read($0).range(of: needle) != nil
+        }
+    }
+
+    func testShortTTLDisappearsFromInboxAndMailbox() throws {
+        let alice = try fixtureHome("alice"), bob = try fixtureHome("bob")
+        let mailbox = path("mailbox.db")
+        let received = try deliver([["to": ["bob"], "body": "one minute", "ttl": "1m"]], mailbox: mailbox, alice: alice, bob: bob)
+        XCTAssertEqual(received.count, 1)
+        // A second one waits in the mailbox, never received.
+        let pending = try ok("sotto-seal", [], stdin: Data(jsonLine(["to": ["bob"], "body": "waiting", "ttl": "1m"]).utf8),
+                             home: alice, env: ["SOTTO_TEST_NOW": String(now)])
+        try ok("sotto-send", ["--mailbox", mailbox], stdin: pending.stdout, home: alice)
+
+        // sotto-open refuses it once the clock passes, before expire runs.
+        let late = try run("sotto-open", [], stdin: Data(jsonLine(received[0]).utf8), home: bob, env: ["SOTTO_TEST_NOW": String(now + 61)])
+        assertFailure(late, tool: "sotto-open", status: 1, contains: ["expired"])
+
+        XCTAssertEqual(try expire(bob, at: now + 30, ["--mailbox", mailbox]).last?["expired"] as? Int, 0, "nothing before its time")
+        let records = try expire(bob, at: now + 61, ["--mailbox", mailbox])
+        let expired = records.filter { $0["type"] as? String == "expired" }
+        XCTAssertEqual(Set(expired.compactMap { $0["where"] as? String }), ["inbox", "mailbox"])
+        XCTAssertEqual(records.last?["type"] as? String, "summary")
+        XCTAssertEqual(records.last?["expired"] as? Int, 2)
+        XCTAssertEqual(try sqlite(bob + "/inbox.db", "SELECT COUNT(*) FROM envelopes"), "0")
+        XCTAssertEqual(try sqlite(mailbox, "SELECT COUNT(*) FROM envelopes"), "0")
+        XCTAssertEqual(try expire(bob, at: now + 62, ["--mailbox", mailbox]).last?["expired"] as? Int, 0, "idempotent")
+        XCTAssertEqual(try ok("sotto-expire", ["--quiet", "--mailbox", mailbox], home: bob).out, "", "--quiet writes nothing")
+    }
+
+    func testReadAfterTimerCountsFromFirstOpen() throws {
+        let alice = try fixtureHome("alice"), bob = try fixtureHome("bob")
+        let received = try deliver([["to": ["bob"], "body": "burn after reading", "ttl_after_read": "30s"]],
+                                   mailbox: path("mailbox.db"), alice: alice, bob: bob)
+        XCTAssertEqual(try expire(bob, at: now + 50).last?["expired"] as? Int, 0, "an unread message waits for its reader")
+        let message = try openMessage(received[0], home: bob, env: ["SOTTO_TEST_NOW": String(now + 100)])
+        XCTAssertEqual(message["ttl_after_read"] as? String, "30s")
+        XCTAssertNotEqual(try sqlite(bob + "/inbox.db", "SELECT opened_at FROM envelopes"), "")
+        XCTAssertEqual(try expire(bob, at: now + 120).last?["expired"] as? Int, 0)
+        let records = try expire(bob, at: now + 131)
+        XCTAssertEqual(records.first?["reason"] as? String, "read")
+        XCTAssertEqual(try sqlite(bob + "/inbox.db", "SELECT COUNT(*) FROM envelopes"), "0")
+    }
+
+    func testConcurrentRunsAndABackwardClock() throws {
+        let alice = try fixtureHome("alice"), bob = try fixtureHome("bob")
+        let mailbox = path("mailbox.db")
+        let messages = (0..<40).map { ["to": ["bob"], "body": "m\($0)", "ttl": "1m"] as [String: Any] }
+        XCTAssertEqual(try deliver(messages, mailbox: mailbox, alice: alice, bob: bob).count, 40)
+        let env = ["SOTTO_TEST_NOW": String(now + 61)]
+        let runs = try (0..<2).map { _ in try start("sotto-expire", ["--mailbox", mailbox], home: bob, env: env) }
+        for run in runs {
+            let result = try run.finish()
+            XCTAssertEqual(result.status, 0, result.summary)
+            XCTAssertFalse(result.err.contains("locked"), result.err)
+        }
+        XCTAssertEqual(try sqlite(bob + "/inbox.db", "SELECT COUNT(*) FROM envelopes"), "0")
+        // The clock goes back: nothing comes back, and nothing fails.
+        XCTAssertEqual(try expire(bob, at: now).last?["expired"] as? Int, 0)
+        XCTAssertEqual(try ok("sotto-recv", ["--all", "--mailbox", mailbox], home: bob).out, "")
+    }
+
+    func testRetiredKeyIsDestroyedAfterItsRetention() throws {
+        let alice = try fixtureHome("alice"), bob = try fixtureHome("bob")
+        let received = try deliver([["to": ["bob"], "body": "sealed to the old key", "ttl": "never"]],
+                                   mailbox: path("mailbox.db"), alice: alice, bob: bob)
+        try ok("sotto-keygen", ["rotate"], home: bob)
+        try ok("sotto-keygen", ["rotate", "--retain", "1h"], home: bob)
+        let blob = try sqlite(bob + "/keyring.db", "SELECT hex(secret) FROM encryption_keys WHERE not_after IS NOT NULL")
+        XCTAssertEqual(blob.count, 2 * (24 + 32 + 16), "one retired secret blob")
+        let secret = Data((0..<(blob.count / 2)).map { i in
+            UInt8(blob[blob.index(blob.startIndex, offsetBy: 2 * i)..<blob.index(blob.startIndex, offsetBy: 2 * i + 2)], radix: 16) ?? 0
+        })
+        XCTAssertTrue(try filesContain(bob + "/keyring.db", secret))
+        // Still readable within the retention.
+        XCTAssertEqual(try openMessage(received[0], home: bob)["body"] as? String, "sealed to the old key")
+        XCTAssertEqual(try expire(bob, at: now + 1800).last?["keys_destroyed"] as? Int, 0)
+
+        let records = try expire(bob, at: now + 7200)
+        XCTAssertEqual(records.first { $0["type"] as? String == "key_destroyed" }?["identity"] as? String, "bob")
+        XCTAssertFalse(try filesContain(bob + "/keyring.db", secret), "the retired secret's bytes are gone from the keyring files")
+        let result = try run("sotto-open", [], stdin: Data(jsonLine(received[0]).utf8), home: bob)
+        assertFailure(result, tool: "sotto-open", status: 1, contains: ["destroyed"])
+    }
+
+    func testEraseMessageLeavesNoRemnantAndDryRunChangesNothing() throws {
+        let alice = try fixtureHome("alice"), bob = try fixtureHome("bob")
+        let received = try deliver([["to": ["bob"], "body": "erase me"], ["to": ["bob"], "body": "keep me"]],
+                                   mailbox: path("mailbox.db"), alice: alice, bob: bob)
+        let id = try XCTUnwrap(received[0]["id"] as? String)
+        let mac = try XCTUnwrap(ageHeaderLines(ageBytes(received[0])).last?.dropFirst(4))
+
+        let dry = try ok("sotto-erase", ["--message", id, "--dry-run"], home: bob).records()
+        XCTAssertEqual(dry.first?["id"] as? String, id)
+        XCTAssertEqual(try sqlite(bob + "/inbox.db", "SELECT COUNT(*) FROM envelopes"), "2")
+
+        assertFailure(try run("sotto-erase", ["--message", id], home: bob), tool: "sotto-erase", status: 64, contains: ["--yes"])
+        let report = try ok("sotto-erase", ["--message", id, "--yes"], home: bob).record("erasure")
+        XCTAssertEqual(report["remnants"] as? Int, 0)
+        XCTAssertEqual((report["removed"] as? [String: Any])?["envelopes"] as? Int, 1)
+        XCTAssertFalse(try filesContain(bob + "/inbox.db", Data(id.utf8)))
+        XCTAssertFalse(try filesContain(bob + "/inbox.db", Data(mac.utf8)))
+        XCTAssertEqual(try sqlite(bob + "/inbox.db", "SELECT COUNT(*) FROM envelopes"), "1")
+        // A re-run (after a crash, say) finds nothing more to do and stays clean.
+        XCTAssertEqual(try ok("sotto-erase", ["--message", id, "--yes"], home: bob).record("erasure")["remnants"] as? Int, 0)
+    }
+
+    func testEraseIdentityShredsEveryKey() throws {
+        let alice = try fixtureHome("alice"), bob = try fixtureHome("bob")
+        let received = try deliver([["to": ["bob"], "body": "for bob only"]], mailbox: path("mailbox.db"), alice: alice, bob: bob)
+        let blob = try sqlite(bob + "/keyring.db", "SELECT hex(secret) FROM identities")
+        let secret = Data((0..<(blob.count / 2)).map { i in
+            UInt8(blob[blob.index(blob.startIndex, offsetBy: 2 * i)..<blob.index(blob.startIndex, offsetBy: 2 * i + 2)], radix: 16) ?? 0
+        })
+        let report = try ok("sotto-erase", ["--identity", "bob", "--yes"], home: bob).record("erasure")
+        XCTAssertEqual(report["remnants"] as? Int, 0)
+        XCTAssertFalse(try filesContain(bob + "/keyring.db", secret))
+        XCTAssertTrue(try ok("sotto-keygen", ["list"], home: bob).records().allSatisfy { $0["type"] as? String != "identity" })
+        let result = try run("sotto-open", [], stdin: Data(jsonLine(received[0]).utf8), home: bob)
+        XCTAssertNotEqual(result.status, 0, "nothing can open it any more")
+        XCTAssertEqual(result.out, "")
+    }
+
+    func testEraseKilledAtRandomThenRerunFinishes() throws {
+        let alice = try fixtureHome("alice"), bob = try fixtureHome("bob")
+        let mailbox = path("mailbox.db")
+        let messages = (0..<150).map { ["to": ["bob"], "body": String(repeating: "x", count: 2000) + "\($0)"] as [String: Any] }
+        XCTAssertEqual(try deliver(messages, mailbox: mailbox, alice: alice, bob: bob).count, 150)
+        let cutoff = rfc3339(now + 3600)
+        for _ in 0..<5 {
+            let erase = try start("sotto-erase", ["--before", cutoff, "--yes"], home: bob)
+            usleep(UInt32.random(in: 0...150_000))
+            erase.signal(SIGKILL)
+            _ = try erase.finish()
+            XCTAssertEqual(try sqlite(bob + "/inbox.db", "PRAGMA integrity_check"), "ok")
+        }
+        let report = try ok("sotto-erase", ["--before", cutoff, "--yes"], home: bob).record("erasure")
+        XCTAssertEqual(report["remnants"] as? Int, 0)
+        XCTAssertEqual(try sqlite(bob + "/inbox.db", "SELECT COUNT(*) FROM envelopes"), "0")
+        XCTAssertEqual(try sqlite(bob + "/inbox.db", "PRAGMA integrity_check"), "ok")
+    }
+}
