@@ -3,7 +3,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 SWIFT ?= swift
 COMMANDS := sotto sotto-keygen sotto-seal sotto-open sotto-send sotto-recv sotto-expire sotto-export sotto-erase
-DEB_PACKAGES := libsodium-dev libargon2-dev libsqlite3-dev zlib1g-dev pkg-config age sqlite3
+DEB_PACKAGES := libsodium-dev libargon2-dev libsqlite3-dev zlib1g-dev pkg-config age sqlite3 faketime
 RELEASE := .build/release
 MAN_DATE := 2026-11-25
 

@@ -75,4 +75,18 @@ echo '{"to":["@lunch"],"body":"table for three"}' | alice sotto-seal | alice sot
 show "sotto-recv | sotto-open   (bob)"; bob sotto-recv | bob sotto-open
 show "sotto-recv | sotto-open   (carol, who has not imported alice's card: known is false)"; carol sotto-recv | carol sotto-open
 
+step "disappearing messages: a one-minute message, then expire runs after it is due"
+echo '{"to":["bob"],"body":"this disappears","ttl":"1m"}' | alice sotto-seal | alice sotto-send >/dev/null
+bob sotto-recv > short.jsonl
+show "sotto-expire   (bob, now: nothing is due)"; bob sotto-expire
+if command -v faketime >/dev/null; then
+  show "faketime +2m sotto-expire   (bob, two minutes later)"
+  SOTTO_HOME="$work/bob" faketime -f +2m "$bin/sotto-expire"
+  show "faketime +2m sotto-open < short.jsonl"; SOTTO_HOME="$work/bob" faketime -f +2m "$bin/sotto-open" < short.jsonl || echo "(exit $?)"
+fi
+
+step "erasure: bob erases alice's messages and her card, and the files are checked"
+show "sotto-erase --contact alice --dry-run"; bob sotto-erase --contact alice --dry-run
+show "sotto-erase --contact alice --yes"; bob sotto-erase --contact alice --yes
+
 step "done: $work is removed"
