@@ -24,29 +24,37 @@ public struct PassphraseOptions: ParsableArguments {
     }
 
     func read(prompt: String, confirm: Bool, environment: Bool = true) throws -> SecureBytes {
-        if let fd { return try Self.readLine(fd: fd, what: "--passphrase-fd \(fd)") }
+        try Self.read(fd: fd, fdOption: "--passphrase-fd", file: file, variable: environment ? "SOTTO_PASSPHRASE" : nil, prompt: prompt,
+                      repeatPrompt: confirm ? "repeat passphrase: " : nil,
+                      noTerminal: SottoError(.locked, "the keyring is locked and there is no terminal to ask for the passphrase",
+                                             hints: ["use --passphrase-fd N, --passphrase-file FILE or SOTTO_PASSPHRASE"]))
+    }
+
+    /// Reads a passphrase from the first source given: a file descriptor, a
+    /// file, an environment variable, else the terminal (asked twice with
+    /// `repeatPrompt`). `noTerminal` is thrown when there is none to ask.
+    static func read(fd: Int32?, fdOption: String, file: String?, variable: String?, prompt: String, repeatPrompt: String?,
+                     noTerminal: SottoError) throws -> SecureBytes {
+        if let fd { return try readLine(fd: fd, what: "\(fdOption) \(fd)") }
         if let file {
             let handle = open(file, O_RDONLY | O_CLOEXEC)
             guard handle >= 0 else {
                 throw SottoError(.notFound, "cannot read passphrase file \(file): \(String(cString: strerror(errno)))")
             }
             defer { close(handle) }
-            return try Self.readLine(fd: handle, what: file)
+            return try readLine(fd: handle, what: file)
         }
-        if environment, let value = ProcessInfo.processInfo.environment["SOTTO_PASSPHRASE"] {
+        if let variable, let value = ProcessInfo.processInfo.environment[variable] {
             var bytes = Array(value.utf8)
-            guard !bytes.isEmpty else { throw SottoError(.locked, "SOTTO_PASSPHRASE is empty") }
+            guard !bytes.isEmpty else { throw SottoError(.locked, "\(variable) is empty") }
             return try SecureBytes(consuming: &bytes)
         }
         let tty = open("/dev/tty", O_RDWR | O_CLOEXEC)
-        guard tty >= 0 else {
-            throw SottoError(.locked, "the keyring is locked and there is no terminal to ask for the passphrase",
-                             hints: ["use --passphrase-fd N, --passphrase-file FILE or SOTTO_PASSPHRASE"])
-        }
+        guard tty >= 0 else { throw noTerminal }
         defer { close(tty) }
         let first = try Self.prompt(tty: tty, prompt)
-        if confirm {
-            let second = try Self.prompt(tty: tty, "repeat passphrase: ")
+        if let repeatPrompt {
+            let second = try Self.prompt(tty: tty, repeatPrompt)
             guard first.isEqual(to: second) else { throw SottoError(.usage, "the passphrases do not match") }
         }
         return first

@@ -63,6 +63,10 @@ public struct RecordLoop {
                 try handle(error.sottoError, line: fields.line)
             }
         }
+    }
+
+    /// After the stream: with --keep-going, fails if any record failed.
+    public func finish() throws {
         if let firstError, keepGoing {
             throw SottoError(firstError.kind, "some records failed; the first: \(firstError.message)")
         }

@@ -35,11 +35,3 @@ public func discussion(_ text: String) -> String {
 }
 
 public let sottoVersion = "0.1.0"
-
-/// A command a later release fills in: it answers --help and says so plainly.
-public struct NotBuiltYet {
-    public static func fail(_ name: String) throws -> Never {
-        Diagnostics.error("\(name) is not built yet in this version of sotto")
-        throw ExitCode(70)
-    }
-}

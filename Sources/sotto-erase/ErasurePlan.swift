@@ -18,6 +18,7 @@ struct ErasurePlan {
         if command.messages.contains("-") {
             var loop = RecordLoop(keepGoing: false)
             try loop.each(RecordReader(fd: 0)) { plan.envelopeIDs.insert(try $0.string("id")) }
+            try loop.finish()
         }
         if let name = command.contact {
             _ = try keyring.contact(named: name)

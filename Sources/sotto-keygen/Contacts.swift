@@ -6,37 +6,58 @@ import SottoCore
 extension KeygenCommand {
     struct Import: SottoCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Add contacts from cards, or a bare age recipient.",
+            abstract: "Add contacts from cards or a bare age recipient, or restore an export.",
             discussion: """
                 Reads card lines (the output of `sotto-keygen card`) or a line holding an age1... recipient. \
                 A card whose signatures do not verify is refused (65) and nothing is stored. Importing a newer \
                 card of a known contact picks up its rotated keys.
+
+                Also reads the output of `sotto-export --secrets` and restores its identities (with their \
+                secret keys, asking for the export passphrase from --export-passphrase-fd, \
+                --export-passphrase-file, SOTTO_EXPORT_PASSPHRASE or the terminal), contacts with their \
+                petnames and verified and blocked marks, groups and settings, all in one transaction; \
+                manifest, envelope and message records are passed over (`sotto-recv --input` restores the \
+                envelopes). An empty home gets a new keyring, with a passphrase from the usual sources or \
+                none with --no-passphrase. An identity without its secrets cannot be restored from its \
+                public card (65); a wrong export passphrase is 77, and nothing is stored.
                 """)
 
-        @Argument(help: "A file of cards, or - for stdin.")
+        @Argument(help: "A file of cards or an export, or - for stdin.")
         var file: String = "-"
 
         @Option(help: ArgumentHelp("The petname to give the contact.", valueName: "PETNAME"))
         var name: String?
 
+        @Flag(help: "When restoring identities into an empty home, store the keyring without a passphrase.")
+        var noPassphrase = false
+
+        @OptionGroup var exportPassphrase: ExportPassphraseOptions
         @OptionGroup var keyring: KeyringOptions
 
         func execute() throws {
             if let name { try Names.validate(name, what: "contact name") }
             let fd = try Files.openForReading(file)
-            let bytes = try Files.readAll(fd: fd)
-            let text = String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
-            let store = try keyring.open()
-            if text.hasPrefix("age1") {
+            let source = ByteReader(FileDescriptorSource(fd: fd))
+            let start = try source.peek(4096).drop(while: { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 })
+            if start.starts(with: Array("age1".utf8)) {
+                let text = String(decoding: try Files.readAll(reader: source), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                let store = try keyring.open()
                 guard let name else { throw SottoError(.usage, "a bare age recipient needs a petname: --name PETNAME") }
                 try Output.record(try store.importAgeRecipient(X25519Recipient(text), petname: name).record)
                 return
             }
-            let reader = RecordReader(ByteReader(bytes: bytes))
-            var cards = [SottoCore.Card]()
-            while let fields = try reader.next() { cards.append(try SottoCore.Card(fields: fields)) }
+            let stream = try ImportStream(RecordReader(source))
+            if stream.isExport {
+                if name != nil { throw SottoError(.usage, "--name applies to a single card, not to an export") }
+                let restored = try Restore(stream: stream, keyring: keyring, exportPassphrase: exportPassphrase,
+                                           noPassphrase: noPassphrase).run()
+                for record in restored { try Output.record(record) }
+                return
+            }
+            let cards = stream.cards
             guard !cards.isEmpty else { throw SottoError(.malformed, "no card in the input") }
             if name != nil, cards.count > 1 { throw SottoError(.usage, "--name applies to a single card") }
+            let store = try keyring.open()
             for card in cards { try card.verify() }
             for card in cards { try Output.record(try store.importCard(card, petname: name).record) }
         }

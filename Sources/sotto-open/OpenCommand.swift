@@ -92,13 +92,13 @@ struct OpenCommand: SottoCommand {
             try emit(message, index: written)
             written += 1
         }
+        try loop.finish()
     }
 
     func openFile(_ reader: ByteReader, _ opener: Opener) throws {
         if raw {
             // Streams: each chunk is authenticated under the file key before it is written.
-            guard let message = try opener.open(reader: reader, stream: { try Output.stdout.write($0) }) else { return }
-            _ = message
+            _ = try opener.open(reader: reader, stream: { try Output.stdout.write($0) })
             return
         }
         if let output {

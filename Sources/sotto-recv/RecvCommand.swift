@@ -22,6 +22,10 @@ struct RecvCommand: SottoCommand {
             Only newly received envelopes are written; a consumer that died after recv, or a recv killed \
             between storing and writing, gets the same envelopes again with --all or --since.
 
+            --input FILE takes envelope records from a file instead (the output of sotto-seal, sotto-recv \
+            or sotto-export); the other records of an export are passed over, and each envelope keeps the \
+            received_at and opened_at of its record, so `sotto-recv --input backup.jsonl` restores an inbox.
+
             --follow keeps running and writes envelopes as they arrive, woken by inotify on the mailbox's \
             directory (typically within milliseconds, at most about a second), until interrupted; then \
             it exits 0.
@@ -40,7 +44,7 @@ struct RecvCommand: SottoCommand {
     @Flag(help: "Keep running and write envelopes as they arrive, until interrupted.")
     var follow = false
 
-    @Option(help: ArgumentHelp("Take envelope records from FILE (or - for stdin) instead of a mailbox.", valueName: "FILE"))
+    @Option(help: ArgumentHelp("Take envelope records from FILE (or - for stdin) instead of a mailbox; an export restores the inbox.", valueName: "FILE"))
     var input: String?
 
     @Option(help: ArgumentHelp("Write each envelope to DIR/ID.age and name it in the record.", valueName: "DIR"))
@@ -94,11 +98,18 @@ struct RecvCommand: SottoCommand {
         return (envelope.sequence, nil)
     }
 
-    /// --input: envelope records into the inbox, writing the new ones.
+    /// --input: envelope records into the inbox, writing the new ones. The
+    /// other records of an export stream are passed over; an envelope keeps
+    /// the received_at, opened_at and delete_after its record carries.
     func receive(from path: String, into inbox: Inbox, _ writer: RecordWriter) throws {
         let fd = try Files.openForReading(path)
         var loop = RecordLoop(keepGoing: false)
         try loop.each(RecordReader(fd: fd)) { record in
+            if let type = try record.optionalString("type"), type != "envelope" {
+                guard ExportFormat.otherRecordTypes.contains(type) else { throw record.badField("type", "must be \"envelope\"") }
+                if type == "manifest" { try ExportFormat.checkManifest(record) }
+                return
+            }
             let bytes = try record.base64("age")
             let id = Envelope.id(bytes)
             if let claimed = try record.optionalString("id"), claimed != id {
@@ -109,11 +120,13 @@ struct RecvCommand: SottoCommand {
                 throw record.badField("age", "is not an age file (\(error.description))")
             }
             let mailbox = try record.strings("to")?.first
-            if try inbox.store(IncomingEnvelope(bytes: bytes, id: id, expiresAt: expiresAt), id: id, mailbox: mailbox, now: Time.now()),
-               let stored = try inbox.envelope(id: id) {
-                try writer.write(stored)
-            }
+            let receivedAt = try record.time("received_at") ?? Time.now()
+            let stored = try inbox.store(IncomingEnvelope(bytes: bytes, id: id, expiresAt: expiresAt), id: id, mailbox: mailbox,
+                                         now: receivedAt, openedAt: try record.time("opened_at"))
+            if let deleteAfter = try record.time("delete_after") { try inbox.restoreDeadline(id: id, deleteAfter: deleteAfter) }
+            if stored, let entry = try inbox.envelope(id: id) { try writer.write(entry) }
         }
+        try loop.finish()
     }
 }
 
@@ -130,7 +143,9 @@ struct Receiver {
             let batch = try mailbox.pending(for: addresses, now: Time.now(), limit: min(remaining, 100))
             if batch.isEmpty { return }
             for entry in batch {
-                let incoming = IncomingEnvelope(id: entry.id, expiresAt: entry.expiresAt, source: try mailbox.source(for: entry))
+                // Expiry or another receiver may remove an entry between listing and reading it.
+                guard let source = try mailbox.sourceIfPresent(for: entry) else { continue }
+                let incoming = IncomingEnvelope(id: entry.id, expiresAt: entry.expiresAt, source: source)
                 // Only new envelopes are written: a resend of one already received is not news.
                 // A crash between the inbox commit and the record loses no envelope:
                 // --since and --all write it again.

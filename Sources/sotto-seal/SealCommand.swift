@@ -93,6 +93,7 @@ struct SealCommand: SottoCommand {
         } else {
             var loop = RecordLoop(keepGoing: keepGoing)
             try loop.each(RecordReader(fd: 0)) { try Output.record(try sealer.sealRecord($0)) }
+            try loop.finish()
         }
     }
 

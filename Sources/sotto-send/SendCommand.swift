@@ -63,13 +63,20 @@ struct SendCommand: SottoCommand {
             for receipt in receipts { try Output.record(receipt) }
         }
         var loop = RecordLoop(keepGoing: keepGoing)
-        try loop.each(RecordReader(fd: 0)) { record in
-            let (envelope, to, size) = try parse(record)
-            pending.append((envelope, to))
-            pendingBytes += size
-            if pending.count >= batch || pendingBytes >= 64 << 20 { try flush() }
+        do {
+            try loop.each(RecordReader(fd: 0)) { record in
+                let (envelope, to, size) = try parse(record)
+                pending.append((envelope, to))
+                pendingBytes += size
+                if pending.count >= batch || pendingBytes >= 64 << 20 { try flush() }
+            }
+        } catch {
+            // The good records before the bad one are delivered, as if sent one by one.
+            try? flush()
+            throw error
         }
         try flush()
+        try loop.finish()
     }
 
     /// Checks a record completely before anything of it is stored.

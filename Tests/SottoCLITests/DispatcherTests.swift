@@ -3,7 +3,6 @@ import XCTest
 
 final class DispatcherTests: CLITestCase {
     static let commands = ["keygen", "seal", "open", "send", "recv", "expire", "export", "erase"]
-    static let placeholders = ["send", "recv", "expire", "export", "erase"]
 
     func testHelpListsEveryCommand() throws {
         let help = try ok("sotto", ["--help"])
@@ -37,20 +36,6 @@ final class DispatcherTests: CLITestCase {
         XCTAssertEqual(bare.status, 64, bare.summary)
         XCTAssertEqual(bare.out, "", "usage goes to stderr when no command is given")
         XCTAssertTrue(bare.err.contains("COMMANDS"), bare.err)
-    }
-
-    func testPlaceholdersExit70() throws {
-        for name in Self.placeholders {
-            let tool = "sotto-\(name)"
-            assertFailure(try run(tool), tool: tool, status: 70, contains: ["not built yet"])
-            assertFailure(try run(tool, stdin: "{}\n"), tool: tool, status: 70)
-            assertFailure(try run("sotto", [name]), tool: tool, status: 70, contains: ["not built yet"])
-
-            let help = try ok(tool, ["--help"])
-            XCTAssertTrue(help.out.contains("USAGE: \(tool)"), "\(tool) --help: \(help.out)")
-            XCTAssertTrue(help.out.contains("EXIT STATUS"), "\(tool) --help shows the exit codes")
-            XCTAssertEqual(try ok("sotto", [name, "--help"]).out, help.out)
-        }
     }
 
     func testEveryCommandAnswersHelpAndVersion() throws {

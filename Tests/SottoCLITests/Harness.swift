@@ -78,12 +78,7 @@ struct Runner {
         _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
         _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
 
-        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SOTTO_") }
-        environment["XDG_DATA_HOME"] = scratch.appendingPathComponent(".xdg").path
-        environment["HOME"] = scratch.appendingPathComponent(".user").path
-        environment["NO_COLOR"] = "1"
-        if let home { environment["SOTTO_HOME"] = home }
-        for (key, value) in env { environment[key] = value }
+        let environment = self.environment(home: home, env: env)
 
         let executable = Binaries.path(tool)
         let process = Process()
@@ -127,6 +122,34 @@ struct Runner {
                              stdout: try Data(contentsOf: outURL), stderr: try Data(contentsOf: errURL))
     }
 
+    /// The clean environment every command gets.
+    func environment(home: String?, env: [String: String]) -> [String: String] {
+        var environment = ProcessInfo.processInfo.environment.filter { !$0.key.hasPrefix("SOTTO_") }
+        environment["XDG_DATA_HOME"] = scratch.appendingPathComponent(".xdg").path
+        environment["HOME"] = scratch.appendingPathComponent(".user").path
+        environment["NO_COLOR"] = "1"
+        if let home { environment["SOTTO_HOME"] = home }
+        for (key, value) in env { environment[key] = value }
+        return environment
+    }
+
+    /// Starts a command in the background, in the same clean environment as
+    /// `run`; stdin is a file (or /dev/null), stdout is read as it comes.
+    func start(_ tool: String, _ args: [String], stdinFile: String? = nil, home: String? = nil,
+               env: [String: String] = [:]) throws -> Background {
+        let io = scratch.appendingPathComponent(".io")
+        try FileManager.default.createDirectory(at: io, withIntermediateDirectories: true)
+        let errURL = io.appendingPathComponent("\(Self.counter.next()).err")
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Binaries.path(tool))
+        process.arguments = args
+        process.environment = environment(home: home, env: env)
+        process.currentDirectoryURL = scratch
+        return try Background(command: ([tool] + args).joined(separator: " "), process: process,
+                              stdinFile: stdinFile, errURL: errURL)
+    }
+
     struct TimedOut: Error, CustomStringConvertible {
         let command: String
         var description: String { "\(command) did not finish within \(Runner.timeout) s" }
@@ -136,6 +159,127 @@ struct Runner {
         private var value = 0
         private let lock = NSLock()
         func next() -> Int { lock.lock(); defer { lock.unlock() }; value += 1; return value }
+    }
+}
+
+/// A command running in the background: stdout is read by a thread as it
+/// arrives, so a test can watch the records of a long-running command (recv
+/// --follow), signal it (SIGINT, SIGKILL) and then collect what it did.
+final class Background: @unchecked Sendable {
+    let command: String
+    let process: Process
+    /// When the command was started.
+    private(set) var startedAt = Date()
+    private let errURL: URL
+    private let condition = NSCondition()
+    private var output = Data()
+    private var completeLines = [String]()
+    private var partial = Data()
+    private var endOfOutput = false
+    private let exited = DispatchSemaphore(value: 0)
+
+    fileprivate init(command: String, process: Process, stdinFile: String?, errURL: URL) throws {
+        self.command = command
+        self.process = process
+        self.errURL = errURL
+        var fds: [Int32] = [0, 0]
+        guard pipe(&fds) == 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        // Close-on-exec, so other children do not hold the pipe open (dup2 onto stdout clears it there).
+        for fd in fds { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+        let writer = FileHandle(fileDescriptor: fds[1], closeOnDealloc: true)
+        let input = try stdinFile.map { try FileHandle(forReadingFrom: URL(fileURLWithPath: $0)) }
+            ?? FileHandle(forReadingAtPath: "/dev/null")!
+        let errors = try FileHandle(forWritingTo: errURL)
+        defer { try? input.close(); try? errors.close(); try? writer.close() }
+        process.standardInput = input
+        process.standardOutput = writer
+        process.standardError = errors
+        process.terminationHandler = { [exited] _ in exited.signal() }
+        do { try process.run() } catch { close(fds[0]); throw error }
+        startedAt = Date()
+        let readFD = fds[0]
+        let thread = Thread { [self] in self.readAll(readFD) }
+        thread.start()
+    }
+
+    private func readAll(_ fd: Int32) {
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        while true {
+            let n = read(fd, &buffer, buffer.count)
+            if n < 0 && errno == EINTR { continue }
+            if n <= 0 { break }
+            let chunk = Data(buffer[..<n])
+            condition.lock()
+            output.append(chunk)
+            partial.append(chunk)
+            var start = partial.startIndex
+            while let newline = partial[start...].firstIndex(of: 0x0A) {
+                completeLines.append(String(decoding: partial[start..<newline], as: UTF8.self))
+                start = newline + 1
+            }
+            partial = Data(partial[start...])
+            condition.broadcast()
+            condition.unlock()
+        }
+        close(fd)
+        condition.lock()
+        endOfOutput = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    var pid: Int32 { process.processIdentifier }
+
+    /// Sends a signal to the command (it runs in its own process group).
+    func signal(_ sig: Int32) { kill(process.processIdentifier, sig) }
+
+    var isRunning: Bool { process.isRunning }
+
+    /// The complete stdout lines read so far, from index `start` on.
+    func lines(from start: Int = 0) -> [String] {
+        condition.lock()
+        defer { condition.unlock() }
+        return start < completeLines.count ? Array(completeLines[start...]) : []
+    }
+
+    /// Waits until stdout has more than `count` complete lines, the output
+    /// ends, or the timeout passes; returns the number of lines then.
+    @discardableResult
+    func waitForLines(moreThan count: Int, timeout: TimeInterval) -> Int {
+        let deadline = Date().addingTimeInterval(timeout)
+        condition.lock()
+        defer { condition.unlock() }
+        while completeLines.count <= count && !endOfOutput {
+            if !condition.wait(until: deadline) { break }
+        }
+        return completeLines.count
+    }
+
+    /// Waits for the command to end (SIGKILL after `timeout`, then throws)
+    /// and returns what it did. After a signal, `status` is the signal number
+    /// and `killedBy` says which.
+    func finish(timeout: TimeInterval = Runner.timeout) throws -> CommandResult {
+        if exited.wait(timeout: .now() + timeout) == .timedOut {
+            kill(-process.processIdentifier, SIGKILL)
+            kill(process.processIdentifier, SIGKILL)
+            exited.wait()
+            exited.signal()
+            throw Runner.TimedOut(command: command)
+        }
+        exited.signal()  // later calls return at once
+        condition.lock()
+        while !endOfOutput {
+            if !condition.wait(until: Date().addingTimeInterval(timeout)) { break }
+        }
+        let stdout = output
+        condition.unlock()
+        return CommandResult(command: command, status: process.terminationStatus, stdout: stdout,
+                             stderr: (try? Data(contentsOf: errURL)) ?? Data())
+    }
+
+    /// The signal that ended the command, if one did (valid after finish).
+    var killedBy: Int32? {
+        process.terminationReason == .uncaughtSignal ? process.terminationStatus : nil
     }
 }
 
@@ -196,6 +340,7 @@ final class Fixtures: @unchecked Sendable {
 class CLITestCase: XCTestCase {
     private(set) var tmp: URL!
     private var runner: Runner!
+    private var background = [Background]()
 
     override func setUpWithError() throws {
         try super.setUpWithError()
@@ -210,6 +355,13 @@ class CLITestCase: XCTestCase {
     }
 
     override func tearDownWithError() throws {
+        // A test that failed half-way leaves no command running behind it.
+        for process in background where process.isRunning {
+            kill(-process.pid, SIGKILL)  // its process group: a shell loop's children too
+            process.signal(SIGKILL)
+            _ = try? process.finish(timeout: 5)
+        }
+        background.removeAll()
         if let tmp { try? FileManager.default.removeItem(at: tmp) }
         try super.tearDownWithError()
     }
@@ -258,6 +410,14 @@ class CLITestCase: XCTestCase {
     func run(_ tool: String, _ args: [String] = [], stdin: Data? = nil, home: String? = nil,
              env: [String: String] = [:], wrapper: [String] = []) throws -> CommandResult {
         try runner.run(tool, args, stdin: stdin, home: home, env: env, wrapper: wrapper)
+    }
+
+    /// Starts a command in the background (see `Background`).
+    func start(_ tool: String, _ args: [String] = [], stdinFile: String? = nil, home: String? = nil,
+               env: [String: String] = [:]) throws -> Background {
+        let process = try runner.start(tool, args, stdinFile: stdinFile, home: home, env: env)
+        background.append(process)
+        return process
     }
 
     func run(_ tool: String, _ args: [String] = [], stdin text: String, home: String? = nil,

@@ -29,7 +29,7 @@ extension Keyring {
     /// and the signing key must match its identity key.
     @discardableResult
     public func restoreIdentity(card: Card, secrets: IdentitySecrets, isDefault: Bool, defaultTTL: Int64??,
-                                now: Int64 = Time.now()) throws -> IdentityInfo {
+                                createdAt: Int64? = nil, now: Int64 = Time.now()) throws -> IdentityInfo {
         try card.verify()
         try Names.validate(card.name, what: "identity name")
         guard Ed25519.publicKey(of: secrets.signingKey) == card.identityKey else {
@@ -41,10 +41,13 @@ extension Keyring {
         guard try db.rows("SELECT 1 FROM identities WHERE name = ? OR public_key = ?", [.text(card.name), .blob(card.identityKey)]).isEmpty else {
             throw SottoError(.outputExists, "the identity '\(card.name)' already exists in this keyring")
         }
+        guard try db.rows("SELECT 1 FROM contacts WHERE name = ? OR identity_key = ?", [.text(card.name), .blob(card.identityKey)]).isEmpty else {
+            throw SottoError(.outputExists, "the identity '\(card.name)' is already a contact in this keyring")
+        }
         try db.transaction {
             try db.run("INSERT INTO identities (name, public_key, secret, mailbox, created_at, card) VALUES (?, ?, ?, ?, ?, ?)",
                        [.text(card.name), .blob(card.identityKey), .blob(try sealSecret(secrets.signingKey, publicKey: card.identityKey)),
-                        .text(card.mailbox), .int(card.keys.map(\.notBefore).min() ?? now),
+                        .text(card.mailbox), .int(createdAt ?? card.keys.map(\.notBefore).min() ?? now),
                         .text(String(decoding: try JSON.encode(card.record), as: UTF8.self))])
             for key in card.keys {
                 let blob = try secrets.encryptionKeys[key.publicKey].map { try sealSecret($0, publicKey: key.publicKey) }
@@ -57,4 +60,62 @@ extension Keyring {
         }
         return try identity(named: card.name)
     }
+
+    /// Restores a contact with its petname and marks. Restoring one that is
+    /// already here under the same name (the same identity or age key) only
+    /// sets the marks, so a restore can be run again.
+    @discardableResult
+    public func restoreContact(name: String, kind: ContactInfo.Kind, verified: Bool, blocked: Bool,
+                               now: Int64 = Time.now()) throws -> ContactInfo {
+        try db.transaction {
+            switch kind {
+            case .sotto(let card):
+                let stored = try importCard(card, petname: name, now: now)
+                guard stored.name == name else {
+                    throw SottoError(.outputExists, "the identity of contact '\(name)' is already the contact '\(stored.name)'")
+                }
+            case .age(let recipient):
+                if let existing = try? contact(named: name), existing.recipient?.publicKey == recipient.publicKey, existing.card == nil {
+                    break
+                }
+                try importAgeRecipient(recipient, petname: name, now: now)
+            }
+            try db.run("UPDATE contacts SET verified = ?, blocked = ? WHERE name = ?",
+                       [.int(verified && kind.isCard ? 1 : 0), .int(blocked ? 1 : 0), .text(name)])
+            return try contact(named: name)
+        }
+    }
+
+    /// Restores a group as it was stored: members are not resolved again, so
+    /// a group naming someone since removed comes back as it was.
+    public func restoreGroup(_ name: String, members: [String]) throws {
+        try Names.validate(name, what: "group name")
+        guard !members.isEmpty else { throw SottoError(.malformed, "group '\(name)' has no members") }
+        try db.transaction {
+            try db.run("DELETE FROM group_members WHERE name = ?", [.text(name)])
+            for (position, member) in members.enumerated() {
+                try db.run("INSERT OR IGNORE INTO group_members (name, member, position) VALUES (?, ?, ?)",
+                           [.text(name), .text(member), .int(position)])
+            }
+        }
+    }
+
+    /// Runs `body` as one transaction: every change in it lands, or none.
+    public func atomically<R>(_ body: () throws -> R) throws -> R { try db.transaction(body) }
+
+    /// The keyring-wide settings that were set explicitly.
+    public func settings() throws -> KeyringSettings {
+        KeyringSettings(defaultIdentity: try meta("default_identity").map { String(decoding: $0, as: UTF8.self) },
+                        retention: try meta("retention").flatMap { Int64(String(decoding: $0, as: UTF8.self)) })
+    }
+}
+
+/// Keyring-wide settings: nil where the standard applies.
+public struct KeyringSettings: Sendable {
+    public var defaultIdentity: String?
+    public var retention: Int64?
+}
+
+extension ContactInfo.Kind {
+    var isCard: Bool { if case .sotto = self { return true }; return false }
 }

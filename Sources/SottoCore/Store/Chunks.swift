@@ -82,7 +82,11 @@ final class ChunkSource: ByteSource {
     private var offset = 0
     private var done = false
 
-    init(_ statement: Statement) { self.statement = statement }
+    /// `current` is the first row's bytes when the caller already stepped to it.
+    init(_ statement: Statement, current: [UInt8] = []) {
+        self.statement = statement
+        self.current = current
+    }
 
     func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         while offset == current.count {

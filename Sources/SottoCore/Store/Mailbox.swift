@@ -15,8 +15,9 @@ public protocol Mailbox: AnyObject {
     /// Envelopes waiting for these addresses, oldest first, not yet expired.
     func pending(for addresses: [String], now: Int64, limit: Int) throws -> [StoredEnvelope]
 
-    /// One envelope's bytes, as a stream.
-    func source(for envelope: StoredEnvelope) throws -> ByteSource
+    /// One envelope's bytes, as a stream; nil when it is no longer there.
+    /// The stream reads one snapshot: a concurrent removal cannot cut it short.
+    func sourceIfPresent(for envelope: StoredEnvelope) throws -> ByteSource?
 
     /// Removes the entry of one address, once the recipient holds it safely.
     func remove(_ envelope: StoredEnvelope) throws
@@ -51,5 +52,15 @@ public enum MailboxLocation {
         }
         if explicit == nil, env == nil { try home.create() }
         return try SQLiteMailbox(path: path)
+    }
+}
+
+extension Mailbox {
+    /// One envelope's bytes, as a stream.
+    public func source(for envelope: StoredEnvelope) throws -> ByteSource {
+        guard let source = try sourceIfPresent(for: envelope) else {
+            throw SottoError(.notFound, "envelope \(envelope.id) is no longer in the mailbox")
+        }
+        return source
     }
 }

@@ -53,7 +53,10 @@ public final class Database {
     /// Runs `body` in an immediate transaction, rolled back on any error.
     /// Taking the write lock up front means a busy database is met here,
     /// where waiting (the busy timeout, then a few retries) is safe.
+    /// Inside another transaction it nests as a savepoint, so a caller can
+    /// make several operations that each use a transaction one atomic unit.
     public func transaction<R>(_ body: () throws -> R) throws -> R {
+        if depth > 0 { return try savepoint(body) }
         var attempt = 0
         while true {
             do {
@@ -64,12 +67,49 @@ public final class Database {
                 usleep(UInt32(100_000 << attempt))
             }
         }
+        depth += 1
+        defer { depth -= 1 }
         do {
             let result = try body()
             try execute("COMMIT")
             return result
         } catch {
             try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    private var depth = 0
+
+    /// Runs `body` in a deferred read transaction: in WAL mode it sees one
+    /// snapshot of the database throughout, and writers are not blocked.
+    public func snapshot<R>(_ body: () throws -> R) throws -> R {
+        if depth > 0 { return try body() }
+        try execute("BEGIN DEFERRED")
+        depth += 1
+        defer { depth -= 1 }
+        do {
+            let result = try body()
+            try execute("COMMIT")
+            return result
+        } catch {
+            try? execute("ROLLBACK")
+            throw error
+        }
+    }
+
+    private func savepoint<R>(_ body: () throws -> R) throws -> R {
+        let name = "nested\(depth)"
+        try execute("SAVEPOINT \(name)")
+        depth += 1
+        defer { depth -= 1 }
+        do {
+            let result = try body()
+            try execute("RELEASE \(name)")
+            return result
+        } catch {
+            try? execute("ROLLBACK TO \(name)")
+            try? execute("RELEASE \(name)")
             throw error
         }
     }

@@ -106,11 +106,15 @@ public final class SQLiteMailbox: Mailbox {
                        sequence: Int64(row.int(0) ?? 0))
     }
 
-    public func source(for envelope: StoredEnvelope) throws -> ByteSource {
-        guard let owner = try db.rows("SELECT rowid FROM envelopes WHERE id = ?", [.text(envelope.id)]).first?.int(0) else {
-            throw SottoError(.notFound, "envelope \(envelope.id) is no longer in the mailbox")
-        }
-        return try chunks.source(owner: Int64(owner))
+    public func sourceIfPresent(for envelope: StoredEnvelope) throws -> ByteSource? {
+        // One statement, one snapshot: the rows it steps through stay readable
+        // even if expiry deletes the envelope meanwhile.
+        let select = try db.prepare("""
+            SELECT c.bytes FROM envelope_chunks c JOIN envelopes e ON e.rowid = c.owner WHERE e.id = ? ORDER BY c.n
+            """)
+        try select.bind([.text(envelope.id)])
+        guard try select.step() else { return nil }
+        return ChunkSource(select, current: select.row().blob(0) ?? [])
     }
 
     public func remove(_ envelope: StoredEnvelope) throws {

@@ -1,16 +1,20 @@
 import Foundation
-import SottoCLI
 import SottoCore
 
 /// An opened message, ready to print.
-struct OpenedMessage {
-    var id: String?
-    var envelope: EnvelopeReader
-    var sender: [String: Any]?
-    var to: [String]
-    var body: [UInt8]
+public struct OpenedMessage {
+    public var id: String?
+    public var envelope: EnvelopeReader
+    public var sender: [String: Any]?
+    /// Whether the sender is one of my own identities.
+    public var fromMe: Bool
+    public var to: [String]
+    public var body: [UInt8]
 
-    var record: [String: Any] {
+    /// Who wrote it, as export names it: "me" for my identities, else "them".
+    public var author: String { fromMe ? "me" : "them" }
+
+    public var record: [String: Any] {
         let inner = envelope.inner
         var record: [String: Any] = [
             "type": "message", "id": id.orNull, "from": sender.orNull, "to": to,
@@ -30,15 +34,24 @@ struct OpenedMessage {
     }
 }
 
-/// Decrypts with every key available and applies the sender policy.
-final class Opener {
+/// Decrypts with every key available and applies the sender policy; shared
+/// by sotto-open and sotto-export --decrypt.
+public final class Opener {
     let keyring: Keyring?
     let identities: [AgeIdentity]
     let requireKnown: Bool
     /// The local inbox, which knows which envelopes lost their key to expiry.
-    let inbox: Inbox?
+    public let inbox: Inbox?
 
-    init(keyring options: KeyringOptions, identityFiles: [String], requireKnown: Bool) throws {
+    /// Opens with the keys of an unlocked keyring.
+    public init(keyring: Keyring, inbox: Inbox?) throws {
+        self.keyring = keyring
+        identities = try keyring.decryptionKeys().map(\.key)
+        requireKnown = false
+        self.inbox = inbox
+    }
+
+    public init(keyring options: KeyringOptions, identityFiles: [String], requireKnown: Bool) throws {
         var identities = [AgeIdentity]()
         for path in identityFiles { identities += try Self.readIdentityFile(path) }
         let home = options.home.home
@@ -75,7 +88,7 @@ final class Opener {
     }
 
     /// Opens an envelope held in memory. Nil when dropped by policy (blocked sender).
-    func open(bytes: [UInt8]) throws -> OpenedMessage? {
+    public func open(bytes: [UInt8]) throws -> OpenedMessage? {
         var body = [UInt8]()
         let id = Envelope.id(bytes)
         let opened: OpenedMessage?
@@ -96,7 +109,7 @@ final class Opener {
 
     /// Opens from a stream, passing body bytes to `stream`; a signature
     /// failure throws after the body was passed on.
-    func open(reader: ByteReader, stream: (UnsafeRawBufferPointer) throws -> Void) throws -> OpenedMessage? {
+    public func open(reader: ByteReader, stream: (UnsafeRawBufferPointer) throws -> Void) throws -> OpenedMessage? {
         guard !identities.isEmpty else {
             throw SottoError(.refused, "no keys to open with", hints: ["create an identity or pass -i FILE"])
         }
@@ -112,7 +125,7 @@ final class Opener {
         }
         try envelope.readBody(stream)
         let to = try envelope.inner?.to.map(label) ?? []
-        return OpenedMessage(id: nil, envelope: envelope, sender: sender?.record, to: to, body: [])
+        return OpenedMessage(id: nil, envelope: envelope, sender: sender?.record, fromMe: sender?.mine ?? false, to: to, body: [])
     }
 
     private var labels = [String: String]()
@@ -133,6 +146,7 @@ final class Opener {
         var known: Bool
         var verified: Bool
         var blocked: Bool
+        var mine = false
         var record: [String: Any] { ["name": name, "fingerprint": fingerprint, "known": known, "verified": verified] }
     }
 
@@ -148,7 +162,7 @@ final class Opener {
         let fingerprint = Fingerprint.of(inner.from)
         if let keyring {
             if let mine = try keyring.identities().first(where: { $0.publicKey == inner.from }) {
-                return Sender(name: mine.name, fingerprint: fingerprint, known: true, verified: true, blocked: false)
+                return Sender(name: mine.name, fingerprint: fingerprint, known: true, verified: true, blocked: false, mine: true)
             }
             if let contact = try keyring.contact(identityKey: inner.from) {
                 return Sender(name: contact.name, fingerprint: fingerprint, known: true, verified: contact.verified, blocked: contact.blocked)

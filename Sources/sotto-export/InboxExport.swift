@@ -1,0 +1,79 @@
+import Foundation
+import SottoCLI
+import SottoCore
+
+/// The inbox's part of an export: every envelope not yet expired, a page at
+/// a time, each followed (with --decrypt) by its message when it opens.
+struct InboxExport {
+    let inbox: Inbox
+    let opener: Opener?
+    let now: Int64
+    static let page = 100
+    /// Base64 is written in pieces of this many bytes (a multiple of 3).
+    static let piece = 3 << 16
+
+    func write(to out: RecordSink) throws {
+        var after: Int64 = 0
+        var failures = 0
+        var firstFailure: String?
+        while true {
+            let batch = try inbox.unexpired(now: now, afterSequence: after, limit: Self.page)
+            for (envelope, deleteAfter) in batch {
+                try checkSize(envelope)
+                guard let opener else {
+                    try writeEnvelope(envelope, deleteAfter: deleteAfter, source: inbox.source(for: envelope), to: out)
+                    continue
+                }
+                let bytes = try Files.readAll(reader: ByteReader(inbox.source(for: envelope)))
+                try writeEnvelope(envelope, deleteAfter: deleteAfter, source: MemorySource(bytes), to: out)
+                do {
+                    guard let message = try opener.open(bytes: bytes) else { continue }
+                    var record = message.record
+                    record["author"] = message.author
+                    try out.record(record)
+                } catch let error as SottoError where error.kind == .refused || error.kind == .malformed {
+                    failures += 1
+                    firstFailure = firstFailure ?? "envelope \(envelope.id): \(error.message)"
+                } catch let error as AgeError {
+                    failures += 1
+                    firstFailure = firstFailure ?? "envelope \(envelope.id): \(error.sottoError.message)"
+                }
+            }
+            guard let last = batch.last, batch.count == Self.page else { break }
+            after = last.envelope.sequence
+        }
+        if failures > 0, let firstFailure {
+            Diagnostics.warning("\(failures) envelope\(failures == 1 ? "" : "s") did not open and \(failures == 1 ? "is" : "are") exported sealed only; the first: \(firstFailure)")
+        }
+    }
+
+    /// A record must stay readable by sotto-recv --input and sotto-keygen import.
+    func checkSize(_ envelope: StoredEnvelope) throws {
+        let encoded = (envelope.size + 2) / 3 * 4
+        guard encoded + 4096 <= Int64(RecordReader.maxRecordBytes) else {
+            throw SottoError(.unsupported, "envelope \(envelope.id) is \(envelope.size) bytes: too large for an export record",
+                             hints: ["write it to a file with `sotto-recv --all --output-dir DIR`, then export again"])
+        }
+    }
+
+    /// Streams one envelope record: "age" sorts first among its keys, so the
+    /// line is `{"age":"` + base64 of the bytes + `",` + the other fields.
+    func writeEnvelope(_ envelope: StoredEnvelope, deleteAfter: Int64?, source: ByteSource, to out: RecordSink) throws {
+        let rest = try JSON.line(ExportFormat.envelope(envelope, deleteAfter: deleteAfter))
+        try out.sink.write("{\"age\":\"")
+        var buffer = [UInt8](repeating: 0, count: Self.piece)
+        var filled = 0
+        while true {
+            let n = try buffer.withUnsafeMutableBytes { try source.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[filled...])) }
+            if n == 0 { break }
+            filled += n
+            if filled == buffer.count {
+                try out.sink.write(Base64.encode(buffer))
+                filled = 0
+            }
+        }
+        try out.sink.write(Base64.encode(buffer[..<filled]))
+        try out.sink.write("\",")
+        try out.sink.write(Array(rest.dropFirst()))
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import SottoCLI
+import SottoCore
+
+/// What `sotto-keygen import` reads: card lines, or an export stream whose
+/// identities, contacts, groups and settings are restored (its manifest,
+/// envelopes and messages are passed over; sotto-recv --input takes those).
+struct ImportStream {
+    struct Identity {
+        var card: SottoCore.Card
+        var secrets: Fields
+        var isDefault: Bool
+        var defaultTTL: Int64??
+        var createdAt: Int64?
+        var rotateEvery: Int64?
+    }
+
+    struct Contact {
+        var name: String
+        var kind: ContactInfo.Kind
+        var verified: Bool
+        var blocked: Bool
+    }
+
+    var cards = [SottoCore.Card]()
+    var identities = [Identity]()
+    var contacts = [Contact]()
+    var groups = [(name: String, members: [String])]()
+    var settings = [(name: String, value: String, line: Int)]()
+    /// True once a record only an export holds was seen.
+    var isExport = false
+
+    init(_ reader: RecordReader) throws {
+        while let fields = try reader.next() {
+            let type = try fields.optionalString("type")
+            if type != "card", let type, ExportFormat.otherRecordTypes.contains(type) || type == "envelope" { isExport = true }
+            switch type {
+            case "manifest": try ExportFormat.checkManifest(fields)
+            case "envelope", "message": continue
+            case "identity": identities.append(try Self.identity(fields))
+            case "contact": contacts.append(try Self.contact(fields))
+            case "group": groups.append((try fields.string("name"), try fields.strings("members") ?? []))
+            case "setting": settings.append((try fields.string("name"), try fields.string("value"), fields.line))
+            default: cards.append(try SottoCore.Card(fields: fields))
+            }
+        }
+    }
+
+    static func card(_ fields: Fields) throws -> SottoCore.Card {
+        guard let object = try fields.object("card") else { throw fields.badField("card", "is missing") }
+        let card = try SottoCore.Card(fields: object)
+        do { try card.verify() } catch let error as SottoError { throw SottoError(error.kind, "line \(fields.line): \(error.message)") }
+        return card
+    }
+
+    static func identity(_ fields: Fields) throws -> Identity {
+        let name = try fields.string("name")
+        guard let secrets = try fields.object("secrets") else {
+            throw SottoError(.malformed, "line \(fields.line): field \"secrets\" is missing: the identity '\(name)' cannot be restored from its public card",
+                             hints: ["export with `sotto-export --secrets` to take identities along"])
+        }
+        let card = try card(fields)
+        guard card.name == name else { throw fields.badField("name", "differs from the name in its card") }
+        let ttl: Int64?? = try fields.optionalString("default_ttl").map { try Time.duration($0) }
+        let every = try fields.optionalString("rotate_every").flatMap { try Time.duration($0) }
+        return Identity(card: card, secrets: secrets, isDefault: try fields.bool("default") ?? false, defaultTTL: ttl,
+                        createdAt: try fields.time("created_at"), rotateEvery: every)
+    }
+
+    static func contact(_ fields: Fields) throws -> Contact {
+        let kind: ContactInfo.Kind
+        switch try fields.string("kind") {
+        case "sotto": kind = .sotto(try card(fields))
+        case "age": kind = .age(try X25519Recipient(try fields.string("age_recipient")))
+        default: throw fields.badField("kind", "must be \"sotto\" or \"age\"")
+        }
+        return Contact(name: try fields.string("name"), kind: kind, verified: try fields.bool("verified") ?? false,
+                       blocked: try fields.bool("blocked") ?? false)
+    }
+}

@@ -1,0 +1,76 @@
+import Foundation
+import SottoCLI
+import SottoCore
+
+/// Restores the keyring part of an export stream in one transaction: every
+/// secret is opened before anything is stored, so a wrong export passphrase
+/// (77) or a bad record leaves the home as it was.
+struct Restore {
+    let stream: ImportStream
+    let keyring: KeyringOptions
+    let exportPassphrase: ExportPassphraseOptions
+    let noPassphrase: Bool
+
+    func run() throws -> [[String: Any]] {
+        // Nothing to restore (only envelopes or messages, say): touch nothing, not even the home.
+        guard !(stream.identities.isEmpty && stream.cards.isEmpty && stream.contacts.isEmpty && stream.groups.isEmpty
+                && stream.settings.isEmpty) else { return [] }
+        let unsealer = ExportUnsealer(passphrase: exportPassphrase.source)
+        let secrets = try stream.identities.map {
+            try unsealer.open($0.secrets, identityKey: $0.card.identityKey, name: $0.card.name)
+        }
+        let needsKeys = !stream.identities.isEmpty
+        let existing = keyring.home.home.exists ? try keyring.open() : nil
+        if needsKeys, let existing, existing.isInitialized {
+            if noPassphrase && existing.isProtected {
+                Diagnostics.warning("--no-passphrase ignored: this keyring already has a passphrase")
+            }
+            try existing.unlock()
+        }
+        // A new keyring's passphrase is asked before the home is created.
+        let initial: SecureBytes?? = needsKeys && existing?.isInitialized != true
+            ? .some(noPassphrase ? nil : try keyring.passphrase.newPassphrase()) : nil
+        let store = try existing ?? keyring.open(create: true)
+        return try store.atomically {
+            if let initial { try store.initialize(passphrase: initial) }
+            var records = [[String: Any]]()
+            for (identity, secret) in zip(stream.identities, secrets) {
+                let name = identity.card.name
+                try store.restoreIdentity(card: identity.card, secrets: secret, isDefault: identity.isDefault,
+                                          defaultTTL: identity.defaultTTL, createdAt: identity.createdAt)
+                if let every = identity.rotateEvery { try store.setRotationInterval(name, every: every) }
+                records.append(try store.identity(named: name).record)
+            }
+            for card in stream.cards { records.append(try store.importCard(card).record) }
+            for contact in stream.contacts {
+                records.append(try store.restoreContact(name: contact.name, kind: contact.kind, verified: contact.verified,
+                                                        blocked: contact.blocked).record)
+            }
+            for group in stream.groups {
+                try store.restoreGroup(group.name, members: group.members)
+                records.append(ExportFormat.group(name: group.name, members: group.members))
+            }
+            for setting in stream.settings where try apply(setting, to: store) {
+                records.append(ExportFormat.setting(name: setting.name, value: setting.value))
+            }
+            return records
+        }
+    }
+
+    /// Applies a setting record; false for a setting this sotto does not know.
+    func apply(_ setting: (name: String, value: String, line: Int), to store: Keyring) throws -> Bool {
+        switch setting.name {
+        case "default_identity":
+            try store.setDefault(setting.value)
+        case "retention":
+            guard let seconds = try? Time.duration(setting.value) else {
+                throw SottoError(.malformed, "line \(setting.line): field \"value\" is not a duration")
+            }
+            try store.setRetention(seconds)
+        default:
+            Diagnostics.warning("line \(setting.line): unknown setting '\(setting.name)' skipped")
+            return false
+        }
+        return true
+    }
+}
