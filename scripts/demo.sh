@@ -85,6 +85,15 @@ if command -v faketime >/dev/null; then
   show "faketime +2m sotto-open < short.jsonl"; SOTTO_HOME="$work/bob" faketime -f +2m "$bin/sotto-open" < short.jsonl || echo "(exit $?)"
 fi
 
+step "portability: bob exports everything (secrets under an export passphrase) and restores it elsewhere"
+export SOTTO_EXPORT_PASSPHRASE="a different passphrase for the backup"
+show "sotto-export --secrets -o backup.jsonl && cut -c1-110 backup.jsonl"
+bob sotto-export --secrets -o backup.jsonl
+cut -c1-110 backup.jsonl
+restored() { SOTTO_HOME="$work/bob-restored" "$@"; }
+show "sotto-keygen import backup.jsonl --no-passphrase   (an empty home)"; restored sotto-keygen import backup.jsonl --no-passphrase
+show "sotto-recv --input backup.jsonl | sotto-open | wc -l"; restored sotto-recv --input backup.jsonl | restored sotto-open | wc -l
+
 step "erasure: bob erases alice's messages and her card, and the files are checked"
 show "sotto-erase --contact alice --dry-run"; bob sotto-erase --contact alice --dry-run
 show "sotto-erase --contact alice --yes"; bob sotto-erase --contact alice --yes
