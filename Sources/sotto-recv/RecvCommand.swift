@@ -64,7 +64,7 @@ struct RecvCommand: SottoCommand {
         let keyring = try Keyring(home: home.home)
         let addresses = try keyring.identities().map(\.mailbox)
         guard let inbox = try Inbox.open(home.home, create: true) else { return }
-        let writer = try RecordWriter(inbox: inbox, outputDir: outputDir, limit: limit)
+        let writer = try EnvelopeRecordWriter(inbox: inbox, outputDir: outputDir, limit: limit)
         if let input {
             try receive(from: input, into: inbox, writer)
             return
@@ -79,13 +79,14 @@ struct RecvCommand: SottoCommand {
             }
             return
         }
-        try receiver.drain(limit: limit) { try writer.write($0) }
-        guard follow else { return }
+        guard follow else { return try receiver.drain(limit: limit) { try writer.write($0) } }
+        // Installed before the first catch-up, so an interrupt at any point ends cleanly
+        // after the envelope in hand.
         Interrupt.install()
         while !Interrupt.received {
-            try store.waitForChange(timeout: 1)
+            try receiver.drain(stop: { Interrupt.received }) { try writer.write($0) }
             if Interrupt.received { break }
-            try receiver.drain { try writer.write($0) }
+            try store.waitForChange(timeout: 1)
         }
     }
 
@@ -101,7 +102,7 @@ struct RecvCommand: SottoCommand {
     /// --input: envelope records into the inbox, writing the new ones. The
     /// other records of an export stream are passed over; an envelope keeps
     /// the received_at, opened_at and delete_after its record carries.
-    func receive(from path: String, into inbox: Inbox, _ writer: RecordWriter) throws {
+    func receive(from path: String, into inbox: Inbox, _ writer: EnvelopeRecordWriter) throws {
         let fd = try Files.openForReading(path)
         var loop = RecordLoop(keepGoing: false)
         try loop.each(RecordReader(fd: fd)) { record in
@@ -127,107 +128,5 @@ struct RecvCommand: SottoCommand {
             if stored, let entry = try inbox.envelope(id: id) { try writer.write(entry) }
         }
         try loop.finish()
-    }
-}
-
-/// Moves envelopes from the mailbox to the inbox in the order that keeps the
-/// guarantee: inbox commit, then the record, then removal from the mailbox.
-struct Receiver {
-    let mailbox: Mailbox
-    let inbox: Inbox
-    let addresses: [String]
-
-    func drain(limit: Int? = nil, _ emit: (StoredEnvelope) throws -> Void) throws {
-        var remaining = limit ?? Int.max
-        while remaining > 0 {
-            let batch = try mailbox.pending(for: addresses, now: Time.now(), limit: min(remaining, 100))
-            if batch.isEmpty { return }
-            for entry in batch {
-                // Expiry or another receiver may remove an entry between listing and reading it.
-                guard let source = try mailbox.sourceIfPresent(for: entry) else { continue }
-                let incoming = IncomingEnvelope(id: entry.id, expiresAt: entry.expiresAt, source: source)
-                // Only new envelopes are written: a resend of one already received is not news.
-                // A crash between the inbox commit and the record loses no envelope:
-                // --since and --all write it again.
-                if try inbox.store(incoming, id: entry.id, mailbox: entry.mailbox, now: Time.now()),
-                   let stored = try inbox.envelope(id: entry.id) {
-                    try emit(stored)
-                }
-                try mailbox.remove(entry)
-            }
-            remaining -= batch.count
-        }
-    }
-}
-
-/// Writes inbox envelopes as records, inline or as files in --output-dir.
-final class RecordWriter {
-    let inbox: Inbox
-    let outputDir: String?
-    var remaining: Int
-    static let inlineLimit: Int64 = 64 << 20
-
-    init(inbox: Inbox, outputDir: String?, limit: Int?) throws {
-        self.inbox = inbox
-        self.outputDir = outputDir
-        remaining = limit ?? Int.max
-        if let outputDir {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: outputDir, isDirectory: &isDirectory), isDirectory.boolValue else {
-                throw SottoError(.notFound, "--output-dir \(outputDir) is not a directory")
-            }
-        }
-    }
-
-    func write(_ envelope: StoredEnvelope) throws {
-        guard remaining > 0 else { return }
-        remaining -= 1
-        var record: [String: Any] = [
-            "type": "envelope", "id": envelope.id, "to": envelope.mailbox.map { [$0] } ?? [],
-            "expires_at": envelope.expiresAt.map(Time.rfc3339).orNull, "received_at": Time.rfc3339(envelope.storedAt),
-        ]
-        let source = try inbox.source(for: envelope)
-        if let outputDir {
-            let path = outputDir + "/" + envelope.id + ".age"
-            if !FileManager.default.fileExists(atPath: path) {
-                let pending = try Files.Pending(path)
-                try copy(source, to: pending)
-                try pending.commit()
-            }
-            record["file"] = path
-        } else {
-            guard envelope.size <= Self.inlineLimit else {
-                throw SottoError(.usage, "envelope \(envelope.id) is \(envelope.size) bytes: too large for a record",
-                                 hints: ["it is safe in the inbox; fetch it with --all --output-dir DIR"])
-            }
-            let sink = MemorySink()
-            try copy(source, to: sink)
-            record["age"] = Base64.encode(sink.bytes)
-        }
-        try Output.record(record)
-    }
-
-    func copy(_ source: ByteSource, to sink: ByteSink) throws {
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = try buffer.withUnsafeMutableBytes { try source.read(into: $0) }
-            if n == 0 { return }
-            try buffer.withUnsafeBytes { try sink.write(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
-        }
-    }
-}
-
-/// SIGINT and SIGTERM end --follow cleanly (exit 0).
-enum Interrupt {
-    nonisolated(unsafe) static var received = false
-
-    static func install() {
-        for sig in [SIGINT, SIGTERM] {
-            var action = sigaction()
-            action.__sigaction_handler.sa_handler = { _ in Interrupt.received = true }
-            sigemptyset(&action.sa_mask)
-            action.sa_flags = 0
-            sigaction(sig, &action, nil)
-        }
     }
 }

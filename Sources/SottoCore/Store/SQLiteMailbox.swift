@@ -13,7 +13,7 @@ public final class SQLiteMailbox: Mailbox {
     static let migrations = [
         """
         CREATE TABLE envelopes (
-            rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, expires_at INTEGER,
+            rowid INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, expires_at INTEGER,
             size INTEGER NOT NULL, stored_at INTEGER NOT NULL);
         CREATE TABLE envelope_chunks (
             owner INTEGER NOT NULL REFERENCES envelopes(rowid) ON DELETE CASCADE,

@@ -1,0 +1,60 @@
+import Foundation
+import SottoCLI
+import SottoCore
+
+/// Writes inbox envelopes as records, inline or as files in --output-dir.
+final class EnvelopeRecordWriter {
+    let inbox: Inbox
+    let outputDir: String?
+    var remaining: Int
+    static let inlineLimit: Int64 = 64 << 20
+
+    init(inbox: Inbox, outputDir: String?, limit: Int?) throws {
+        self.inbox = inbox
+        self.outputDir = outputDir
+        remaining = limit ?? Int.max
+        if let outputDir {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: outputDir, isDirectory: &isDirectory), isDirectory.boolValue else {
+                throw SottoError(.notFound, "--output-dir \(outputDir) is not a directory")
+            }
+        }
+    }
+
+    func write(_ envelope: StoredEnvelope) throws {
+        guard remaining > 0 else { return }
+        remaining -= 1
+        var record: [String: Any] = [
+            "type": "envelope", "id": envelope.id, "to": envelope.mailbox.map { [$0] } ?? [],
+            "expires_at": envelope.expiresAt.map(Time.rfc3339).orNull, "received_at": Time.rfc3339(envelope.storedAt),
+        ]
+        let source = try inbox.source(for: envelope)
+        if let outputDir {
+            let path = outputDir + "/" + envelope.id + ".age"
+            if !FileManager.default.fileExists(atPath: path) {
+                let pending = try Files.Pending(path)
+                try copy(source, to: pending)
+                try pending.commit()
+            }
+            record["file"] = path
+        } else {
+            guard envelope.size <= Self.inlineLimit else {
+                throw SottoError(.usage, "envelope \(envelope.id) is \(envelope.size) bytes: too large for a record",
+                                 hints: ["it is safe in the inbox; fetch it with --all --output-dir DIR"])
+            }
+            let sink = MemorySink()
+            try copy(source, to: sink)
+            record["age"] = Base64.encode(sink.bytes)
+        }
+        try Output.record(record)
+    }
+
+    func copy(_ source: ByteSource, to sink: ByteSink) throws {
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = try buffer.withUnsafeMutableBytes { try source.read(into: $0) }
+            if n == 0 { return }
+            try buffer.withUnsafeBytes { try sink.write(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
+        }
+    }
+}

@@ -1,0 +1,16 @@
+import Foundation
+
+/// SIGINT and SIGTERM end --follow cleanly (exit 0).
+enum Interrupt {
+    nonisolated(unsafe) static var received = false
+
+    static func install() {
+        for sig in [SIGINT, SIGTERM] {
+            var action = sigaction()
+            action.__sigaction_handler.sa_handler = { _ in Interrupt.received = true }
+            sigemptyset(&action.sa_mask)
+            action.sa_flags = 0
+            sigaction(sig, &action, nil)
+        }
+    }
+}
