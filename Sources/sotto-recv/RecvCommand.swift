@@ -111,18 +111,11 @@ struct RecvCommand: SottoCommand {
                 if type == "manifest" { try ExportFormat.checkManifest(record) }
                 return
             }
-            let bytes = try record.base64("age")
-            let id = Envelope.id(bytes)
-            if let claimed = try record.optionalString("id"), claimed != id {
-                throw record.badField("id", "does not match the envelope's bytes")
-            }
-            let expiresAt: Int64?
-            do { expiresAt = try Envelope.expiry(of: bytes) } catch let error as AgeError {
-                throw record.badField("age", "is not an age file (\(error.description))")
-            }
+            let envelope = try EnvelopeRecord(record)
+            let id = envelope.id
             let mailbox = try record.strings("to")?.first
             let receivedAt = try record.time("received_at") ?? Time.now()
-            let stored = try inbox.store(IncomingEnvelope(bytes: bytes, id: id, expiresAt: expiresAt), id: id, mailbox: mailbox,
+            let stored = try inbox.store(envelope.incoming, id: id, mailbox: mailbox,
                                          now: receivedAt, openedAt: try record.time("opened_at"))
             if let deleteAfter = try record.time("delete_after") { try inbox.restoreDeadline(id: id, deleteAfter: deleteAfter) }
             if stored, let entry = try inbox.envelope(id: id) { try writer.write(entry) }

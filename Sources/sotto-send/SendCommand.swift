@@ -84,19 +84,11 @@ struct SendCommand: SottoCommand {
         if let type = try record.optionalString("type"), type != "envelope" {
             throw record.badField("type", "must be \"envelope\"")
         }
-        let bytes = try record.base64("age")
-        let id = Envelope.id(bytes)
-        if let claimed = try record.optionalString("id"), claimed != id {
-            throw record.badField("id", "does not match the envelope's bytes")
-        }
-        let expiresAt: Int64?
-        do { expiresAt = try Envelope.expiry(of: bytes) } catch let error as AgeError {
-            throw record.badField("age", "is not an age file (\(error.description))")
-        }
+        let envelope = try EnvelopeRecord(record)
         let to = try record.strings("to").flatMap { $0.isEmpty ? nil : $0 } ?? addresses
         guard !to.isEmpty else { throw record.badField("to", "names no mailbox address (give --to ADDRESS)") }
         for address in to { try Addresses.validate(address) }
-        return (IncomingEnvelope(bytes: bytes, id: id, expiresAt: expiresAt), to, bytes.count)
+        return (envelope.incoming, to, envelope.bytes.count)
     }
 
     func sendFile(_ path: String, _ store: Mailbox) throws {

@@ -56,13 +56,31 @@ public final class Database {
     /// Inside another transaction it nests as a savepoint, so a caller can
     /// make several operations that each use a transaction one atomic unit.
     public func transaction<R>(_ body: () throws -> R) throws -> R {
-        if depth > 0 { return try savepoint(body) }
+        if depth > 0 {
+            let name = "nested\(depth)"
+            return try scoped(begin: "SAVEPOINT \(name)", commit: "RELEASE \(name)",
+                              rollback: ["ROLLBACK TO \(name)", "RELEASE \(name)"], body)
+        }
+        return try scoped(begin: "BEGIN IMMEDIATE", commit: "COMMIT", rollback: ["ROLLBACK"], retryBusy: true, body)
+    }
+
+    /// Runs `body` in a deferred read transaction: in WAL mode it sees one
+    /// snapshot of the database throughout, and writers are not blocked.
+    public func snapshot<R>(_ body: () throws -> R) throws -> R {
+        if depth > 0 { return try body() }
+        return try scoped(begin: "BEGIN DEFERRED", commit: "COMMIT", rollback: ["ROLLBACK"], body)
+    }
+
+    private var depth = 0
+
+    private func scoped<R>(begin: String, commit: String, rollback: [String], retryBusy: Bool = false,
+                           _ body: () throws -> R) throws -> R {
         var attempt = 0
         while true {
             do {
-                try execute("BEGIN IMMEDIATE")
+                try execute(begin)
                 break
-            } catch let error as SottoError where error.kind == .temporary && attempt < 4 {
+            } catch let error as SottoError where retryBusy && error.kind == .temporary && attempt < 4 {
                 attempt += 1
                 usleep(UInt32(100_000 << attempt))
             }
@@ -71,45 +89,10 @@ public final class Database {
         defer { depth -= 1 }
         do {
             let result = try body()
-            try execute("COMMIT")
+            try execute(commit)
             return result
         } catch {
-            try? execute("ROLLBACK")
-            throw error
-        }
-    }
-
-    private var depth = 0
-
-    /// Runs `body` in a deferred read transaction: in WAL mode it sees one
-    /// snapshot of the database throughout, and writers are not blocked.
-    public func snapshot<R>(_ body: () throws -> R) throws -> R {
-        if depth > 0 { return try body() }
-        try execute("BEGIN DEFERRED")
-        depth += 1
-        defer { depth -= 1 }
-        do {
-            let result = try body()
-            try execute("COMMIT")
-            return result
-        } catch {
-            try? execute("ROLLBACK")
-            throw error
-        }
-    }
-
-    private func savepoint<R>(_ body: () throws -> R) throws -> R {
-        let name = "nested\(depth)"
-        try execute("SAVEPOINT \(name)")
-        depth += 1
-        defer { depth -= 1 }
-        do {
-            let result = try body()
-            try execute("RELEASE \(name)")
-            return result
-        } catch {
-            try? execute("ROLLBACK TO \(name)")
-            try? execute("RELEASE \(name)")
+            for statement in rollback { try? execute(statement) }
             throw error
         }
     }
