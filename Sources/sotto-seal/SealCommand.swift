@@ -109,7 +109,7 @@ struct SealCommand: SottoCommand {
                                        contentType: contentType ?? "application/octet-stream", ttlAfterRead: sealer.ttlAfterRead,
                                        sink: armored ?? target)
         let reader = FileDescriptorSource(fd: input)
-        var chunk = [UInt8](repeating: 0, count: 256 * 1024)
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
         while true {
             let n = try chunk.withUnsafeMutableBytes { try reader.read(into: $0) }
             if n == 0 { break }

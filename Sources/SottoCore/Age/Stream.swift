@@ -1,9 +1,15 @@
+import Foundation
+
 /// age's STREAM payload: a 16-byte nonce, then 64 KiB chunks of
 /// ChaCha20-Poly1305 under a key derived from the file key and that nonce.
+/// Chunks are independent, so both directions work on a batch of them at a
+/// time, spread over the cores.
 enum Stream {
     static let chunkSize = 64 * 1024
     static let sealedChunkSize = chunkSize + ChaChaPoly.tagLength
     static let nonceLength = 16
+    /// Chunks per batch: 1 MiB of plaintext, enough to keep every core busy.
+    static let batchChunks = 16
 
     static func payloadKey(fileKey: SecureBytes, nonce: [UInt8]) throws -> SecureBytes {
         try HMAC.hkdf(ikm: fileKey, salt: nonce, info: "payload")
@@ -16,9 +22,36 @@ enum Stream {
         nonce[11] = final ? 1 : 0
         return nonce
     }
+
+    static let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
+
+    /// Runs `body(i)` for every i in 0..<count, spread over the cores.
+    static func parallel(_ count: Int, _ body: (Int) -> Void) {
+        let workers = min(Self.workers, count)
+        guard workers > 1 else {
+            for i in 0..<count { body(i) }
+            return
+        }
+        // Callers write disjoint parts of shared buffers, which the type system cannot see.
+        withoutActuallyEscaping(body) { body in
+            let work = UncheckedSendable(body)
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                var i = worker
+                while i < count {
+                    work.value(i)
+                    i += workers
+                }
+            }
+        }
+    }
 }
 
-/// Encrypts a payload of any length in bounded memory.
+private struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// Encrypts a payload of any length in bounded memory (two 1 MiB buffers).
 public final class PayloadEncryptor {
     private let sink: ByteSink
     private let key: SecureBytes
@@ -32,21 +65,23 @@ public final class PayloadEncryptor {
         self.sink = sink
         let nonce = Sodium.random(Stream.nonceLength)
         key = try Stream.payloadKey(fileKey: fileKey, nonce: nonce)
-        plain = [UInt8](repeating: 0, count: Stream.chunkSize)
-        sealed = [UInt8](repeating: 0, count: Stream.sealedChunkSize)
+        plain = [UInt8](repeating: 0, count: Stream.batchChunks * Stream.chunkSize)
+        sealed = [UInt8](repeating: 0, count: Stream.batchChunks * Stream.sealedChunkSize)
         try sink.write(nonce)
     }
 
     deinit { Sodium.wipe(&plain) }
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
+        guard let source = bytes.baseAddress else { return }
         var offset = 0
         while offset < bytes.count {
-            // A full buffer is flushed only once more data arrives: the last
+            // A full batch is sealed only once more data arrives: the last
             // chunk must carry the final flag, and it may be full.
-            if filled == Stream.chunkSize { try flush(final: false) }
-            let n = min(bytes.count - offset, Stream.chunkSize - filled)
-            plain.withUnsafeMutableBytes { $0.baseAddress!.advanced(by: filled).copyMemory(from: bytes.baseAddress! + offset, byteCount: n) }
+            if filled == plain.count { try flush(final: false) }
+            let n = min(bytes.count - offset, plain.count - filled)
+            let at = filled
+            plain.withUnsafeMutableBytes { $0.baseAddress?.advanced(by: at).copyMemory(from: source + offset, byteCount: n) }
             filled += n
             offset += n
         }
@@ -60,22 +95,32 @@ public final class PayloadEncryptor {
         finished = true
     }
 
+    /// Seals every buffered chunk (the last one final if asked), in parallel.
     private func flush(final: Bool) throws {
-        let nonce = Stream.chunkNonce(counter, final: final)
-        let count = filled
-        sealed.withUnsafeMutableBufferPointer { out in
-            plain.withUnsafeBufferPointer { input in
-                ChaChaPoly.seal(key: key, nonce: nonce, input: input.baseAddress, count: count, output: out.baseAddress!)
+        let total = filled, base = counter, key = self.key
+        let chunks = max(1, (total + Stream.chunkSize - 1) / Stream.chunkSize)
+        plain.withUnsafeBufferPointer { input in
+            sealed.withUnsafeMutableBufferPointer { output in
+                guard let source = input.baseAddress, let target = output.baseAddress else { return }
+                Stream.parallel(chunks) { i in
+                    let start = i * Stream.chunkSize
+                    ChaChaPoly.seal(key: key, nonce: Stream.chunkNonce(base + UInt64(i), final: final && i == chunks - 1),
+                                    input: source + start, count: min(Stream.chunkSize, total - start),
+                                    output: target + i * Stream.sealedChunkSize)
+                }
             }
         }
-        try sealed.withUnsafeBytes { try sink.write(UnsafeRawBufferPointer(rebasing: $0[..<(count + ChaChaPoly.tagLength)])) }
-        counter += 1
+        // Every chunk but the last is full, so the sealed chunks lie back to back.
+        let count = total + chunks * ChaChaPoly.tagLength
+        try sealed.withUnsafeBytes { try sink.write(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+        counter += UInt64(chunks)
         filled = 0
     }
 }
 
-/// Decrypts a payload chunk by chunk. Each chunk is released only after its
-/// tag verifies; the end is accepted only after a valid final chunk.
+/// Decrypts a payload a batch of chunks at a time. Plaintext is released
+/// only once its chunk authenticates, in order, up to the first failure;
+/// the end is accepted only after a valid final chunk.
 public final class PayloadDecryptor {
     private let reader: ByteReader
     private let key: SecureBytes
@@ -83,7 +128,10 @@ public final class PayloadDecryptor {
     private var plain: [UInt8]
     private var counter: UInt64 = 0
     private var done = false
-    private var trailingData = false
+    /// Authenticated plaintext waiting to be released: plain[..<releasable].
+    private var releasable = 0
+    /// What went wrong after the releasable plaintext, thrown once it is released.
+    private var failure: AgeError?
 
     public init(fileKey: SecureBytes, reader: ByteReader) throws {
         self.reader = reader
@@ -91,46 +139,74 @@ public final class PayloadDecryptor {
         let n = try nonce.withUnsafeMutableBytes { try reader.read(into: $0) }
         guard n == Stream.nonceLength else { throw AgeError.header("payload nonce is missing or truncated") }
         key = try Stream.payloadKey(fileKey: fileKey, nonce: nonce)
-        sealed = [UInt8](repeating: 0, count: Stream.sealedChunkSize)
-        plain = [UInt8](repeating: 0, count: Stream.chunkSize)
+        sealed = [UInt8](repeating: 0, count: Stream.batchChunks * Stream.sealedChunkSize)
+        plain = [UInt8](repeating: 0, count: Stream.batchChunks * Stream.chunkSize)
     }
 
     deinit { Sodium.wipe(&plain) }
 
-    /// Calls `body` with the next authenticated chunk; false at the end.
+    /// Calls `body` with the next run of authenticated plaintext; false at the end.
     public func next(_ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool {
-        if trailingData { throw AgeError.payload("data after the final chunk") }
-        guard !done else { return false }
-        let n = try sealed.withUnsafeMutableBytes { try reader.read(into: $0) }
-        guard n >= ChaChaPoly.tagLength else {
-            throw AgeError.payload(n == 0 ? "payload ends without a final chunk" : "payload chunk is truncated")
+        if releasable == 0, failure == nil, !done { try decryptBatch() }
+        if releasable > 0 {
+            let count = releasable
+            releasable = 0
+            try plain.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
+            return true
         }
-        // A short chunk must be the final one; a full one is normally not,
-        // but may be a full final chunk.
-        var final = n < Stream.sealedChunkSize
-        var ok = open(count: n, final: final)
-        if !ok && !final {
-            final = true
-            ok = open(count: n, final: true)
-        }
-        guard ok else { throw AgeError.payload("chunk \(counter) failed authentication") }
-        let count = n - ChaChaPoly.tagLength
-        if final {
-            guard count > 0 || counter == 0 else { throw AgeError.payload("final chunk is empty") }
-            done = true
-            trailingData = try !reader.isAtEnd()
-        }
-        counter += 1
-        try plain.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[..<count])) }
-        return true
+        if let failure { throw failure }
+        return false
     }
 
-    private func open(count: Int, final: Bool) -> Bool {
+    private func decryptBatch() throws {
+        let n = try sealed.withUnsafeMutableBytes { try reader.read(into: $0) }
+        guard n > 0 else { throw AgeError.payload("payload ends without a final chunk") }
+        let atEnd = try n < sealed.count || reader.isAtEnd()
+        let chunks = (n + Stream.sealedChunkSize - 1) / Stream.sealedChunkSize
+        let lastLength = n - (chunks - 1) * Stream.sealedChunkSize
+        // Only the stream's last chunk may be short, and it must then be final.
+        var final = [Bool](repeating: false, count: chunks)
+        final[chunks - 1] = atEnd && lastLength < Stream.sealedChunkSize
+        var ok = [Bool](repeating: false, count: chunks)
+        let base = counter, key = self.key
+        func open(_ i: Int, final: Bool, _ input: UnsafePointer<UInt8>, _ output: UnsafeMutablePointer<UInt8>) -> Bool {
+            let length = i == chunks - 1 ? lastLength : Stream.sealedChunkSize
+            return ChaChaPoly.open(key: key, nonce: Stream.chunkNonce(base + UInt64(i), final: final),
+                                   input: input + i * Stream.sealedChunkSize, count: length, output: output + i * Stream.chunkSize)
+        }
         sealed.withUnsafeBufferPointer { input in
             plain.withUnsafeMutableBufferPointer { output in
-                ChaChaPoly.open(key: key, nonce: Stream.chunkNonce(counter, final: final),
-                                input: input.baseAddress!, count: count, output: output.baseAddress)
+                guard let source = input.baseAddress, let target = output.baseAddress else { return }
+                ok.withUnsafeMutableBufferPointer { results in
+                    Stream.parallel(chunks) { i in results[i] = open(i, final: final[i], source, target) }
+                }
+                // A full chunk that fails as non-final may be a full final chunk.
+                if let first = ok.firstIndex(of: false), !final[first],
+                   first < chunks - 1 || lastLength == Stream.sealedChunkSize, open(first, final: true, source, target) {
+                    ok[first] = true
+                    final[first] = true
+                }
             }
         }
+        for i in 0..<chunks {
+            guard ok[i] else {
+                failure = AgeError.payload(lastLength < ChaChaPoly.tagLength && i == chunks - 1
+                                           ? "payload chunk is truncated" : "chunk \(base + UInt64(i)) failed authentication")
+                break
+            }
+            let length = (i == chunks - 1 ? lastLength : Stream.sealedChunkSize) - ChaChaPoly.tagLength
+            if final[i] {
+                guard length > 0 || base + UInt64(i) == 0 else {
+                    failure = AgeError.payload("final chunk is empty")
+                    break
+                }
+                releasable += length
+                done = true
+                if i < chunks - 1 || !atEnd { failure = AgeError.payload("data after the final chunk") }
+                break
+            }
+            releasable += length
+        }
+        counter += UInt64(chunks)
     }
 }

@@ -32,6 +32,12 @@ final class BLAKE2b {
         return out
     }
 
+    /// One-shot hash of `bytes` into `out` (`length` bytes).
+    static func hash(_ bytes: UnsafeRawBufferPointer, into out: UnsafeMutablePointer<UInt8>, length: Int) {
+        _ = Sodium.ready
+        crypto_generichash(out, length, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), UInt64(bytes.count), nil, 0)
+    }
+
     static func hash(_ bytes: [UInt8], length: Int = 32) -> [UInt8] {
         let h = BLAKE2b(length: length)
         h.update(bytes)

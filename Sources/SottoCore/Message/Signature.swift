@@ -33,15 +33,34 @@ final class SignatureDigest {
     }
 
     func body(_ bytes: UnsafeRawBufferPointer) {
+        guard let base = bytes.baseAddress else { return }
+        bodyLength += Int64(bytes.count)
         var offset = 0
-        while offset < bytes.count {
-            let n = min(bytes.count - offset, Self.pieceSize - pieceFill)
-            piece.update(UnsafeRawBufferPointer(rebasing: bytes[offset..<(offset + n)]))
-            pieceFill += n
-            offset += n
+        if pieceFill > 0 {
+            offset = min(bytes.count, Self.pieceSize - pieceFill)
+            piece.update(UnsafeRawBufferPointer(start: base, count: offset))
+            pieceFill += offset
             if pieceFill == Self.pieceSize { closePiece() }
         }
-        bodyLength += Int64(bytes.count)
+        // Whole pieces are hashed in parallel; their hashes enter the root in order.
+        let whole = (bytes.count - offset) / Self.pieceSize
+        if whole > 0 {
+            var leaves = [UInt8](repeating: 0, count: whole * 32)
+            let start = base + offset
+            leaves.withUnsafeMutableBufferPointer { out in
+                guard let target = out.baseAddress else { return }
+                Stream.parallel(whole) { i in
+                    BLAKE2b.hash(UnsafeRawBufferPointer(start: start + i * Self.pieceSize, count: Self.pieceSize),
+                                 into: target + i * 32, length: 32)
+                }
+            }
+            root.update(leaves)
+            offset += whole * Self.pieceSize
+        }
+        if offset < bytes.count {
+            piece.update(UnsafeRawBufferPointer(start: base + offset, count: bytes.count - offset))
+            pieceFill += bytes.count - offset
+        }
     }
 
     private func closePiece() {
