@@ -23,6 +23,15 @@ enum Stream {
         return nonce
     }
 
+    /// Doubles a buffer, keeping its contents and wiping the old storage,
+    /// which may hold plaintext.
+    static func double(_ buffer: inout [UInt8]) {
+        var grown = [UInt8](repeating: 0, count: buffer.count * 2)
+        grown.replaceSubrange(0..<buffer.count, with: buffer)
+        Sodium.wipe(&buffer)
+        buffer = grown
+    }
+
     static let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
 
     /// Runs `body(i)` for every i in 0..<count, spread over the cores.
@@ -65,8 +74,10 @@ public final class PayloadEncryptor {
         self.sink = sink
         let nonce = Sodium.random(Stream.nonceLength)
         key = try Stream.payloadKey(fileKey: fileKey, nonce: nonce)
-        plain = [UInt8](repeating: 0, count: Stream.batchChunks * Stream.chunkSize)
-        sealed = [UInt8](repeating: 0, count: Stream.batchChunks * Stream.sealedChunkSize)
+        // Buffers start at one chunk and grow to a batch only for large payloads,
+        // so a short message does not pay for megabytes of buffer.
+        plain = [UInt8](repeating: 0, count: Stream.chunkSize)
+        sealed = [UInt8](repeating: 0, count: Stream.sealedChunkSize)
         try sink.write(nonce)
     }
 
@@ -78,7 +89,14 @@ public final class PayloadEncryptor {
         while offset < bytes.count {
             // A full batch is sealed only once more data arrives: the last
             // chunk must carry the final flag, and it may be full.
-            if filled == plain.count { try flush(final: false) }
+            if filled == plain.count {
+                if plain.count < Stream.batchChunks * Stream.chunkSize {
+                    Stream.double(&plain)
+                    Stream.double(&sealed)
+                } else {
+                    try flush(final: false)
+                }
+            }
             let n = min(bytes.count - offset, plain.count - filled)
             let at = filled
             plain.withUnsafeMutableBytes { $0.baseAddress?.advanced(by: at).copyMemory(from: source + offset, byteCount: n) }
@@ -139,8 +157,8 @@ public final class PayloadDecryptor {
         let n = try nonce.withUnsafeMutableBytes { try reader.read(into: $0) }
         guard n == Stream.nonceLength else { throw AgeError.header("payload nonce is missing or truncated") }
         key = try Stream.payloadKey(fileKey: fileKey, nonce: nonce)
-        sealed = [UInt8](repeating: 0, count: Stream.batchChunks * Stream.sealedChunkSize)
-        plain = [UInt8](repeating: 0, count: Stream.batchChunks * Stream.chunkSize)
+        sealed = [UInt8](repeating: 0, count: Stream.sealedChunkSize)
+        plain = [UInt8](repeating: 0, count: Stream.chunkSize)
     }
 
     deinit { Sodium.wipe(&plain) }
@@ -162,6 +180,13 @@ public final class PayloadDecryptor {
         let n = try sealed.withUnsafeMutableBytes { try reader.read(into: $0) }
         guard n > 0 else { throw AgeError.payload("payload ends without a final chunk") }
         let atEnd = try n < sealed.count || reader.isAtEnd()
+        defer {
+            // A long payload: read more chunks at a time, up to a batch.
+            if !atEnd, sealed.count < Stream.batchChunks * Stream.sealedChunkSize {
+                Stream.double(&sealed)
+                Stream.double(&plain)
+            }
+        }
         let chunks = (n + Stream.sealedChunkSize - 1) / Stream.sealedChunkSize
         let lastLength = n - (chunks - 1) * Stream.sealedChunkSize
         // Only the stream's last chunk may be short, and it must then be final.

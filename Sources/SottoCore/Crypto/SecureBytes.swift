@@ -1,7 +1,7 @@
 import CSodium
 
-/// Secret bytes in guarded, locked memory from `sodium_malloc`, wiped when the
-/// last reference goes. Reach the bytes only through the closure accessors, so
+/// Secret bytes in guarded, locked memory from `sodium_malloc` (small ones
+/// from a shared slab of it), wiped when the last reference goes. Reach the bytes only through the closure accessors, so
 /// no copy escapes into ordinary heap memory by accident.
 public final class SecureBytes: @unchecked Sendable {
     private let pointer: UnsafeMutableRawPointer
@@ -9,7 +9,7 @@ public final class SecureBytes: @unchecked Sendable {
 
     public init(count: Int) throws {
         try Sodium.check()
-        guard let memory = sodium_malloc(Swift.max(count, 1)) else {
+        guard let memory = SecureSlab.shared.allocate(count) ?? sodium_malloc(Swift.max(count, 1)) else {
             throw SottoError(.internal, "cannot allocate secure memory")
         }
         pointer = memory
@@ -37,7 +37,7 @@ public final class SecureBytes: @unchecked Sendable {
         if let base = bytes.baseAddress { pointer.copyMemory(from: base, byteCount: bytes.count) }
     }
 
-    deinit { sodium_free(pointer) }
+    deinit { if !SecureSlab.shared.release(pointer) { sodium_free(pointer) } }
 
     public func withBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
         try body(UnsafeRawBufferPointer(start: pointer, count: count))
