@@ -56,6 +56,18 @@ final class EncodingTests: XCTestCase {
         XCTAssertEqual(Time.rfc3339(1_795_626_000), "2026-11-25T17:00:00Z")
     }
 
+    func testJSONNestingAndEncodingLimits() throws {
+        let deep = Array(("{\"a\":" + String(repeating: "[", count: 5000) + String(repeating: "]", count: 5000) + "}").utf8)
+        XCTAssertThrowsError(try JSON.object(deep, line: 3)) { error in
+            XCTAssertEqual((error as? SottoError)?.kind, .malformed)
+            XCTAssertTrue((error as? SottoError)?.message.hasPrefix("line 3: JSON nested") ?? false)
+        }
+        let brackets = Array(#"{"body":"[[[[{{{{\"]]]]"}"#.utf8)
+        XCTAssertEqual(try JSON.object(brackets, line: 1).optionalString("body"), #"[[[[{{{{"]]]]"#, "brackets in strings do not count")
+        XCTAssertThrowsError(try JSON.object([0x7B, 0x22, 0xFF, 0x22, 0x3A, 0x31, 0x7D], line: 1), "invalid UTF-8")
+        XCTAssertThrowsError(try JSON.object(Array(#"{"a":"x\#u{0}y"}"#.utf8) + [0xC0], line: 1), "invalid UTF-8 after a NUL")
+    }
+
     func testHeaderLimitsRefuseHugeHeadersQuickly() throws {
         var text = "age-encryption.org/v1\n"
         for _ in 0..<4000 { text += "-> X25519 " + Base64.encode([UInt8](repeating: 9, count: 32), padded: false) + "\n" + Base64.encode([UInt8](repeating: 1, count: 32), padded: false) + "\n" }

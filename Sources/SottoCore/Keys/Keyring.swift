@@ -61,7 +61,7 @@ public final class Keyring {
     // MARK: - The keyring key
 
     public var isInitialized: Bool { (try? meta("kdf")) != nil }
-    public var isProtected: Bool { (try? meta("kdf")).map { String(decoding: $0 ?? [], as: UTF8.self) == "argon2id" } ?? false }
+    public var isProtected: Bool { (try? meta("kdf")).map { String(decoding: $0, as: UTF8.self) == "argon2id" } ?? false }
 
     /// Sets up key derivation: Argon2id under `passphrase`, or none at all.
     public func initialize(passphrase newPassphrase: SecureBytes?, parameters: Argon2Parameters = .standard) throws {

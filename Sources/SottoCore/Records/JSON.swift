@@ -13,10 +13,16 @@ public enum JSON {
 
     public static func line(_ object: [String: Any]) throws -> [UInt8] { try encode(object) + [0x0A] }
 
+    /// Records are shallow; deeper input is refused before the parser sees it.
+    public static let maxDepth = 32
+
     /// Parses one line as a JSON object; `line` numbers the error.
     public static func object(_ bytes: [UInt8], line: Int) throws -> Fields {
-        guard String(validatingUTF8: bytes.map { CChar(bitPattern: $0) } + [0]) != nil else {
+        guard String(validating: bytes, as: UTF8.self) != nil else {
             throw SottoError(.malformed, "line \(line): not valid UTF-8")
+        }
+        guard depth(bytes) <= maxDepth else {
+            throw SottoError(.malformed, "line \(line): JSON nested more than \(maxDepth) levels deep")
         }
         let value: Any
         do {
@@ -26,6 +32,27 @@ public enum JSON {
         }
         guard let dict = value as? [String: Any] else { throw SottoError(.malformed, "line \(line): expected a JSON object") }
         return Fields(dict, line: line)
+    }
+
+    /// The deepest nesting of objects and arrays, strings skipped.
+    static func depth(_ bytes: [UInt8]) -> Int {
+        var depth = 0, deepest = 0
+        var inString = false, escaped = false
+        for byte in bytes {
+            if inString {
+                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
+                continue
+            }
+            switch byte {
+            case UInt8(ascii: "\""): inString = true
+            case UInt8(ascii: "{"), UInt8(ascii: "["):
+                depth += 1
+                deepest = max(deepest, depth)
+            case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
+            default: break
+            }
+        }
+        return deepest
     }
 }
 
