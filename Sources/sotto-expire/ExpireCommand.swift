@@ -68,7 +68,7 @@ struct ExpireCommand: SottoCommand {
         }
         if home.exists {
             let store = try keyring.open()
-            let unlocked = try unlock(store)
+            let unlocked = try !dryRun && unlock(store, now: clock)
             summary["keys_rotated"] = try rotate(store, unlocked: unlocked, now: clock)
             summary["keys_destroyed"] = try destroy(store, inbox: inbox, unlocked: unlocked, now: clock)
         }
@@ -88,12 +88,12 @@ struct ExpireCommand: SottoCommand {
 
     /// Unlocks when a passphrase is at hand; a cron job without one still
     /// expires messages and destroys keys, and skips what needs secrets.
-    func unlock(_ store: Keyring) throws -> Bool {
+    func unlock(_ store: Keyring, now: Int64) throws -> Bool {
         let options = keyring.passphrase
         let hasSource = options.fd != nil || options.file != nil
             || ProcessInfo.processInfo.environment["SOTTO_PASSPHRASE"] != nil || isatty(0) == 1
         guard !store.isProtected || hasSource else { return false }
-        let work = try !store.rotationsDue(now: Time.now()).isEmpty || !store.retiredKeysDue(now: Time.now()).isEmpty
+        let work = try !store.rotationsDue(now: now).isEmpty || !store.retiredKeysDue(now: now).isEmpty
         guard work else { return false }
         try store.unlock()
         return true
