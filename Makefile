@@ -7,7 +7,7 @@ DEB_PACKAGES := libsodium-dev libargon2-dev libsqlite3-dev zlib1g-dev pkg-config
 RELEASE := .build/release
 MAN_DATE := 2026-11-25
 
-.PHONY: all build test deps demo install man completions memory vectors clean
+.PHONY: all build test deps demo install man completions memory bench vectors clean
 
 all: build
 
@@ -67,6 +67,20 @@ completions:
 memory: deps build
 	@command -v /usr/bin/time >/dev/null || apt-get install -y -qq time
 	SOTTO_BIN=$(RELEASE) ./scripts/memory.sh
+
+# Benchmarks release builds against age, raw libsodium and raw SQLite and prints one table
+# (docs/PERFORMANCE.md); about 12 minutes. Not part of `make test`. BENCH_SIZE_MB, BENCH_MANY,
+# BENCH_MESSAGES and BENCH_ROUNDS shrink it (see scripts/bench.sh).
+BENCH_PACKAGES := hyperfine time age sqlite3 faketime
+bench: deps
+	@missing=""; for p in $(BENCH_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
+	fi
+	$(SWIFT) build -c release
+	SOTTO_BIN=$(RELEASE) ./scripts/bench.sh
 
 # Regenerates docs/vectors/ (the test suite checks them).
 vectors:

@@ -27,6 +27,8 @@ let package = Package(
         .executableTarget(name: "sotto"),
         .testTarget(name: "SottoCoreTests", dependencies: ["SottoCore", "CZlib"]),
         .testTarget(name: "SottoCLITests", dependencies: ["SottoCore"]),
+        // The raw-libsodium floor for `make bench` (scripts/bench.sh): a benchmark tool, not a command; not installed.
+        .executableTarget(name: "sotto-bench-crypto", dependencies: ["CSodium", "CArgon2"]),
     ] + commands.map {
         .executableTarget(name: $0, dependencies: ["SottoCLI", "SottoCore"])
     }
