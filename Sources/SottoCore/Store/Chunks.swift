@@ -6,9 +6,10 @@ struct ChunkTable {
     let db: Database
     let table: String
 
-    func write(owner: Int64, from source: (UnsafeMutableRawBufferPointer) throws -> Int) throws -> Int64 {
+    /// `sizeHint`, when known, keeps a small envelope from costing a 1 MiB buffer.
+    func write(owner: Int64, sizeHint: Int? = nil, from source: (UnsafeMutableRawBufferPointer) throws -> Int) throws -> Int64 {
         let insert = try db.prepare("INSERT INTO \(table) (owner, n, bytes) VALUES (?, ?, ?)")
-        var buffer = [UInt8](repeating: 0, count: Self.chunkSize)
+        var buffer = [UInt8](repeating: 0, count: max(1, min(Self.chunkSize, sizeHint ?? Self.chunkSize)))
         var n = 0
         var total: Int64 = 0
         while true {
@@ -45,15 +46,18 @@ struct ChunkTable {
 public struct IncomingEnvelope {
     public var id: String?
     public var expiresAt: Int64?
+    /// The size in bytes when known in advance.
+    public var sizeHint: Int?
     /// Fills the buffer with the next bytes; 0 at the end.
     public var read: (UnsafeMutableRawBufferPointer) throws -> Int
 
     public init(bytes: [UInt8], id: String, expiresAt: Int64?) {
-        self.init(id: id, expiresAt: expiresAt, source: MemorySource(bytes))
+        self.init(id: id, expiresAt: expiresAt, source: MemorySource(bytes), sizeHint: bytes.count)
     }
 
-    public init(id: String?, expiresAt: Int64?, source: ByteSource) {
+    public init(id: String?, expiresAt: Int64?, source: ByteSource, sizeHint: Int? = nil) {
         self.init(id: id, expiresAt: expiresAt) { try source.read(into: $0) }
+        self.sizeHint = sizeHint
     }
 
     public init(id: String?, expiresAt: Int64?, read: @escaping (UnsafeMutableRawBufferPointer) throws -> Int) {

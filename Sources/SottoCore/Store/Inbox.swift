@@ -51,7 +51,7 @@ public final class Inbox {
             guard db.changes == 1 else { return false }
             let owner = db.lastInsertRowID
             let hasher = EnvelopeIDHasher()
-            let size = try chunks.write(owner: owner) { buffer in
+            let size = try chunks.write(owner: owner, sizeHint: envelope.sizeHint) { buffer in
                 let n = try envelope.read(buffer)
                 hasher.update(UnsafeRawBufferPointer(rebasing: buffer[..<n]))
                 return n

@@ -71,7 +71,7 @@ public final class SQLiteMailbox: Mailbox {
                    [.text(placeholder), envelope.expiresAt.map { .int($0) } ?? .null, .int(now)])
         let owner = db.lastInsertRowID
         let hasher = envelope.id == nil ? EnvelopeIDHasher() : nil
-        let size = try chunks.write(owner: owner) { buffer in
+        let size = try chunks.write(owner: owner, sizeHint: envelope.sizeHint) { buffer in
             let n = try envelope.read(buffer)
             hasher?.update(UnsafeRawBufferPointer(rebasing: buffer[..<n]))
             return n
