@@ -1,3 +1,4 @@
+import Foundation
 @testable import SottoCore
 import XCTest
 
@@ -54,6 +55,25 @@ final class EncodingTests: XCTestCase {
         }
         XCTAssertEqual(Time.parse("2026-11-25T17:00:00Z"), 1_795_626_000)
         XCTAssertEqual(Time.rfc3339(1_795_626_000), "2026-11-25T17:00:00Z")
+    }
+
+    /// The hand-written RFC 3339 code agrees with Foundation's formatter.
+    func testRFC3339AgreesWithFoundation() {
+        let formatter = ISO8601DateFormatter()
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        var seconds: Int64 = -2_208_988_800  // 1900
+        while seconds < 4_102_444_800 {  // 2100
+            let text = formatter.string(from: Date(timeIntervalSince1970: TimeInterval(seconds)))
+            XCTAssertEqual(Time.rfc3339(seconds), text)
+            XCTAssertEqual(Time.parse(text), seconds, text)
+            seconds += 86_399 * 37 + 12_345
+        }
+        XCTAssertEqual(Time.parse("2024-02-29T12:00:00.123+01:30"), Time.parse("2024-02-29T10:30:00Z"))
+        XCTAssertEqual(Time.parse("2024-02-29t10:30:00z"), Time.parse("2024-02-29T10:30:00Z"))
+        for bad in ["2023-02-29T00:00:00Z", "2024-13-01T00:00:00Z", "2024-01-01 00:00:00Z", "2024-01-01T24:00:00Z",
+                    "2024-01-01T00:00:00", "2024-01-01T00:00:00+0100", "2024-01-01T00:00:00.Z", "x", ""] {
+            XCTAssertNil(Time.parse(bad), bad)
+        }
     }
 
     func testJSONNestingAndEncodingLimits() throws {
