@@ -519,7 +519,8 @@ final class DeliveryTests: CLITestCase {
         var receipted = Set<String>(), written = Set<String>()
         var sendKills = 0, recvKills = 0, sendKilledMidOutput = 0, recvKilledMidOutput = 0, iteration = 0
         let started = Date()
-        while (sendKills < 50 || recvKills < 50) && iteration < 250 {
+        // Until both were killed 50 times, and 10 times each while writing output.
+        while (sendKills < 50 || recvKills < 50 || sendKilledMidOutput < 10 || recvKilledMidOutput < 10) && iteration < 250 {
             let send = try start("sotto-send", ["--batch", ["300", "50", "7"][iteration % 3]], stdinFile: files[iteration % files.count],
                                  home: alice, env: shared)
             let recv = try start("sotto-recv", home: bob, env: shared)
