@@ -27,7 +27,7 @@ public let exitCodeDiscussion = """
       65  malformed input (the error names the line and field)
       66  input file or named item not found
       69  mailbox unavailable
-      70  internal error, or a command not built yet
+      70  internal error, or an unsupported format or schema version
       73  output file exists
       74  I/O error
       75  temporary failure, safe to retry
