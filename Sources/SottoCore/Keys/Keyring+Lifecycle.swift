@@ -52,12 +52,6 @@ extension Keyring {
             """, [.int(try retention()), .int(now)]).map(Self.retired)
     }
 
-    /// Keys whose secrets were destroyed.
-    public func destroyedKeys() throws -> [RetiredKey] {
-        try db.rows("SELECT identity, public_key, not_after FROM encryption_keys WHERE secret IS NULL ORDER BY not_after")
-            .map(Self.retired)
-    }
-
     static func retired(_ row: Row) -> RetiredKey {
         RetiredKey(identity: row.text(0) ?? "", publicKey: row.blob(1) ?? [], retiredAt: Int64(row.int(2) ?? 0))
     }
