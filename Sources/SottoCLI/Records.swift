@@ -53,7 +53,6 @@ public struct RecordLoop {
             let fields: Fields?
             do { fields = try reader.next() } catch let error as SottoError {
                 try handle(error, line: reader.lineNumber)
-                if error.message.contains("longer than") { break }
                 continue
             }
             guard let fields else { break }

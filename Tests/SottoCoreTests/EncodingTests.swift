@@ -88,6 +88,17 @@ final class EncodingTests: XCTestCase {
         XCTAssertThrowsError(try JSON.object(Array(#"{"a":"x\#u{0}y"}"#.utf8) + [0xC0], line: 1), "invalid UTF-8 after a NUL")
     }
 
+    /// After an over-long line, reading resumes at the next line, whether the
+    /// long line fits the reader's buffer or spans several fills.
+    func testReadingResumesAfterAnOverlongLine() throws {
+        for length in [100, 300_000] {
+            let reader = ByteReader(bytes: Array((String(repeating: "x", count: length) + "\nnext\n").utf8))
+            XCTAssertThrowsError(try reader.readLine(maxLength: 10))
+            XCTAssertEqual(try reader.readLine(maxLength: 10), Array("next".utf8), "length \(length)")
+            XCTAssertNil(try reader.readLine(maxLength: 10))
+        }
+    }
+
     func testHeaderLimitsRefuseHugeHeadersQuickly() throws {
         var text = "age-encryption.org/v1\n"
         for _ in 0..<4000 { text += "-> X25519 " + Base64.encode([UInt8](repeating: 9, count: 32), padded: false) + "\n" + Base64.encode([UInt8](repeating: 1, count: 32), padded: false) + "\n" }

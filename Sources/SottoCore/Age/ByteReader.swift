@@ -82,7 +82,8 @@ public final class ByteReader {
     }
 
     /// One line without its LF. Nil at a clean end of input; throws when the
-    /// line exceeds `maxLength` or the input ends mid-line.
+    /// line exceeds `maxLength` (having skipped the rest of it, so reading can
+    /// go on at the next line) or the input ends mid-line.
     public func readLine(maxLength: Int) throws -> [UInt8]? {
         var line = [UInt8]()
         while try fill() {
@@ -95,13 +96,27 @@ public final class ByteReader {
             }
             line.append(contentsOf: window)
             start = end
-            guard line.count <= maxLength else { throw LineError.tooLong }
+            guard line.count <= maxLength else {
+                try skipLine()
+                throw LineError.tooLong
+            }
         }
         if line.isEmpty { return nil }
         throw LineError.unterminated(line)
     }
 
     public enum LineError: Error { case tooLong, unterminated([UInt8]) }
+
+    /// Discards input up to and including the next LF.
+    func skipLine() throws {
+        while try fill() {
+            if let newline = buffer[start..<end].firstIndex(of: 0x0A) {
+                start = newline + 1
+                return
+            }
+            start = end
+        }
+    }
 
     /// Reads until `into` is full or the input ends; returns the count read.
     public func read(into target: UnsafeMutableRawBufferPointer) throws -> Int {
