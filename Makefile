@@ -3,11 +3,12 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 SWIFT ?= swift
 COMMANDS := sotto sotto-keygen sotto-seal sotto-open sotto-send sotto-recv sotto-expire sotto-export sotto-erase
-DEB_PACKAGES := libsodium-dev libargon2-dev libsqlite3-dev zlib1g-dev pkg-config age sqlite3 faketime
+DEB_PACKAGES := libsodium-dev libargon2-dev libsqlite3-dev zlib1g-dev pkg-config age sqlite3 faketime \
+  postgresql postgresql-common
 RELEASE := .build/release
 MAN_DATE := 2026-11-25
 
-.PHONY: all build test deps demo install man completions memory bench vectors clean
+.PHONY: all build test deps demo install man completions memory bench bench-postgres vectors clean
 
 all: build
 
@@ -23,9 +24,15 @@ deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
+# The suite runs against a throwaway PostgreSQL server on loopback too:
+# pg_virtualenv creates it, exports PG*, and drops it afterwards. If it cannot
+# start one, the target fails.
 test: deps
-	$(SWIFT) build
-	SOTTO_BIN=$$($(SWIFT) build --show-bin-path) $(SWIFT) test
+	$(SWIFT) build --build-tests
+	SOTTO_BIN=$$($(SWIFT) build --show-bin-path) pg_virtualenv sh -c '$(POSTGRES_TEST_ENV) $(SWIFT) test --skip-build'
+
+POSTGRES_TEST_ENV := SOTTO_TEST_POSTGRES="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/postgres" \
+  SOTTO_TEST_POSTGRES_RESTART="pg_ctlcluster $$PGVERSION regress restart -m fast"
 
 demo: deps build
 	@SOTTO_BIN=$(RELEASE) ./scripts/demo.sh
@@ -81,6 +88,12 @@ bench: deps
 	fi
 	$(SWIFT) build -c release
 	SOTTO_BIN=$(RELEASE) ./scripts/bench.sh
+
+# send and recv of BENCH_MESSAGES (100,000) envelopes through PostgreSQL next to
+# SQLite, on a throwaway server (docs/PERFORMANCE.md); a few minutes.
+bench-postgres: deps
+	$(SWIFT) build -c release
+	SOTTO_BIN=$(RELEASE) pg_virtualenv ./scripts/bench-postgres.sh
 
 # Regenerates docs/vectors/ (the test suite checks them).
 vectors:

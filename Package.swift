@@ -6,12 +6,19 @@ let commands = [
     "sotto-recv", "sotto-expire", "sotto-export", "sotto-erase",
 ]
 
+/// The commands that reach a mailbox, which may be a PostgreSQL server.
+let deliveryCommands: Set = ["sotto-send", "sotto-recv", "sotto-expire", "sotto-erase"]
+
 let package = Package(
     name: "sotto",
     platforms: [.macOS(.v13)],
     products: (commands + ["sotto"]).map { .executable(name: $0, targets: [$0]) },
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.25.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.5.3"),
     ],
     targets: [
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
@@ -20,16 +27,25 @@ let package = Package(
         // Only the conformance tests need zlib: some age vectors are stored compressed.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "SottoCore", dependencies: ["CSodium", "CArgon2", "CSQLite"]),
+        // The PostgreSQL mailbox; only the delivery commands link it (and SwiftNIO with it).
+        .target(name: "SottoPostgres", dependencies: [
+            "SottoCore",
+            .product(name: "PostgresNIO", package: "postgres-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOSSL", package: "swift-nio-ssl"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .target(name: "SottoCLI", dependencies: [
             "SottoCore",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         .executableTarget(name: "sotto"),
-        .testTarget(name: "SottoCoreTests", dependencies: ["SottoCore", "CZlib"]),
+        .testTarget(name: "SottoCoreTests", dependencies: ["SottoCore", "SottoPostgres", "CZlib"]),
         .testTarget(name: "SottoCLITests", dependencies: ["SottoCore"]),
         // The raw-libsodium floor for `make bench` (scripts/bench.sh): a benchmark tool, not a command; not installed.
         .executableTarget(name: "sotto-bench-crypto", dependencies: ["CSodium", "CArgon2"]),
     ] + commands.map {
-        .executableTarget(name: $0, dependencies: ["SottoCLI", "SottoCore"])
+        .executableTarget(name: $0, dependencies: ["SottoCLI", "SottoCore"] + (deliveryCommands.contains($0) ? ["SottoPostgres"] : []))
     }
 )

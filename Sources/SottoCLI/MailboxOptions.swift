@@ -4,13 +4,11 @@ import SottoCore
 /// --mailbox, shared by the delivery commands.
 public struct MailboxOptions: ParsableArguments {
     @Option(name: .customLong("mailbox"), help: ArgumentHelp(
-        "The mailbox: a SQLite file path or sqlite:PATH (default: $SOTTO_MAILBOX, else mailbox.db in the home).",
+        "The mailbox: a SQLite file path, sqlite:PATH or a postgres:// URL (default: $SOTTO_MAILBOX, else mailbox.db in the home).",
         valueName: "MAILBOX"))
     public var location: String?
 
     public init() {}
-
-    public func open(home: Home) throws -> Mailbox { try MailboxLocation.open(location, home: home) }
 }
 
 public enum Addresses {

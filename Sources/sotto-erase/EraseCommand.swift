@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SottoCLI
 import SottoCore
+import SottoPostgres
 
 @main
 struct EraseCommand: SottoCommand {
@@ -91,9 +92,8 @@ struct EraseCommand: SottoCommand {
         if all { try removeHomeFiles(home) }
     }
 
-    func openMailbox(_ home: Home) throws -> SQLiteMailbox? {
-        guard let mailbox = try MailboxLocation.open(mailboxPath, home: home) as? SQLiteMailbox else { return nil }
-        return mailbox
+    func openMailbox(_ home: Home) throws -> Mailbox {
+        try Mailboxes.open(mailboxPath, home: home)
     }
 
     func confirm(_ plan: ErasurePlan) throws {

@@ -89,7 +89,7 @@ struct ErasurePlan {
     }
 
     /// Deletes, compacts, then scans every file for what should be gone.
-    func execute(keyring: Keyring, inbox: Inbox?, mailbox: SQLiteMailbox?) throws -> Report {
+    func execute(keyring: Keyring, inbox: Inbox?, mailbox: Mailbox?) throws -> Report {
         var needles = [[UInt8]]()
         var removed = ["envelopes": 0, "identities": 0, "keys": 0, "contacts": 0, "groups": 0, "mailbox": 0]
         if let inbox {
@@ -116,19 +116,20 @@ struct ErasurePlan {
                 try mailbox.remove(entry)
                 removed["mailbox", default: 0] += 1
                 // Another recipient may still be waiting for the same envelope.
-                if try !mailbox.contains(id: entry.id) { mailboxNeedles += bytes + [Array(entry.id.utf8)] }
+                if let file = mailbox as? SQLiteMailbox, try !file.contains(id: entry.id) { mailboxNeedles += bytes + [Array(entry.id.utf8)] }
             }
         }
         try inbox?.db.compact()
         try keyring.database.compact()
-        try mailbox?.db.compact()
+        let mailboxFile = mailbox as? SQLiteMailbox
+        try mailboxFile?.db.compact()
 
         var scanned = [String]()
         var dirty = [String]()
         var remnants = 0
         var targets = [(Remnants.files(of: keyring.databasePath), needles)]
         if let inbox { targets.append((Remnants.files(of: inbox.db.path), needles)) }
-        if let mailbox { targets.append((Remnants.files(of: mailbox.path), mailboxNeedles)) }
+        if let mailboxFile { targets.append((Remnants.files(of: mailboxFile.path), mailboxNeedles)) }
         for (files, wanted) in targets {
             for file in files {
                 scanned.append(file)
@@ -136,6 +137,14 @@ struct ErasurePlan {
                 if !found.isEmpty { dirty.append(file) }
                 remnants += found.count
             }
+        }
+        // A server's files are not ours to scan: ask it instead whether any erased entry is still there.
+        if let mailbox, mailboxFile == nil {
+            let erased = Set(pending.map(\.sequence))
+            let left = try mailbox.pending(for: addresses + pending.compactMap(\.mailbox), now: Int64.min, limit: Int.max)
+                .filter { erased.contains($0.sequence) }
+            if !left.isEmpty { dirty.append("the mailbox server") }
+            remnants += left.count
         }
         return Report(removed: removed, filesScanned: scanned, filesWithRemnants: dirty, remnants: remnants)
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SottoCLI
 import SottoCore
+import SottoPostgres
 
 @main
 struct ExpireCommand: SottoCommand {
@@ -83,7 +84,7 @@ struct ExpireCommand: SottoCommand {
     func openMailbox(_ home: Home) throws -> Mailbox? {
         let named = mailbox.location ?? ProcessInfo.processInfo.environment["SOTTO_MAILBOX"]
         if named == nil || named == "", !FileManager.default.fileExists(atPath: home.path + "/mailbox.db") { return nil }
-        return try mailbox.open(home: home)
+        return try Mailboxes.open(mailbox.location, home: home)
     }
 
     /// Unlocks when a passphrase is at hand; a cron job without one still

@@ -13,4 +13,10 @@ enum Interrupt {
             sigaction(sig, &action, nil)
         }
     }
+
+    /// Sleeps, unless a signal cuts it short.
+    static func sleep(seconds: Double) {
+        var request = timespec(tv_sec: Int(seconds), tv_nsec: Int((seconds - seconds.rounded(.down)) * 1e9))
+        _ = nanosleep(&request, nil)
+    }
 }

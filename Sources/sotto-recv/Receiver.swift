@@ -3,9 +3,11 @@ import SottoCore
 /// Moves envelopes from the mailbox to the inbox in the order that keeps the
 /// guarantee: inbox commit, then the record, then removal from the mailbox.
 struct Receiver {
-    let mailbox: Mailbox
+    var mailbox: Mailbox
     let inbox: Inbox
     let addresses: [String]
+    /// Told of each mailbox entry whose bytes do not match its id; the entry is removed.
+    var onCorrupt: (StoredEnvelope, SottoError) -> Void = { _, _ in }
 
     /// Moves pending envelopes until none is left, `limit` are done, or `stop`
     /// says so, a batch at a time and in the order that keeps the guarantee:
@@ -13,8 +15,11 @@ struct Receiver {
     /// then does it leave the mailbox.
     func drain(limit: Int? = nil, stop: () -> Bool = { false }, _ emit: (StoredEnvelope) throws -> Void) throws {
         var remaining = limit ?? Int.max
+        var first = true
         while remaining > 0, !stop() {
-            let batch = try mailbox.pending(for: addresses, now: Time.now(), limit: min(remaining, 200))
+            // A small first batch, so the first records come out soon.
+            let batch = try mailbox.pending(for: addresses, now: Time.now(), limit: min(remaining, first ? 20 : 200))
+            first = false
             if batch.isEmpty { return }
             var moved = [StoredEnvelope](), fresh = [StoredEnvelope]()
             try inbox.db.transaction {
@@ -26,15 +31,21 @@ struct Receiver {
                     // Only new envelopes are written: a resend of one already received is not news.
                     // A crash between the inbox commit and the records loses no envelope:
                     // --since and --all write them again.
-                    if try inbox.store(incoming, id: entry.id, mailbox: entry.mailbox, now: Time.now()),
-                       let stored = try inbox.envelope(id: entry.id) {
-                        fresh.append(stored)
+                    do {
+                        if try inbox.store(incoming, id: entry.id, mailbox: entry.mailbox, now: Time.now()),
+                           let stored = try inbox.envelope(id: entry.id) {
+                            fresh.append(stored)
+                        }
+                    } catch let error as SottoError where error.kind == .malformed {
+                        // Bytes that do not hash to their id can never be received: left
+                        // there, they would stop every later recv. They go, and are reported.
+                        onCorrupt(entry, error)
                     }
                     moved.append(entry)
                 }
             }
             for envelope in fresh { try emit(envelope) }
-            try mailbox.batch { for entry in moved { try mailbox.remove(entry) } }
+            try mailbox.remove(moved)
             remaining -= batch.count
         }
     }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SottoCLI
 import SottoCore
+import SottoPostgres
 
 @main
 struct RecvCommand: SottoCommand {
@@ -26,9 +27,10 @@ struct RecvCommand: SottoCommand {
             or sotto-export); the other records of an export are passed over, and each envelope keeps the \
             received_at and opened_at of its record, so `sotto-recv --input backup.jsonl` restores an inbox.
 
-            --follow keeps running and writes envelopes as they arrive, woken by inotify on the mailbox's \
-            directory (typically within milliseconds, at most about a second), until interrupted; then \
-            it exits 0.
+            --follow keeps running and writes envelopes as they arrive, woken by inotify on a mailbox \
+            file's directory or by NOTIFY from a PostgreSQL mailbox (typically within milliseconds, at \
+            most about a second), until interrupted; then it exits 0. A lost connection to a PostgreSQL \
+            mailbox is reported and waited out: it reconnects every second and goes on.
             """),
         version: sottoVersion)
 
@@ -69,8 +71,13 @@ struct RecvCommand: SottoCommand {
             try receive(from: input, into: inbox, writer)
             return
         }
-        let store = try mailbox.open(home: home.home)
-        let receiver = Receiver(mailbox: store, inbox: inbox, addresses: addresses)
+        let store = try Mailboxes.open(mailbox.location, home: home.home)
+        var corrupt = 0
+        var receiver = Receiver(mailbox: store, inbox: inbox, addresses: addresses)
+        receiver.onCorrupt = { entry, error in
+            corrupt += 1
+            Diagnostics.warning("removed envelope \(entry.id) from the mailbox: \(error.message)")
+        }
         if all || since != nil {
             try receiver.drain { _ in }
             let start = try since.map { try position($0, inbox) }
@@ -79,14 +86,46 @@ struct RecvCommand: SottoCommand {
             }
             return
         }
-        guard follow else { return try receiver.drain(limit: limit) { try writer.write($0) } }
+        guard follow else {
+            try receiver.drain(limit: limit) { try writer.write($0) }
+            if corrupt > 0 {
+                throw SottoError(.malformed, "\(corrupt) envelope\(corrupt == 1 ? "" : "s") in the mailbox did not match \(corrupt == 1 ? "its id" : "their ids") and \(corrupt == 1 ? "was" : "were") removed")
+            }
+            return
+        }
+        try follow(receiver, writer)
+    }
+
+    /// Receives until SIGINT or SIGTERM. A lost connection (a server
+    /// restart) is waited out: what was received is already in the inbox, and
+    /// whatever the mailbox still holds is fetched again after reconnecting.
+    func follow(_ first: Receiver, _ writer: EnvelopeRecordWriter) throws {
         // Installed before the first catch-up, so an interrupt at any point ends cleanly
         // after the envelope in hand.
         Interrupt.install()
+        var receiver: Receiver? = first
+        var lost: SottoError?
         while !Interrupt.received {
-            try receiver.drain(stop: { Interrupt.received }) { try writer.write($0) }
-            if Interrupt.received { break }
-            try store.waitForChange(timeout: 1)
+            do {
+                var current: Receiver
+                if let receiver { current = receiver } else {
+                    current = first
+                    current.mailbox = try Mailboxes.open(mailbox.location, home: home.home)
+                }
+                receiver = current
+                if lost != nil {
+                    Diagnostics.notice("reconnected to the mailbox")
+                    lost = nil
+                }
+                try current.drain(stop: { Interrupt.received }) { try writer.write($0) }
+                if Interrupt.received { break }
+                try current.mailbox.waitForChange(timeout: 1)
+            } catch let error as SottoError where error.kind == .temporary || (lost != nil && error.kind == .unavailable) {
+                if lost == nil { Diagnostics.warning("\(error.message); reconnecting") }
+                lost = error
+                receiver = nil
+                Interrupt.sleep(seconds: 1)
+            }
         }
     }
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import SottoCLI
 import SottoCore
+import SottoPostgres
 
 @main
 struct SendCommand: SottoCommand {
@@ -45,7 +46,7 @@ struct SendCommand: SottoCommand {
 
     func execute() throws {
         for address in addresses { try Addresses.validate(address) }
-        let store = try mailbox.open(home: home.home)
+        let store = try Mailboxes.open(mailbox.location, home: home.home)
         if let file { return try sendFile(file, store) }
         var pending = [(IncomingEnvelope, [String])]()
         var pendingBytes = 0
@@ -100,9 +101,13 @@ struct SendCommand: SottoCommand {
         } catch let error as AgeError {
             throw SottoError(.malformed, "\(path) is not a binary age file: \(error.description)")
         }
+        // Two passes: the id first, then the bytes, which the mailbox checks against it.
         guard lseek(fd, 0, SEEK_SET) == 0 else { throw SottoError(.usage, "--file needs a regular file, not a pipe") }
         let source = FileDescriptorSource(fd: fd)
-        let (id, statuses) = try store.deposit(IncomingEnvelope(id: nil, expiresAt: expiresAt, source: source), to: addresses, now: Time.now())
+        let envelopeID = try Envelope.id(reading: source)
+        guard lseek(fd, 0, SEEK_SET) == 0 else { throw SottoError(.io, "cannot read \(path) again") }
+        let incoming = IncomingEnvelope(id: envelopeID, expiresAt: expiresAt, source: source)
+        let (id, statuses) = try store.deposit(incoming, to: addresses, now: Time.now())
         for (address, status) in zip(addresses, statuses) {
             try Output.record(["type": "receipt", "id": id, "mailbox": address, "status": status.rawValue])
         }

@@ -1,20 +1,41 @@
 import Foundation
 @testable import SottoCore
+import SottoPostgres
 import XCTest
 
-/// The behaviour every Mailbox implementation must have. Another backend
-/// subclasses this and overrides `makeMailbox`.
-class MailboxConformanceTests: XCTestCase {
-    var directory = ""
+/// The behaviour every Mailbox implementation must have: each test runs
+/// once per backend, on a fresh SQLite file and on a fresh PostgreSQL
+/// database (when SOTTO_TEST_POSTGRES names a server, as `make test` does).
+final class MailboxConformanceTests: XCTestCase {
+    private var backend = ""
+    private var cleanups = [() throws -> Void]()
 
-    override func setUpWithError() throws {
-        directory = NSTemporaryDirectory() + "sotto-mailbox-" + UUID().uuidString
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    override func tearDownWithError() throws {
+        for cleanup in cleanups { try cleanup() }
+        cleanups.removeAll()
     }
 
-    override func tearDownWithError() throws { try? FileManager.default.removeItem(atPath: directory) }
+    /// Runs `body` against each backend; failures name the backend.
+    func conform(_ body: (Mailbox) throws -> Void) throws {
+        let directory = NSTemporaryDirectory() + "sotto-mailbox-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        cleanups.append { try? FileManager.default.removeItem(atPath: directory) }
+        var backends: [(String, () throws -> Mailbox)] = [("sqlite", { try SQLiteMailbox(path: directory + "/mailbox.db") })]
+        if let database = try TestDatabase.ifConfigured() {
+            cleanups.append { try database.drop() }
+            backends.append(("postgres", { try PostgresMailbox(url: database.url) }))
+        }
+        for (name, make) in backends {
+            backend = name
+            defer { backend = "" }
+            do { try body(try make()) } catch { throw SottoError(.internal, "[\(name)] \(error)") }
+        }
+    }
 
-    func makeMailbox() throws -> Mailbox { try SQLiteMailbox(path: directory + "/mailbox.db") }
+    override func recordFailure(withDescription description: String, inFile filePath: String, atLine lineNumber: Int, expected: Bool) {
+        super.recordFailure(withDescription: backend.isEmpty ? description : "[\(backend)] " + description,
+                            inFile: filePath, atLine: lineNumber, expected: expected)
+    }
 
     let alice = String(repeating: "a", count: 32), bob = String(repeating: "b", count: 32)
 
@@ -35,62 +56,97 @@ class MailboxConformanceTests: XCTestCase {
     }
 
     func testDepositIsIdempotentPerAddress() throws {
-        let mailbox = try makeMailbox()
-        let (incoming, bytes) = envelope("one")
-        let first = try mailbox.deposit(incoming, to: [alice, bob], now: 100)
-        XCTAssertEqual(first.id, Envelope.id(bytes))
-        XCTAssertEqual(first.statuses, [.stored, .stored])
-        XCTAssertEqual(try mailbox.deposit(envelope("one").0, to: [alice, bob], now: 101).statuses, [.duplicate, .duplicate])
-        XCTAssertEqual(try mailbox.pending(for: [alice], now: 100, limit: 10).count, 1)
-        XCTAssertEqual(try mailbox.pending(for: [alice, bob], now: 100, limit: 10).count, 2)
+        try conform { mailbox in
+            let (incoming, bytes) = envelope("one")
+            let first = try mailbox.deposit(incoming, to: [alice, bob], now: 100)
+            XCTAssertEqual(first.id, Envelope.id(bytes))
+            XCTAssertEqual(first.statuses, [.stored, .stored])
+            XCTAssertEqual(try mailbox.deposit(envelope("one").0, to: [alice, bob], now: 101).statuses, [.duplicate, .duplicate])
+            XCTAssertEqual(try mailbox.pending(for: [alice], now: 100, limit: 10).count, 1)
+            XCTAssertEqual(try mailbox.pending(for: [alice, bob], now: 100, limit: 10).count, 2)
+        }
     }
 
     func testPendingIsOrderedAndRemovalIsPerAddress() throws {
-        let mailbox = try makeMailbox()
-        for text in ["a", "b", "c"] { _ = try mailbox.deposit(envelope(text).0, to: [alice, bob], now: 1) }
-        let pending = try mailbox.pending(for: [alice], now: 1, limit: 10)
-        XCTAssertEqual(try pending.map { String(decoding: try contents(mailbox, $0), as: UTF8.self) }, ["a", "b", "c"])
-        try mailbox.remove(pending[0])
-        XCTAssertEqual(try mailbox.pending(for: [alice], now: 1, limit: 10).count, 2)
-        // Bob's copy of the same bytes is still readable.
-        let bobs = try mailbox.pending(for: [bob], now: 1, limit: 10)
-        XCTAssertEqual(try contents(mailbox, bobs[0]), Array("a".utf8))
-        XCTAssertEqual(try mailbox.pending(for: [bob], now: 1, limit: 2).count, 2, "limit")
+        try conform { mailbox in
+            for text in ["a", "b", "c"] { _ = try mailbox.deposit(envelope(text).0, to: [alice, bob], now: 1) }
+            let pending = try mailbox.pending(for: [alice], now: 1, limit: 10)
+            XCTAssertEqual(try pending.map { String(decoding: try contents(mailbox, $0), as: UTF8.self) }, ["a", "b", "c"])
+            try mailbox.remove(pending[0])
+            XCTAssertEqual(try mailbox.pending(for: [alice], now: 1, limit: 10).count, 2)
+            // Bob's copy of the same bytes is still readable.
+            let bobs = try mailbox.pending(for: [bob], now: 1, limit: 10)
+            XCTAssertEqual(try contents(mailbox, bobs[0]), Array("a".utf8))
+            XCTAssertEqual(try mailbox.pending(for: [bob], now: 1, limit: 2).count, 2, "limit")
+        }
     }
 
     func testExpiredEnvelopesAreHiddenAndRemoved() throws {
-        let mailbox = try makeMailbox()
-        _ = try mailbox.deposit(envelope("short", expiresAt: 50).0, to: [alice], now: 1)
-        _ = try mailbox.deposit(envelope("long", expiresAt: 500).0, to: [alice], now: 1)
-        _ = try mailbox.deposit(envelope("never").0, to: [alice], now: 1)
-        XCTAssertEqual(try mailbox.pending(for: [alice], now: 50, limit: 10).count, 2)
-        let removed = try mailbox.removeExpired(now: 50)
-        XCTAssertEqual(removed.map(\.expiresAt), [50])
-        XCTAssertEqual(try mailbox.removeExpired(now: 50).count, 0, "idempotent")
-        XCTAssertEqual(try mailbox.pending(for: [alice], now: 1, limit: 10).count, 2)
+        try conform { mailbox in
+            _ = try mailbox.deposit(envelope("short", expiresAt: 50).0, to: [alice], now: 1)
+            _ = try mailbox.deposit(envelope("long", expiresAt: 500).0, to: [alice], now: 1)
+            _ = try mailbox.deposit(envelope("never").0, to: [alice], now: 1)
+            XCTAssertEqual(try mailbox.pending(for: [alice], now: 50, limit: 10).count, 2)
+            let removed = try mailbox.removeExpired(now: 50)
+            XCTAssertEqual(removed.map(\.expiresAt), [50])
+            XCTAssertEqual(try mailbox.removeExpired(now: 50).count, 0, "idempotent")
+            XCTAssertEqual(try mailbox.pending(for: [alice], now: 1, limit: 10).count, 2)
+        }
     }
 
-    func testStreamedEnvelopeGetsItsIdFromItsBytes() throws {
-        let mailbox = try makeMailbox()
-        let bytes = (0..<(3 * ChunkTable.chunkSize + 5)).map { UInt8(truncatingIfNeeded: $0 &* 7) }
-        let incoming = IncomingEnvelope(id: nil, expiresAt: nil, source: MemorySource(bytes))
-        let (id, statuses) = try mailbox.deposit(incoming, to: [bob], now: 1)
-        XCTAssertEqual(id, Envelope.id(bytes))
-        XCTAssertEqual(statuses, [.stored])
-        let entry = try XCTUnwrap(try mailbox.pending(for: [bob], now: 1, limit: 1).first)
-        XCTAssertEqual(entry.size, Int64(bytes.count))
-        XCTAssertEqual(try contents(mailbox, entry), bytes)
-        let again = IncomingEnvelope(id: nil, expiresAt: nil, source: MemorySource(bytes))
-        XCTAssertEqual(try mailbox.deposit(again, to: [bob], now: 2).statuses, [.duplicate])
+    func testLargeEnvelopesStreamInChunks() throws {
+        try conform { mailbox in
+            // A whole number of chunks, and one byte more: the last chunk is found either way.
+            for size in [2 * ChunkTable.chunkSize, 2 * ChunkTable.chunkSize + 1] {
+                let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ size) }
+                let id = Envelope.id(bytes)
+                let (stored, statuses) = try mailbox.deposit(IncomingEnvelope(id: id, expiresAt: nil, source: MemorySource(bytes)), to: [bob], now: 1)
+                XCTAssertEqual(stored, id)
+                XCTAssertEqual(statuses, [.stored])
+                let entry = try XCTUnwrap(try mailbox.pending(for: [bob], now: 1, limit: 10).first { $0.id == id })
+                XCTAssertEqual(entry.size, Int64(size))
+                XCTAssertEqual(try contents(mailbox, entry), bytes)
+                let again = IncomingEnvelope(id: id, expiresAt: nil, source: MemorySource(bytes))
+                XCTAssertEqual(try mailbox.deposit(again, to: [bob], now: 2).statuses, [.duplicate])
+            }
+        }
+    }
+
+    func testBytesThatDoNotMatchTheirIdAreRefused() throws {
+        try conform { mailbox in
+            let claimed = Envelope.id(Array("the real one".utf8))
+            let forged = IncomingEnvelope(bytes: Array("something else".utf8), id: claimed, expiresAt: nil)
+            XCTAssertThrowsError(try mailbox.deposit(forged, to: [alice], now: 1)) {
+                XCTAssertEqual(($0 as? SottoError)?.kind, .malformed)
+            }
+            XCTAssertEqual(try mailbox.pending(for: [alice], now: 1, limit: 10).count, 0)
+            // The id is still free for the real envelope.
+            XCTAssertEqual(try mailbox.deposit(envelope("the real one").0, to: [alice], now: 1).statuses, [.stored])
+        }
+    }
+
+    func testAnEnvelopeGoesWithItsLastDelivery() throws {
+        try conform { mailbox in
+            _ = try mailbox.deposit(envelope("shared").0, to: [alice, bob], now: 1)
+            let alices = try XCTUnwrap(try mailbox.pending(for: [alice], now: 1, limit: 1).first)
+            try mailbox.remove(alices)
+            let bobs = try XCTUnwrap(try mailbox.pending(for: [bob], now: 1, limit: 1).first)
+            XCTAssertEqual(try contents(mailbox, bobs), Array("shared".utf8))
+            try mailbox.remove(bobs)
+            XCTAssertNil(try mailbox.sourceIfPresent(for: bobs))
+            // Sending it again after it is gone stores it afresh.
+            XCTAssertEqual(try mailbox.deposit(envelope("shared").0, to: [alice], now: 2).statuses, [.stored])
+        }
     }
 
     func testBatchRollsBackAsAWhole() throws {
-        let mailbox = try makeMailbox()
-        XCTAssertThrowsError(try mailbox.batch {
-            _ = try mailbox.deposit(envelope("kept?").0, to: [alice], now: 1)
-            throw SottoError(.malformed, "a later record is bad")
-        })
-        XCTAssertEqual(try mailbox.pending(for: [alice], now: 1, limit: 10).count, 0)
+        try conform { mailbox in
+            XCTAssertThrowsError(try mailbox.batch {
+                _ = try mailbox.deposit(envelope("kept?").0, to: [alice], now: 1)
+                throw SottoError(.malformed, "a later record is bad")
+            })
+            XCTAssertEqual(try mailbox.pending(for: [alice], now: 1, limit: 10).count, 0)
+        }
     }
 }
 

@@ -84,6 +84,17 @@ public enum Envelope {
         return hasher.finalize()
     }
 
+    /// The id of an envelope that streams, read to its end.
+    public static func id(reading source: ByteSource) throws -> String {
+        let hasher = EnvelopeIDHasher()
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let n = try buffer.withUnsafeMutableBytes { try source.read(into: $0) }
+            if n == 0 { return hasher.finalize() }
+            buffer.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
+        }
+    }
+
     /// The expiry an envelope's header declares (nil: none, or a plain age file).
     public static func expiry(of bytes: [UInt8]) throws -> Int64? {
         try expiry(reading: ByteReader(bytes: bytes))

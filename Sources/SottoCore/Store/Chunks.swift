@@ -41,10 +41,10 @@ struct ChunkTable {
     }
 }
 
-/// An envelope arriving for storage: its id when known, its expiry, and a
-/// way to stream its bytes.
+/// An envelope arriving for storage: its id, its expiry, and a way to
+/// stream its bytes. Stores check the bytes against the id as they go.
 public struct IncomingEnvelope {
-    public var id: String?
+    public var id: String
     public var expiresAt: Int64?
     /// The size in bytes when known in advance.
     public var sizeHint: Int?
@@ -55,12 +55,12 @@ public struct IncomingEnvelope {
         self.init(id: id, expiresAt: expiresAt, source: MemorySource(bytes), sizeHint: bytes.count)
     }
 
-    public init(id: String?, expiresAt: Int64?, source: ByteSource, sizeHint: Int? = nil) {
+    public init(id: String, expiresAt: Int64?, source: ByteSource, sizeHint: Int? = nil) {
         self.init(id: id, expiresAt: expiresAt) { try source.read(into: $0) }
         self.sizeHint = sizeHint
     }
 
-    public init(id: String?, expiresAt: Int64?, read: @escaping (UnsafeMutableRawBufferPointer) throws -> Int) {
+    public init(id: String, expiresAt: Int64?, read: @escaping (UnsafeMutableRawBufferPointer) throws -> Int) {
         self.id = id
         self.expiresAt = expiresAt
         self.read = read
@@ -77,6 +77,16 @@ public struct StoredEnvelope: Equatable, Sendable {
     public var openedAt: Int64?
     /// The position in the store, for --since and cursors.
     public var sequence: Int64
+
+    public init(id: String, mailbox: String?, expiresAt: Int64?, size: Int64, storedAt: Int64, openedAt: Int64?, sequence: Int64) {
+        self.id = id
+        self.mailbox = mailbox
+        self.expiresAt = expiresAt
+        self.size = size
+        self.storedAt = storedAt
+        self.openedAt = openedAt
+        self.sequence = sequence
+    }
 }
 
 /// Steps through chunk rows as a byte stream.

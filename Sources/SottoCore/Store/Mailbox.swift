@@ -22,6 +22,9 @@ public protocol Mailbox: AnyObject {
     /// Removes the entry of one address, once the recipient holds it safely.
     func remove(_ envelope: StoredEnvelope) throws
 
+    /// Removes several entries at once, in one transaction.
+    func remove(_ envelopes: [StoredEnvelope]) throws
+
     /// Entries that expired at or before `now`, without removing them.
     func expired(now: Int64) throws -> [StoredEnvelope]
 
@@ -37,25 +40,29 @@ public enum DepositStatus: String, Sendable {
 }
 
 /// Where the mailbox is: --mailbox, else SOTTO_MAILBOX, else a file in the home.
-public enum MailboxLocation {
-    public static func open(_ explicit: String?, home: Home) throws -> Mailbox {
+public enum MailboxLocation: Equatable {
+    case sqlite(path: String)
+    case postgres(url: String)
+
+    public static func resolve(_ explicit: String?, home: Home) throws -> MailboxLocation {
         let env = ProcessInfo.processInfo.environment["SOTTO_MAILBOX"]
         let spec = [explicit, env].compactMap { $0 }.first { !$0.isEmpty } ?? home.path + "/mailbox.db"
-        if spec.hasPrefix("postgres://") || spec.hasPrefix("postgresql://") {
-            throw SottoError(.unavailable, "PostgreSQL mailboxes are not supported by this version of sotto",
-                             hints: ["use a SQLite mailbox file shared by the users of one host"])
-        }
+        if spec.hasPrefix("postgres://") || spec.hasPrefix("postgresql://") { return .postgres(url: spec) }
         var path = spec
         if path.hasPrefix("sqlite://") { path.removeFirst("sqlite://".count) } else if path.hasPrefix("sqlite:") { path.removeFirst("sqlite:".count) }
         guard !path.isEmpty, !path.contains("://") else {
-            throw SottoError(.usage, "unknown mailbox '\(spec)': give a SQLite path, sqlite:PATH or a postgres:// URL")
+            throw SottoError(.usage, "unknown mailbox '\(spec.prefix(80))': give a SQLite path, sqlite:PATH or a postgres:// URL")
         }
         if explicit == nil, env == nil { try home.create() }
-        return try SQLiteMailbox(path: path)
+        return .sqlite(path: path)
     }
 }
 
 extension Mailbox {
+    public func remove(_ envelopes: [StoredEnvelope]) throws {
+        try batch { for envelope in envelopes { try remove(envelope) } }
+    }
+
     /// One envelope's bytes, as a stream.
     public func source(for envelope: StoredEnvelope) throws -> ByteSource {
         guard let source = try sourceIfPresent(for: envelope) else {

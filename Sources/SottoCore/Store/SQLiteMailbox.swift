@@ -63,29 +63,21 @@ public final class SQLiteMailbox: Mailbox {
 
     /// Stores the bytes once per id; returns the envelope row and the id.
     private func storeBytes(_ envelope: IncomingEnvelope, now: Int64) throws -> (Int64, String) {
-        if let id = envelope.id, let owner = try db.rows("SELECT rowid FROM envelopes WHERE id = ?", [.text(id)]).first?.int(0) {
+        let id = envelope.id
+        if let owner = try db.rows("SELECT rowid FROM envelopes WHERE id = ?", [.text(id)]).first?.int(0) {
             return (Int64(owner), id)
         }
-        let placeholder = envelope.id ?? "incoming-\(UInt64.random(in: 0...UInt64.max))"
         try db.run("INSERT INTO envelopes (id, expires_at, size, stored_at) VALUES (?, ?, 0, ?)",
-                   [.text(placeholder), envelope.expiresAt.map { .int($0) } ?? .null, .int(now)])
+                   [.text(id), envelope.expiresAt.map { .int($0) } ?? .null, .int(now)])
         let owner = db.lastInsertRowID
-        let hasher = envelope.id == nil ? EnvelopeIDHasher() : nil
+        let hasher = EnvelopeIDHasher()
         let size = try chunks.write(owner: owner, sizeHint: envelope.sizeHint) { buffer in
             let n = try envelope.read(buffer)
-            hasher?.update(UnsafeRawBufferPointer(rebasing: buffer[..<n]))
+            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[..<n]))
             return n
         }
-        guard let hasher else {
-            try db.run("UPDATE envelopes SET size = ? WHERE rowid = ?", [.int(size), .int(owner)])
-            return (owner, placeholder)
-        }
-        let id = hasher.finalize()
-        if let existing = try db.rows("SELECT rowid FROM envelopes WHERE id = ?", [.text(id)]).first?.int(0) {
-            try db.run("DELETE FROM envelopes WHERE rowid = ?", [.int(owner)])
-            return (Int64(existing), id)
-        }
-        try db.run("UPDATE envelopes SET id = ?, size = ? WHERE rowid = ?", [.text(id), .int(size), .int(owner)])
+        guard hasher.finalize() == id else { throw SottoError(.malformed, "envelope \(id): its bytes do not match its id") }
+        try db.run("UPDATE envelopes SET size = ? WHERE rowid = ?", [.int(size), .int(owner)])
         return (owner, id)
     }
 
