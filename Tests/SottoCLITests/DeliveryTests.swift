@@ -1,7 +1,7 @@
 import Foundation
 import XCTest
 
-/// Delivery (issue 3): sotto-send and sotto-recv between homes that share
+/// Delivery: sotto-send and sotto-recv between homes that share
 /// one mailbox file, the local inbox, and what must hold under concurrency
 /// and crashes: nothing lost, nothing delivered twice, no "database is locked".
 final class DeliveryTests: CLITestCase {
