@@ -62,7 +62,7 @@ for ((r = 1; r <= rounds; r++)); do
     for store in "${order[@]}"; do
         say "round $r/$rounds: $store"
         rm -f mailbox.db mailbox.db-wal mailbox.db-shm "$work/b/inbox.db" "$work/b/inbox.db-wal" "$work/b/inbox.db-shm"
-        psql -X -q -d sotto_bench -c "TRUNCATE sotto.deliveries, sotto.envelope_chunks, sotto.envelopes; VACUUM ANALYZE"
+        psql -X -q -d sotto_bench -c "TRUNCATE sotto.deliveries, sotto.envelope_chunks, sotto.envelopes" -c "VACUUM ANALYZE"
         location=$([ "$store" = sqlite ] && echo "$work/mailbox.db" || echo "$server")
         times[$store.send]+="$(seconds send "$location") "
         count receipts.jsonl
