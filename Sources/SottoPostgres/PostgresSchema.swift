@@ -93,11 +93,16 @@ enum PostgresSchema {
         DECLARE
             address text;
             stored boolean[] := '{}';
+            fresh boolean := true;
         BEGIN
             IF coalesce(cardinality(p_addresses), 0) = 0 THEN
                 RAISE EXCEPTION 'an envelope needs at least one address' USING ERRCODE = '22023';
             END IF;
-            IF p_n > 0 OR sotto.begin_envelope(p_id, p_expires_at, p_now) THEN
+            -- Separate statements: SQL does not promise to evaluate OR from left to right.
+            IF p_n = 0 THEN
+                fresh := sotto.begin_envelope(p_id, p_expires_at, p_now);
+            END IF;
+            IF fresh THEN
                 -- Only an envelope this transaction is writing has no size yet.
                 IF NOT EXISTS (SELECT 1 FROM sotto.envelopes e WHERE e.id = p_id AND e.size IS NULL) THEN
                     RAISE EXCEPTION 'envelope % is not being written here', p_id USING ERRCODE = '42501';
