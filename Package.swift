@@ -26,7 +26,9 @@ let package = Package(
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
         // Only the conformance tests need zlib: some age vectors are stored compressed.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
-        .target(name: "SottoCore", dependencies: ["CSodium", "CArgon2", "CSQLite"]),
+        // prctl(2) and friends, which Swift cannot call directly.
+        .systemLibrary(name: "CLinux"),
+        .target(name: "SottoCore", dependencies: ["CSodium", "CArgon2", "CSQLite", "CLinux"]),
         // The PostgreSQL mailbox; only the delivery commands link it (and SwiftNIO with it).
         .target(name: "SottoPostgres", dependencies: [
             "SottoCore",
@@ -49,3 +51,12 @@ let package = Package(
         .executableTarget(name: $0, dependencies: ["SottoCLI", "SottoCore"] + (deliveryCommands.contains($0) ? ["SottoPostgres"] : []))
     }
 )
+
+// libFuzzer targets (scripts/fuzz.sh: make fuzz, and a short run in make test). They have no main
+// of their own and link only with -sanitize=fuzzer, so only a manifest read with SOTTO_FUZZ=1 has them.
+let fuzzTargets = ["fuzz-age-header", "fuzz-armor", "fuzz-envelope", "fuzz-inner", "fuzz-records", "fuzz-card",
+                   "fuzz-keyring-blob", "fuzz-export"]
+if Context.environment["SOTTO_FUZZ"] == "1" {
+    package.targets += fuzzTargets.map { .executableTarget(name: $0, dependencies: ["SottoCore"], path: "Fuzz/\($0)") }
+    package.products += fuzzTargets.map { .executable(name: $0, targets: [$0]) }
+}

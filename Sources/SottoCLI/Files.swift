@@ -83,12 +83,3 @@ public enum Files {
         return fd
     }
 }
-
-/// Process hygiene for commands that hold secrets.
-public enum Hardening {
-    public static func apply() {
-        umask(0o077)
-        var none = rlimit(rlim_cur: 0, rlim_max: 0)
-        setrlimit(Int32(RLIMIT_CORE.rawValue), &none)
-    }
-}

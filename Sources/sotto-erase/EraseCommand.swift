@@ -66,6 +66,10 @@ struct EraseCommand: SottoCommand {
         if messages.isEmpty && contact == nil && thread == nil && before == nil && identity == nil && !all {
             throw ValidationError("say what to erase: --message, --contact, --thread, --before, --identity or --all")
         }
+        if let before, Time.parse(before) == nil { throw ValidationError("--before takes an RFC 3339 time, not '\(before.prefix(40))'") }
+        for id in messages where id != "-" && !Envelope.isID(id) {
+            throw ValidationError("--message takes an envelope id (32 lowercase hex digits), not '\(id.prefix(70))'")
+        }
     }
 
     func execute() throws {

@@ -17,7 +17,11 @@ struct ErasurePlan {
         for id in command.messages where id != "-" { plan.envelopeIDs.insert(id) }
         if command.messages.contains("-") {
             var loop = RecordLoop(keepGoing: false)
-            try loop.each(RecordReader(fd: 0)) { plan.envelopeIDs.insert(try $0.string("id")) }
+            try loop.each(RecordReader(fd: 0)) { record in
+                let id = try record.string("id")
+                guard Envelope.isID(id) else { throw record.badField("id", "is not an envelope id (32 lowercase hex digits)") }
+                plan.envelopeIDs.insert(id)
+            }
             try loop.finish()
         }
         if let name = command.contact {

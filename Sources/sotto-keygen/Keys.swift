@@ -28,11 +28,11 @@ extension KeygenCommand {
             let store = try keyring.open()
             let identity = try store.identity(named: name)
             if let retain {
-                guard let seconds = try Time.duration(retain) else { throw SottoError(.usage, "--retain takes a duration, not never") }
+                guard let seconds = try Time.duration(retain, option: "--retain") else { throw SottoError(.usage, "--retain takes a duration, not never") }
                 try store.setRetention(seconds)
             }
             if let every {
-                try store.setRotationInterval(identity.name, every: try Time.duration(every))
+                try store.setRotationInterval(identity.name, every: try Time.duration(every, option: "--every"))
                 var record = identity.record
                 record["rotate_every"] = try store.rotationInterval(identity.name).map { "\($0)s" } ?? "never"
                 record["retain"] = "\(try store.retention())s"

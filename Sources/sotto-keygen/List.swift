@@ -42,7 +42,7 @@ extension KeygenCommand {
 
         func execute() throws {
             let store = try keyring.open()
-            if let ttl { try store.setDefaultTTL(name, ttl: try Time.duration(ttl)) }
+            if let ttl { try store.setDefaultTTL(name, ttl: try Time.duration(ttl, option: "--ttl")) }
             try store.setDefault(name)
             try Output.record(try store.identity(named: name).record)
         }

@@ -21,7 +21,7 @@ extension KeygenCommand {
 
         func execute() throws {
             try Names.validate(name, what: "identity name")
-            let ttlValue = try ttl.map { try Time.duration($0) }
+            let ttlValue = try ttl.map { try Time.duration($0, option: "--ttl") }
             let store = try keyring.open(create: true)
             if !store.isInitialized {
                 try store.initialize(passphrase: noPassphrase ? nil : keyring.passphrase.newPassphrase())

@@ -79,10 +79,10 @@ struct SealCommand: SottoCommand {
     }
 
     func execute() throws {
-        let cliTTL = try ttl.map { try Time.duration($0) }
+        let cliTTL = try ttl.map { try Time.duration($0, option: "--ttl") }
         let store = keyring.home.home.exists ? try keyring.open() : nil
         let readAfter = try ttlAfterRead.map { text -> Int64 in
-            guard let seconds = try Time.duration(text) else { throw SottoError(.usage, "--ttl-after-read takes a duration, not never") }
+            guard let seconds = try Time.duration(text, option: "--ttl-after-read") else { throw SottoError(.usage, "--ttl-after-read takes a duration, not never") }
             return seconds
         }
         let sealer = try Sealer(keyring: store, senderName: sender, anonymous: anonymous, includeSelf: !noSelf,

@@ -42,7 +42,7 @@ final class Sealer {
                 guard at > now else { throw record.badField("expires_at", "is in the past") }
                 return at
             }
-            if let text = try record.optionalString("ttl") { return try Time.duration(text).map { now + $0 } }
+            if let lifetime = try record.duration("ttl") { return lifetime.map { now + $0 } }
         }
         if let ttl { return ttl.map { now + $0 } }
         let lifetime = identity.map(\.defaultTTL) ?? Keyring.standardTTL
@@ -85,8 +85,8 @@ final class Sealer {
         let expiresAt = try expiry(record: record)
         let sink = MemorySink()
         var readAfter = ttlAfterRead
-        if let text = try record.optionalString("ttl_after_read") {
-            guard let seconds = try Time.duration(text) else { throw record.badField("ttl_after_read", "must be a duration, not never") }
+        if let value = try record.duration("ttl_after_read") {
+            guard let seconds = value else { throw record.badField("ttl_after_read", "must be a duration, not never") }
             readAfter = seconds
         }
         let writer = try self.writer(recipients: recipients, expiresAt: expiresAt, thread: try record.optionalString("thread"),

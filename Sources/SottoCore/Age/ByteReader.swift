@@ -44,6 +44,7 @@ public final class ByteReader {
     private var start = 0
     private var end = 0
     private var atEOF = false
+    private var discardingLine = false
 
     public init(_ source: ByteSource, bufferSize: Int = 256 * 1024) {
         self.source = source
@@ -85,19 +86,24 @@ public final class ByteReader {
     /// line exceeds `maxLength` (having skipped the rest of it, so reading can
     /// go on at the next line) or the input ends mid-line.
     public func readLine(maxLength: Int) throws -> [UInt8]? {
+        if discardingLine {
+            try skipLine()
+            discardingLine = false
+        }
         var line = [UInt8]()
         while try fill() {
-            let window = buffer[start..<end]
-            if let newline = window.firstIndex(of: 0x0A) {
+            if let newline = newlineInWindow() {
                 line.append(contentsOf: buffer[start..<newline])
                 start = newline + 1
                 guard line.count <= maxLength else { throw LineError.tooLong }
                 return line
             }
-            line.append(contentsOf: window)
+            line.append(contentsOf: buffer[start..<end])
             start = end
             guard line.count <= maxLength else {
-                try skipLine()
+                // The rest of the line is skipped by the next call, if there is
+                // one: input without a newline must not keep this one reading.
+                discardingLine = true
                 throw LineError.tooLong
             }
         }
@@ -110,11 +116,19 @@ public final class ByteReader {
     /// Discards input up to and including the next LF.
     func skipLine() throws {
         while try fill() {
-            if let newline = buffer[start..<end].firstIndex(of: 0x0A) {
+            if let newline = newlineInWindow() {
                 start = newline + 1
                 return
             }
             start = end
+        }
+    }
+
+    /// The index of the first LF in the buffered window (memchr: lines can be hundreds of MiB).
+    private func newlineInWindow() -> Int? {
+        buffer.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress, end > start, let hit = memchr(base + start, 0x0A, end - start) else { return nil }
+            return base.distance(to: UnsafeRawPointer(hit))
         }
     }
 

@@ -27,8 +27,18 @@ extension Card {
             return CertifiedKey(publicKey: data, notBefore: notBefore, notAfter: try key.time("not_after"),
                                 certificate: try key.base64("cert"))
         }
-        guard !name.isEmpty, name.utf8.count <= 200, mailbox.utf8.count <= 200, keys.count <= 1000 else {
-            throw fields.bad("name", "or mailbox or keys is out of bounds")
+        guard !name.isEmpty, name.utf8.count <= 200 else { throw fields.bad("name", "must be 1 to 200 bytes") }
+        guard mailbox.utf8.count <= 200 else { throw fields.bad("mailbox", "is longer than 200 bytes") }
+        guard keys.count <= 1000 else { throw fields.bad("keys", "holds more than 1000 keys") }
+    }
+}
+
+extension Card {
+    /// A card as the keyring stores it: one that no longer parses means the
+    /// keyring file was altered, which is not the same as "no such contact".
+    static func stored(_ text: String?, of owner: String) throws -> Card {
+        do { return try Card(fields: JSON.object(Array((text ?? "").utf8), line: 0)) } catch {
+            throw SottoError(.malformed, "the keyring's card of '\(owner)' is damaged", hints: ["the keyring file was altered"])
         }
     }
 }

@@ -55,7 +55,7 @@ extension Keyring {
     private func contact(from row: Row) throws -> ContactInfo {
         let kind: ContactInfo.Kind
         if let text = row.text(1) {
-            kind = .sotto(try Card(fields: JSON.object(Array(text.utf8), line: 0)))
+            kind = .sotto(try Card.stored(text, of: row.text(0) ?? ""))
         } else {
             kind = .age(try X25519Recipient(row.text(2) ?? ""))
         }
@@ -130,7 +130,8 @@ extension Keyring {
             guard let key = mine.card.currentKey else { throw SottoError(.notFound, "identity '\(name)' has no current key") }
             return [ResolvedRecipient(label: name, key: try X25519Recipient(publicKey: key.publicKey), mailbox: mine.mailbox)]
         }
-        guard let contact = try? contact(named: name) else {
+        let contact: ContactInfo
+        do { contact = try self.contact(named: name) } catch let error as SottoError where error.kind == .notFound {
             throw SottoError(.notFound, "unknown recipient '\(name)'", hints: ["import their card with `sotto-keygen import`, or give an age1… key"])
         }
         guard let key = contact.recipient else { throw SottoError(.notFound, "contact '\(name)' has no current encryption key") }

@@ -38,8 +38,7 @@ extension Keyring {
         let defaultName = try meta("default_identity").map { String(decoding: $0, as: UTF8.self) }
         return try db.rows("SELECT name, public_key, mailbox, created_at, card, default_ttl, ttl_never FROM identities ORDER BY created_at, name")
             .map { row in
-                let cardText = row.text(4) ?? ""
-                let card = try Card(fields: JSON.object(Array(cardText.utf8), line: 0))
+                let card = try Card.stored(row.text(4), of: row.text(0) ?? "")
                 let never = row.int(6) == 1
                 return IdentityInfo(name: row.text(0) ?? "", publicKey: row.blob(1) ?? [], mailbox: row.text(2) ?? "",
                                     createdAt: Int64(row.int(3) ?? 0), isDefault: row.text(0) == defaultName, card: card,

@@ -85,6 +85,11 @@ public enum Envelope {
     }
 
     /// The id of an envelope that streams, read to its end.
+    /// Whether `text` has the form of an envelope id: 32 lowercase hex digits.
+    public static func isID(_ text: String) -> Bool {
+        text.utf8.count == 32 && text.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
+    }
+
     public static func id(reading source: ByteSource) throws -> String {
         let hasher = EnvelopeIDHasher()
         var buffer = [UInt8](repeating: 0, count: 1 << 20)

@@ -21,8 +21,10 @@ public enum JSON {
         guard String(validating: bytes, as: UTF8.self) != nil else {
             throw SottoError(.malformed, "line \(line): not valid UTF-8")
         }
-        guard depth(bytes) <= maxDepth else {
-            throw SottoError(.malformed, "line \(line): JSON nested more than \(maxDepth) levels deep")
+        switch JSONShape.check(bytes, maxDepth: maxDepth) {
+        case .ok: break
+        case .tooDeep: throw SottoError(.malformed, "line \(line): JSON nested more than \(maxDepth) levels deep")
+        case .duplicateKey(let key): throw SottoError(.malformed, "line \(line): duplicate key \"\(key)\"")
         }
         let value: Any
         do {
@@ -32,27 +34,6 @@ public enum JSON {
         }
         guard let dict = value as? [String: Any] else { throw SottoError(.malformed, "line \(line): expected a JSON object") }
         return Fields(dict, line: line)
-    }
-
-    /// The deepest nesting of objects and arrays, strings skipped.
-    static func depth(_ bytes: [UInt8]) -> Int {
-        var depth = 0, deepest = 0
-        var inString = false, escaped = false
-        for byte in bytes {
-            if inString {
-                if escaped { escaped = false } else if byte == UInt8(ascii: "\\") { escaped = true } else if byte == UInt8(ascii: "\"") { inString = false }
-                continue
-            }
-            switch byte {
-            case UInt8(ascii: "\""): inString = true
-            case UInt8(ascii: "{"), UInt8(ascii: "["):
-                depth += 1
-                deepest = max(deepest, depth)
-            case UInt8(ascii: "}"), UInt8(ascii: "]"): depth -= 1
-            default: break
-            }
-        }
-        return deepest
     }
 }
 
@@ -113,6 +94,14 @@ public struct Fields {
         guard let text = try optionalString(key) else { return nil }
         guard let seconds = Time.parse(text) else { throw bad(key, "is not an RFC 3339 time") }
         return seconds
+    }
+
+    /// A duration such as 30s or 7d: nil when absent, .some(nil) for never.
+    public func duration(_ key: String) throws -> Int64?? {
+        guard let text = try optionalString(key) else { return nil }
+        do { return .some(try Time.duration(text)) } catch {
+            throw bad(key, "is not a duration (a number and s, m, h, d or w, or never)")
+        }
     }
 
     public func object(_ key: String) throws -> Fields? {
