@@ -4,11 +4,12 @@ DESTDIR ?=
 SWIFT ?= swift
 COMMANDS := sotto sotto-keygen sotto-seal sotto-open sotto-send sotto-recv sotto-expire sotto-export sotto-erase
 DEB_PACKAGES := libsodium-dev libargon2-dev libsqlite3-dev zlib1g-dev pkg-config age sqlite3 faketime \
-  postgresql postgresql-common
+  postgresql postgresql-common strace
 RELEASE := .build/release
 MAN_DATE := 2026-11-25
 
-.PHONY: all build test deps demo install man completions memory bench bench-postgres vectors clean
+.PHONY: all build test deps demo install man completions memory bench bench-postgres vectors corpus fuzz crash faults \
+  test-sanitize clean
 
 all: build
 
@@ -26,13 +27,43 @@ deps:
 
 # The suite runs against a throwaway PostgreSQL server on loopback too:
 # pg_virtualenv creates it, exports PG*, and drops it afterwards. If it cannot
-# start one, the target fails.
+# start one, the target fails. Then every fuzz target runs for FUZZ_SHORT
+# seconds (docs/TESTING.md lists the suites and their figures).
+FUZZ_SHORT ?= 30
 test: deps
 	$(SWIFT) build --build-tests
 	SOTTO_BIN=$$($(SWIFT) build --show-bin-path) pg_virtualenv sh -c '$(POSTGRES_TEST_ENV) $(SWIFT) test --skip-build'
+	./scripts/fuzz.sh $(FUZZ_SHORT)
 
 POSTGRES_TEST_ENV := SOTTO_TEST_POSTGRES="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/postgres" \
   SOTTO_TEST_POSTGRES_RESTART="pg_ctlcluster $$PGVERSION regress restart -m fast"
+
+# Each libFuzzer target for FUZZ_SECONDS (10 minutes), two at a time: about 40 minutes.
+FUZZ_SECONDS ?= 600
+fuzz: deps
+	./scripts/fuzz.sh $(FUZZ_SECONDS)
+
+# The SIGKILL loops with CRASH_KILLS kills per command: send and recv (SQLite and
+# PostgreSQL), expire and erase. About an hour at 1,000.
+CRASH_KILLS ?= 1000
+crash: deps
+	$(SWIFT) build --build-tests
+	SOTTO_CRASH_KILLS=$(CRASH_KILLS) SOTTO_BIN=$$($(SWIFT) build --show-bin-path) pg_virtualenv sh -c \
+	  '$(POSTGRES_TEST_ENV) $(SWIFT) test --skip-build --filter "CrashTests|KilledAtRandomMoments"'
+
+# Fault injection (strace) at every call of each system call, EIO and ENOSPC.
+faults: deps
+	$(SWIFT) build --build-tests
+	SOTTO_FAULT_LIMIT=1000 SOTTO_FAULT_ERRORS=EIO,ENOSPC SOTTO_BIN=$$($(SWIFT) build --show-bin-path) \
+	  $(SWIFT) test --skip-build --filter FaultTests
+
+# The whole suite under AddressSanitizer, then ThreadSanitizer, each in its own build directory.
+test-sanitize: deps
+	for s in address thread; do \
+	  $(SWIFT) build --build-tests --sanitize=$$s --scratch-path .build/$$s && \
+	  SOTTO_BIN=.build/$$s/debug LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp pg_virtualenv sh -c \
+	    '$(POSTGRES_TEST_ENV) $(SWIFT) test --skip-build --sanitize='$$s' --scratch-path .build/'$$s || exit 1; \
+	done
 
 demo: deps build
 	@SOTTO_BIN=$(RELEASE) ./scripts/demo.sh
@@ -94,6 +125,11 @@ bench: deps
 bench-postgres: deps
 	$(SWIFT) build -c release
 	SOTTO_BIN=$(RELEASE) pg_virtualenv ./scripts/bench-postgres.sh
+
+# Regenerates Tests/Corpus/, the bad-input corpus, and its fixture keys (make test runs it).
+corpus:
+	$(SWIFT) build --build-tests
+	SOTTO_WRITE_CORPUS=1 SOTTO_BIN=$$($(SWIFT) build --show-bin-path) $(SWIFT) test --skip-build --filter CorpusTests
 
 # Regenerates docs/vectors/ (the test suite checks them).
 vectors:

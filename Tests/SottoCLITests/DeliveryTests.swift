@@ -505,7 +505,7 @@ final class DeliveryTests: CLITestCase {
     // MARK: crashes
 
     /// sotto-send and sotto-recv killed with SIGKILL at random moments, at
-    /// least 50 times each, then run to completion: every envelope is in the
+    /// least 50 times each (SOTTO_CRASH_KILLS, as in CrashTests), then run to completion: every envelope is in the
     /// inbox exactly once and both databases are intact.
     func testSendAndRecvKilledAtRandomMomentsConverge() throws {
         try sendAndRecvKilledAtRandomMoments(on: .sqlite(mailbox))
@@ -536,12 +536,13 @@ final class DeliveryTests: CLITestCase {
         var receipted = Set<String>(), written = Set<String>()
         var sendKills = 0, recvKills = 0, sendKilledMidOutput = 0, recvKilledMidOutput = 0, iteration = 0
         let started = Date()
-        // Until both were killed 50 times, and 10 times each while writing output.
+        // Until both were killed `kills` times, and 10 times each while writing output.
         // Through PostgreSQL (debug build) a send of 300 envelopes outlasts every 0–300 ms kill and
         // recv writes its first records later (a connection, then round trips), so few recv kills
         // land mid-output: 4 to 6 in 250 rounds were seen. 2 are required there.
         let midOutput = backend.name == "postgres" ? 2 : 10
-        while (sendKills < 50 || recvKills < 50 || sendKilledMidOutput < 10 || recvKilledMidOutput < midOutput) && iteration < 250 {
+        let kills = CrashTests.kills
+        while (sendKills < kills || recvKills < kills || sendKilledMidOutput < 10 || recvKilledMidOutput < midOutput) && iteration < kills * 5 {
             let send = try start("sotto-send", ["--batch", ["300", "50", "7"][iteration % 3]], stdinFile: files[iteration % files.count],
                                  home: alice, env: aliceEnv)
             let recv = try start("sotto-recv", home: bob, env: bobEnv)
@@ -580,8 +581,8 @@ final class DeliveryTests: CLITestCase {
             if !lost.isEmpty { return }  // reported above; the rest would only repeat it
         }
         let crashTime = Date().timeIntervalSince(started)
-        XCTAssertGreaterThanOrEqual(sendKills, 50, "seed \(seed)")
-        XCTAssertGreaterThanOrEqual(recvKills, 50, "seed \(seed)")
+        XCTAssertGreaterThanOrEqual(sendKills, kills, "seed \(seed)")
+        XCTAssertGreaterThanOrEqual(recvKills, kills, "seed \(seed)")
         XCTAssertGreaterThanOrEqual(sendKilledMidOutput, 10, "kills should land while send is writing receipts (seed \(seed))")
         XCTAssertGreaterThanOrEqual(recvKilledMidOutput, midOutput, "kills should land while recv is writing records (seed \(seed))")
 
