@@ -88,6 +88,23 @@ final class EncodingTests: XCTestCase {
         XCTAssertThrowsError(try JSON.object(Array(#"{"a":"x\#u{0}y"}"#.utf8) + [0xC0], line: 1), "invalid UTF-8 after a NUL")
     }
 
+    /// A key twice in one object is refused however it is spelled; the same
+    /// key in different objects, or inside a string, is not a duplicate.
+    func testDuplicateKeysAreRefused() throws {
+        for bad in [#"{"a":1,"a":2}"#, #"{"a":1,"\u0061":2}"#, #"{"x":{"b":1,"b":1}}"#, #"{"x":[{"c":1},{"c":1,"c":2}]}"#] {
+            XCTAssertThrowsError(try JSON.object(Array(bad.utf8), line: 2), bad) { error in
+                XCTAssertTrue((error as? SottoError)?.message.hasPrefix("line 2: duplicate key") ?? false, "\(error)")
+            }
+        }
+        for good in [#"{"a":{"a":1},"b":[{"a":1},{"a":2}]}"#, #"{"a":"\"a\":1,\"a\":2","b":1}"#, #"{"a":1,"A":2}"#] {
+            XCTAssertNoThrow(try JSON.object(Array(good.utf8), line: 1), good)
+        }
+        // A scan of malformed text must not trap: the parser reports it.
+        for malformed in ["}}}", "{\"a", "{\"a\":1,,\"a\"", "[\"", "{\"\\"] {
+            XCTAssertThrowsError(try JSON.object(Array(malformed.utf8), line: 1), malformed)
+        }
+    }
+
     /// After an over-long line, reading resumes at the next line, whether the
     /// long line fits the reader's buffer or spans several fills.
     func testReadingResumesAfterAnOverlongLine() throws {

@@ -83,8 +83,9 @@ public final class ByteReader {
     }
 
     /// One line without its LF. Nil at a clean end of input; throws when the
-    /// line exceeds `maxLength` (having skipped the rest of it, so reading can
-    /// go on at the next line) or the input ends mid-line.
+    /// line exceeds `maxLength` or the input ends mid-line. After a line that
+    /// is too long, the next call first skips the rest of it: throwing at once
+    /// means input without a newline (/dev/zero) cannot keep a command reading.
     public func readLine(maxLength: Int) throws -> [UInt8]? {
         if discardingLine {
             try skipLine()
@@ -101,8 +102,6 @@ public final class ByteReader {
             line.append(contentsOf: buffer[start..<end])
             start = end
             guard line.count <= maxLength else {
-                // The rest of the line is skipped by the next call, if there is
-                // one: input without a newline must not keep this one reading.
                 discardingLine = true
                 throw LineError.tooLong
             }

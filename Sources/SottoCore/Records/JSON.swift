@@ -100,7 +100,7 @@ public struct Fields {
     public func duration(_ key: String) throws -> Int64?? {
         guard let text = try optionalString(key) else { return nil }
         do { return .some(try Time.duration(text)) } catch {
-            throw bad(key, "is not a duration (a number and s, m, h, d or w, or never)")
+            throw bad(key, "is not a duration: '\(text.prefix(40))' (use a number and s, m, h, d or w, or never)")
         }
     }
 
