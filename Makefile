@@ -29,7 +29,7 @@ deps:
 # pg_virtualenv creates it, exports PG*, and drops it afterwards. If it cannot
 # start one, the target fails. Then every fuzz target runs for FUZZ_SHORT
 # seconds (docs/TESTING.md lists the suites and their figures).
-FUZZ_SHORT ?= 30
+FUZZ_SHORT ?= 20
 test: deps
 	$(SWIFT) build --build-tests
 	SOTTO_BIN=$$($(SWIFT) build --show-bin-path) pg_virtualenv sh -c '$(POSTGRES_TEST_ENV) $(SWIFT) test --skip-build'
@@ -58,8 +58,9 @@ faults: deps
 	  $(SWIFT) test --skip-build --filter FaultTests
 
 # The whole suite under AddressSanitizer, then ThreadSanitizer, each in its own build directory.
+SANITIZERS ?= address thread
 test-sanitize: deps
-	for s in address thread; do \
+	for s in $(SANITIZERS); do \
 	  $(SWIFT) build --build-tests --sanitize=$$s --scratch-path .build/$$s && \
 	  SOTTO_BIN=.build/$$s/debug LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp pg_virtualenv sh -c \
 	    '$(POSTGRES_TEST_ENV) $(SWIFT) test --skip-build --sanitize='$$s' --scratch-path .build/'$$s || exit 1; \

@@ -5,9 +5,9 @@ import XCTest
 /// (0–300 ms), each time from the same starting state: after every kill the
 /// databases are intact and nothing outside the command's job is gone, and a
 /// re-run finishes the job. SOTTO_CRASH_KILLS sets the kills per command
-/// (`make crash`: 1,000; `make test`: 50).
+/// (`make crash`: 1,000; `make test`: 30).
 final class CrashTests: CLITestCase {
-    static var kills: Int { ProcessInfo.processInfo.environment["SOTTO_CRASH_KILLS"].flatMap(Int.init) ?? 50 }
+    static var kills: Int { ProcessInfo.processInfo.environment["SOTTO_CRASH_KILLS"].flatMap(Int.init) ?? 30 }
 
     private var t0 = Int(Date().timeIntervalSince1970)
     private var shortLived = Set<String>(), longLived = Set<String>()

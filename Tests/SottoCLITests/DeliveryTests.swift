@@ -505,7 +505,7 @@ final class DeliveryTests: CLITestCase {
     // MARK: crashes
 
     /// sotto-send and sotto-recv killed with SIGKILL at random moments, at
-    /// least 50 times each (SOTTO_CRASH_KILLS, as in CrashTests), then run to completion: every envelope is in the
+    /// least 30 times each (SOTTO_CRASH_KILLS, as in CrashTests), then run to completion: every envelope is in the
     /// inbox exactly once and both databases are intact.
     func testSendAndRecvKilledAtRandomMomentsConverge() throws {
         try sendAndRecvKilledAtRandomMoments(on: .sqlite(mailbox))
