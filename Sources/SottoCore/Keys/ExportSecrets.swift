@@ -140,12 +140,10 @@ enum SecretsJSON {
 
     /// Nil when the plaintext is not a well-formed secrets object.
     static func decode(_ plaintext: SecureBytes) throws -> IdentitySecrets? {
-        let object = plaintext.withBytes { bytes -> [String: Any]? in
-            guard let base = bytes.baseAddress else { return nil }
-            let data = Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: base), count: bytes.count, deallocator: .none)
-            return (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+        let object = plaintext.withBytes { bytes in
+            (try? JSON.object(bytes.assumingMemoryBound(to: UInt8.self), line: 1))?.values
         }
-        guard let object, (object["v"] as? NSNumber)?.intValue == 1, let signing = try secret(object["signing_key"], count: 64),
+        guard let object, object["v"] as? Int64 == 1, let signing = try secret(object["signing_key"], count: 64),
               let list = object["encryption_keys"] as? [[String: Any]] else { return nil }
         var keys = [[UInt8]: SecureBytes]()
         for entry in list {

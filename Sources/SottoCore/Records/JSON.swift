@@ -1,125 +1,42 @@
 import Foundation
 
-/// JSON Lines: one object per line, keys sorted, no escaped slashes.
+/// JSON Lines: one object per line, keys in byte order, no escaped slashes.
 public enum JSON {
     public static func encode(_ object: [String: Any]) throws -> [UInt8] {
-        do {
-            let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
-            return [UInt8](data)
-        } catch {
-            throw SottoError(.internal, "cannot encode a record: \(error)")
-        }
+        var writer = JSONWriter()
+        try writer.write(object)
+        return writer.bytes
     }
 
-    public static func line(_ object: [String: Any]) throws -> [UInt8] { try encode(object) + [0x0A] }
+    public static func line(_ object: [String: Any]) throws -> [UInt8] {
+        var writer = JSONWriter()
+        try writer.write(object)
+        return writer.bytes + [0x0A]
+    }
 
-    /// Records are shallow; deeper input is refused before the parser sees it.
+    /// Records are shallow; deeper input is refused.
     public static let maxDepth = 32
 
     /// Parses one line as a JSON object; `line` numbers the error.
     public static func object(_ bytes: [UInt8], line: Int) throws -> Fields {
+        try bytes.withUnsafeBufferPointer { try object($0, line: line) }
+    }
+
+    public static func object(_ bytes: UnsafeBufferPointer<UInt8>, line: Int) throws -> Fields {
         guard String(validating: bytes, as: UTF8.self) != nil else {
             throw SottoError(.malformed, "line \(line): not valid UTF-8")
         }
-        switch JSONShape.check(bytes, maxDepth: maxDepth) {
-        case .ok: break
-        case .tooDeep: throw SottoError(.malformed, "line \(line): JSON nested more than \(maxDepth) levels deep")
-        case .duplicateKey(let key): throw SottoError(.malformed, "line \(line): duplicate key \"\(key)\"")
-        }
         let value: Any
         do {
-            value = try JSONSerialization.jsonObject(with: Data(bytes), options: [])
+            value = try JSONParser.parse(bytes, maxDepth: maxDepth)
+        } catch .tooDeep {
+            throw SottoError(.malformed, "line \(line): JSON nested more than \(maxDepth) levels deep")
+        } catch .duplicateKey(let key) {
+            throw SottoError(.malformed, "line \(line): duplicate key \"\(key)\"")
         } catch {
             throw SottoError(.malformed, "line \(line): not valid JSON")
         }
         guard let dict = value as? [String: Any] else { throw SottoError(.malformed, "line \(line): expected a JSON object") }
         return Fields(dict, line: line)
     }
-}
-
-/// A record's fields with typed accessors whose errors name the line and field.
-public struct Fields {
-    public let values: [String: Any]
-    public let line: Int
-
-    public init(_ values: [String: Any], line: Int) {
-        self.values = values
-        self.line = line
-    }
-
-    public func badField(_ key: String, _ expected: String) -> SottoError { bad(key, expected) }
-
-    func bad(_ key: String, _ expected: String) -> SottoError {
-        SottoError(.malformed, "line \(line): field \"\(key)\" \(expected)")
-    }
-
-    public func has(_ key: String) -> Bool { values[key] != nil && !(values[key] is NSNull) }
-
-    public func string(_ key: String) throws -> String {
-        guard let value = try optionalString(key) else { throw bad(key, "is missing") }
-        return value
-    }
-
-    public func optionalString(_ key: String) throws -> String? {
-        guard let raw = values[key], !(raw is NSNull) else { return nil }
-        guard let value = raw as? String else { throw bad(key, "must be a string") }
-        return value
-    }
-
-    public func strings(_ key: String) throws -> [String]? {
-        guard let raw = values[key], !(raw is NSNull) else { return nil }
-        if let one = raw as? String { return [one] }
-        guard let array = raw as? [Any], let strings = array as? [String] else { throw bad(key, "must be an array of strings") }
-        return strings
-    }
-
-    public func bool(_ key: String) throws -> Bool? {
-        guard let raw = values[key], !(raw is NSNull) else { return nil }
-        guard let value = raw as? Bool else { throw bad(key, "must be true or false") }
-        return value
-    }
-
-    public func int(_ key: String) throws -> Int64? {
-        guard let raw = values[key], !(raw is NSNull) else { return nil }
-        guard let number = raw as? NSNumber, let value = Int64(exactly: number.doubleValue) else { throw bad(key, "must be an integer") }
-        return value
-    }
-
-    public func base64(_ key: String) throws -> [UInt8] {
-        guard let bytes = Base64.decode(try string(key)) else { throw bad(key, "is not valid base64") }
-        return bytes
-    }
-
-    public func time(_ key: String) throws -> Int64? {
-        guard let text = try optionalString(key) else { return nil }
-        guard let seconds = Time.parse(text) else { throw bad(key, "is not an RFC 3339 time") }
-        return seconds
-    }
-
-    /// A duration such as 30s or 7d: nil when absent, .some(nil) for never.
-    public func duration(_ key: String) throws -> Int64?? {
-        guard let text = try optionalString(key) else { return nil }
-        do { return .some(try Time.duration(text)) } catch {
-            throw bad(key, "is not a duration: '\(text.prefix(40))' (use a number and s, m, h, d or w, or never)")
-        }
-    }
-
-    public func object(_ key: String) throws -> Fields? {
-        guard let raw = values[key], !(raw is NSNull) else { return nil }
-        guard let dict = raw as? [String: Any] else { throw bad(key, "must be an object") }
-        return Fields(dict, line: line)
-    }
-
-    public func objects(_ key: String) throws -> [Fields] {
-        guard let array = values[key] as? [Any] else { throw bad(key, "must be an array") }
-        return try array.map {
-            guard let dict = $0 as? [String: Any] else { throw bad(key, "must hold objects") }
-            return Fields(dict, line: line)
-        }
-    }
-}
-
-extension Optional {
-    /// JSON null for nil, for record dictionaries.
-    public var orNull: Any { self.map { $0 as Any } ?? NSNull() }
 }

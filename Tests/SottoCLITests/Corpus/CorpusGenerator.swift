@@ -166,7 +166,7 @@ final class CorpusGenerator {
             let neither = short == "open" ? "the input is neither envelope records nor an age file" : nil
             bad("not_json", neither ?? "line 1: not valid JSON", "a line that is not JSON", "hello\n")
             bad("array", neither ?? "line 1: expected a JSON object", "a JSON array instead of an object", "[1,2,3]\n")
-            bad("string", neither ?? "line 1: not valid JSON", "a bare JSON string", "\"envelope\"\n")
+            bad("string", neither ?? "line 1: expected a JSON object", "a bare JSON string", "\"envelope\"\n")
             bad("truncated", "line 1: not valid JSON", "an object cut off in a string", "{\"type\":\"envelope\",\"age\":\"YWdl")
             add("json/\(short)_bad_utf8", command, args, home: home, exit: 65, "line 1: not valid UTF-8",
                 "a string with a byte that is not UTF-8", Array(#"{"type":"x","name":""#.utf8) + [0xC3, 0x28] + Array("\"}\n".utf8))
@@ -515,7 +515,7 @@ final class CorpusGenerator {
             identity(&records) { record in
                 var box = record["secrets"] as? [String: Any] ?? [:]
                 let key = "box"
-                if var bytes = (box[key] as? String).flatMap { Base64.decode($0) }, !bytes.isEmpty {
+                if var bytes = (box[key] as? String).flatMap({ Base64.decode($0) }), !bytes.isEmpty {
                     bytes[bytes.count / 2] ^= 1
                     box[key] = Base64.encode(bytes)
                 }
