@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import SottoCore
 
 /// The one place that writes to people: `tool: error: message`, then hints.
@@ -11,7 +12,7 @@ public enum Diagnostics {
 
     private static func emit(_ label: String, _ code: String, _ message: String) {
         let tag = colour ? "\u{1B}[\(code)m\(label)\u{1B}[0m" : label
-        FileHandle.standardError.write(Data("\(tool): \(tag): \(message)\n".utf8))
+        try? FileDescriptorSink(fd: 2).write("\(tool): \(tag): \(message)\n")
     }
 
     public static func error(_ message: String) { emit("error", "1;31", message) }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SottoCore
 
 /// The records of an export stream (docs/FORMAT.md, section 12), written by

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import SottoCore
 
 /// Output files: secrets are created O_EXCL 0600, and plaintext goes to a
@@ -27,9 +28,7 @@ public enum Files {
                 throw SottoError(.outputExists, "\(path) already exists", hints: ["sotto never overwrites; remove it or choose another path"])
             }
             self.path = path
-            let directory = (path as NSString).deletingLastPathComponent
-            let base = (path as NSString).lastPathComponent
-            temporary = (directory.isEmpty ? "." : directory) + "/.\(base).\(String(UInt64.random(in: 0...UInt64.max), radix: 36)).tmp"
+            temporary = Path.directory(of: path) + "/.\(Path.lastComponent(of: path)).\(String(UInt64.random(in: 0...UInt64.max), radix: 36)).tmp"
             fd = try createExclusive(temporary)
             sink = FileDescriptorSink(fd: fd)
         }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import SottoCore
 
 /// An opened message, ready to print.
@@ -20,7 +21,7 @@ public struct OpenedMessage {
             "type": "message", "id": id.orNull, "from": sender.orNull, "to": to,
             "sent_at": inner.map { Time.rfc3339($0.sentAt) }.orNull,
             "expires_at": (envelope.sotto?.expiresAt).map(Time.rfc3339).orNull,
-            "thread": inner?.thread.orNull ?? NSNull(),
+            "thread": inner?.thread.orNull ?? JSONNull(),
             "content_type": inner?.contentType ?? "application/octet-stream",
         ]
         let contentType = inner?.contentType ?? "application/octet-stream"
@@ -74,7 +75,7 @@ public final class Opener {
         defer { bytes.withUnsafeMutableBytes { _ = $0.initializeMemory(as: UInt8.self, repeating: 0) } }
         var found = [AgeIdentity]()
         for (index, raw) in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
+            let line = raw.trimmed
             if line.isEmpty || line.hasPrefix("#") { continue }
             guard let identity = try? X25519Identity.parse(line) else {
                 throw SottoError(.malformed, "\(path) line \(index + 1): not an AGE-SECRET-KEY-1... identity",

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import SottoCore
 
 /// Where the keyring passphrase comes from, in order: --passphrase-fd,
@@ -66,7 +67,7 @@ public struct PassphraseOptions: ParsableArguments {
         var count = 0
         var byte: UInt8 = 0
         while count < buffer.count {
-            let n = Foundation.read(fd, &byte, 1)
+            let n = Glibc.read(fd, &byte, 1)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw SottoError(.io, "cannot read the passphrase from \(what): \(String(cString: strerror(errno)))")
@@ -91,9 +92,9 @@ public struct PassphraseOptions: ParsableArguments {
         }
         defer {
             if isTerminal { tcsetattr(tty, TCSAFLUSH, &original) }
-            _ = Foundation.write(tty, "\n", 1)
+            _ = Glibc.write(tty, "\n", 1)
         }
-        _ = text.withCString { Foundation.write(tty, $0, strlen($0)) }
+        _ = text.withCString { Glibc.write(tty, $0, strlen($0)) }
         return try readLine(fd: tty, what: "the terminal")
     }
 }

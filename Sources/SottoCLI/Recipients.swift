@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import SottoCore
 
 /// Recipient lists from the command line: -r names and -R files in age's
@@ -10,7 +11,7 @@ public enum RecipientFiles {
         let text = String(decoding: try Files.readAll(fd: fd), as: UTF8.self)
         var names = [String]()
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.trimmingCharacters(in: .whitespaces)
+            let line = raw.trimmed
             if line.isEmpty || line.hasPrefix("#") { continue }
             guard line.hasPrefix("age1"), !line.contains(" ") else {
                 throw SottoError(.malformed, "\(path) line \(index + 1): expected an age1... recipient")

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SottoCore
 
 /// Reads JSON Lines from a file descriptor, numbering lines for errors.

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import SottoCore
 
 /// A sotto command: `execute()` does the work, and every error, whatever its

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import SottoCore
 
 /// The entry point of every sotto executable: parses with ArgumentParser but
@@ -8,7 +9,7 @@ public protocol SottoMain: ParsableCommand {}
 
 extension SottoMain {
     public static func main() {
-        Diagnostics.tool = (CommandLine.arguments.first.map { ($0 as NSString).lastPathComponent }) ?? "sotto"
+        Diagnostics.tool = CommandLine.arguments.first.map { Path.lastComponent(of: $0) } ?? "sotto"
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -17,7 +18,7 @@ extension SottoMain {
             let message = fullMessage(for: error)
             if code == .success {
                 if !message.isEmpty { print(message) }
-                Foundation.exit(0)
+                Glibc.exit(0)
             }
             if !message.isEmpty {
                 // ArgumentParser's text is "Error: what\nUsage: …"; keep the first line.
@@ -28,7 +29,7 @@ extension SottoMain {
                 Diagnostics.error(line)
                 Diagnostics.hint("see '\(Diagnostics.tool) --help'")
             }
-            Foundation.exit(code.rawValue)
+            Glibc.exit(code.rawValue)
         }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import SottoCLI
 import SottoCore
 import SottoPostgres
@@ -105,7 +106,7 @@ struct EraseCommand: SottoCommand {
         guard isatty(0) == 1, isatty(2) == 1 else {
             throw SottoError(.usage, "refusing to erase without confirmation: pass --yes", hints: ["--dry-run shows what would go"])
         }
-        FileHandle.standardError.write(Data("erase \(plan.summary)? [y/N] ".utf8))
+        try? FileDescriptorSink(fd: 2).write("erase \(plan.summary)? [y/N] ")
         guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
             throw SottoError(.usage, "nothing erased")
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
+import Glibc
 import SottoCLI
 import SottoCore
 import SottoPostgres
@@ -114,7 +115,7 @@ struct ExpireCommand: SottoCommand {
             }
             guard let every = try store.rotationInterval(identity.name),
                   let rotated = try store.rotate(identity.name, now: now, ifOlderThan: every) else { continue }
-            try emit(["type": "rotated", "identity": rotated.name, "age_recipient": rotated.card.currentKey?.ageRecipient ?? NSNull()])
+            try emit(["type": "rotated", "identity": rotated.name, "age_recipient": rotated.card.currentKey?.ageRecipient ?? JSONNull()])
             count += 1
         }
         return count

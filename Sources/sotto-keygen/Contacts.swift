@@ -1,5 +1,5 @@
 import ArgumentParser
-import Foundation
+import FoundationEssentials
 import SottoCLI
 import SottoCore
 
@@ -40,7 +40,7 @@ extension KeygenCommand {
             let source = ByteReader(FileDescriptorSource(fd: fd))
             let start = try source.peek(4096).drop(while: { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 })
             if start.starts(with: Array("age1".utf8)) {
-                let text = String(decoding: try Files.readAll(reader: source), as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+                let text = String(decoding: try Files.readAll(reader: source), as: UTF8.self).trimmed
                 let store = try keyring.open()
                 guard let name else { throw SottoError(.usage, "a bare age recipient needs a petname: --name PETNAME") }
                 try Output.record(try store.importAgeRecipient(X25519Recipient(text), petname: name).record)

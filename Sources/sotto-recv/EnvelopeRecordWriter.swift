@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 import SottoCLI
 import SottoCore
 
@@ -14,8 +14,8 @@ final class EnvelopeRecordWriter {
         self.outputDir = outputDir
         remaining = limit ?? Int.max
         if let outputDir {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: outputDir, isDirectory: &isDirectory), isDirectory.boolValue else {
+            var isDirectory = false
+            guard FileManager.default.fileExists(atPath: outputDir, isDirectory: &isDirectory), isDirectory else {
                 throw SottoError(.notFound, "--output-dir \(outputDir) is not a directory")
             }
         }

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// SIGINT and SIGTERM end --follow cleanly (exit 0).
 enum Interrupt {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// `sotto NAME ARGS...` runs `sotto-NAME ARGS...`, found beside this executable
 /// first and then on PATH, the way git finds its subcommands.
@@ -22,7 +23,7 @@ enum Dispatcher {
         Each command is also its own executable, sotto-<command>.
 
         COMMANDS:
-        \(commands.map { "  " + $0.0.padding(toLength: 9, withPad: " ", startingAt: 0) + $0.1 }.joined(separator: "\n"))
+        \(commands.map { "  " + $0.0 + String(repeating: " ", count: 9 - $0.0.count) + $0.1 }.joined(separator: "\n"))
 
         Run `sotto <command> --help` for a command's options.
         """
@@ -30,7 +31,7 @@ enum Dispatcher {
     static func main() {
         let args = CommandLine.arguments
         guard args.count >= 2 else {
-            FileHandle.standardError.write(Data((usage + "\n").utf8))
+            writeError(usage + "\n")
             exit(64)
         }
         switch args[1] {
@@ -60,7 +61,7 @@ enum Dispatcher {
     static func locate(_ program: String) -> String? {
         var candidates = [String]()
         if let own = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") {
-            candidates.append((own as NSString).deletingLastPathComponent + "/" + program)
+            candidates.append(own[..<(own.lastIndex(of: "/") ?? own.startIndex)] + "/" + program)
         }
         let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
         candidates += path.split(separator: ":").map { "\($0)/\(program)" }
@@ -70,7 +71,17 @@ enum Dispatcher {
     static func fail(_ message: String, hint: String?, code: Int32) -> Never {
         var text = "sotto: error: \(message)\n"
         if let hint { text += "sotto: hint: \(hint)\n" }
-        FileHandle.standardError.write(Data(text.utf8))
+        writeError(text)
         exit(code)
+    }
+
+    static func writeError(_ text: String) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let n = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { return }
+            bytes = bytes.dropFirst(n)
+        }
     }
 }

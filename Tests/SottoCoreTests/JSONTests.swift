@@ -13,10 +13,20 @@ final class JSONTests: XCTestCase {
         try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]) as! NSObject
     }
 
+    /// The same value in Foundation's object model (NSNull for null).
+    private func bridged(_ value: Any) -> Any {
+        switch value {
+        case is JSONNull: return NSNull()
+        case let array as [Any]: return array.map(bridged)
+        case let object as [String: Any]: return object.mapValues(bridged)
+        default: return value
+        }
+    }
+
     /// Compares through Foundation's object model, where 1 and 1.0 are equal numbers.
     private func assertAgrees(_ text: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let mine = try parse(text)
-        let bridged = try JSONSerialization.jsonObject(with: JSONSerialization.data(withJSONObject: mine, options: [.fragmentsAllowed]),
+        let bridged = try JSONSerialization.jsonObject(with: JSONSerialization.data(withJSONObject: bridged(mine), options: [.fragmentsAllowed]),
                                                        options: [.fragmentsAllowed]) as! NSObject
         XCTAssertEqual(bridged, try foundation(text), text, file: file, line: line)
     }
@@ -69,7 +79,7 @@ final class JSONTests: XCTestCase {
 
     func testWriterOutput() throws {
         let record: [String: Any] = [
-            "z": 1, "a": "x/y \"q\" \\ \n\r\t\u{8}\u{C}\u{1}\u{1F} é", "m": [true, false, NSNull(), Int64(-5), "s"],
+            "z": 1, "a": "x/y \"q\" \\ \n\r\t\u{8}\u{C}\u{1}\u{1F} é", "m": [true, false, JSONNull(), Int64(-5), "s"],
             "B": ["k": [String]()], "a_b": Int32(7), "ab": 2.5,
         ]
         XCTAssertEqual(String(decoding: try JSON.encode(record), as: UTF8.self),
@@ -92,7 +102,7 @@ final class JSONTests: XCTestCase {
             case 0: return randomString()
             case 1: return Int64.random(in: Int64.min...Int64.max, using: &generator)
             case 2: return Bool.random(using: &generator)
-            case 3: return NSNull()
+            case 3: return JSONNull()
             case 4: return Double(Int.random(in: -1000...1000, using: &generator)) / 8 + 0.5
             case 5: return (0..<Int.random(in: 0...4, using: &generator)).map { _ in randomValue(depth + 1) }
             default: return randomObject(depth + 1)
@@ -109,7 +119,7 @@ final class JSONTests: XCTestCase {
             let text = String(decoding: bytes, as: UTF8.self)
             let reparsed = try JSON.object(bytes, line: 1).values
             XCTAssertEqual(try JSON.encode(reparsed), bytes, text)
-            let viaFoundation = try JSONSerialization.data(withJSONObject: reparsed)
+            let viaFoundation = try JSONSerialization.data(withJSONObject: bridged(reparsed))
             XCTAssertEqual(try foundation(String(decoding: viaFoundation, as: UTF8.self)), try foundation(text), text)
         }
     }

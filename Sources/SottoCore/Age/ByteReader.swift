@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Where bytes come from: a file descriptor, memory, or a decoder in between.
 public protocol ByteSource: AnyObject {
@@ -12,7 +13,7 @@ public final class FileDescriptorSource: ByteSource {
 
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         while true {
-            let n = Foundation.read(fd, buffer.baseAddress, buffer.count)
+            let n = Glibc.read(fd, buffer.baseAddress, buffer.count)
             if n >= 0 { return n }
             if errno == EINTR { continue }
             throw SottoError(.io, "read failed: \(String(cString: strerror(errno)))")

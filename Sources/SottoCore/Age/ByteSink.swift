@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Where bytes go: a file descriptor or memory.
 public protocol ByteSink: AnyObject {
@@ -18,7 +19,7 @@ public final class FileDescriptorSink: ByteSink, Sendable {
         guard var base = bytes.baseAddress else { return }
         var remaining = bytes.count
         while remaining > 0 {
-            let n = Foundation.write(fd, base, remaining)
+            let n = Glibc.write(fd, base, remaining)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw SottoError(.io, "write failed: \(String(cString: strerror(errno)))")

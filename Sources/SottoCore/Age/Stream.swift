@@ -1,4 +1,5 @@
-import Foundation
+import Dispatch
+import FoundationEssentials
 
 /// age's STREAM payload: a 16-byte nonce, then 64 KiB chunks of
 /// ChaCha20-Poly1305 under a key derived from the file key and that nonce.

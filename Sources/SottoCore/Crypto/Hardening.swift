@@ -1,5 +1,6 @@
 import CLinux
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Process hygiene for commands that hold secrets: files they create are
 /// private, and a crash writes no core file that could hold a key. The

@@ -1,5 +1,5 @@
 import CSodium
-import Foundation
+import Synchronization
 
 /// Small secrets (keys, shared secrets: at most 64 bytes) come from slots of
 /// one sodium_malloc region, allocated once: guarded and locked like any
@@ -12,21 +12,19 @@ final class SecureSlab: @unchecked Sendable {
     static let shared = SecureSlab()
 
     private let base: UnsafeMutableRawPointer?
-    private var free: [Int]
-    private let lock = NSLock()
+    /// Indices of the free slots.
+    private let free: Mutex<[Int]>
 
     private init() {
         _ = Sodium.ready
         base = sodium_malloc(Self.slotSize * Self.slotCount)
-        free = base == nil ? [] : Array((0..<Self.slotCount).reversed())
+        free = Mutex(base == nil ? [] : Array((0..<Self.slotCount).reversed()))
     }
 
     /// A zeroed slot, or nil when the secret is too large or the slab is full.
     func allocate(_ count: Int) -> UnsafeMutableRawPointer? {
         guard count <= Self.slotSize, let base else { return nil }
-        lock.lock()
-        defer { lock.unlock() }
-        guard let slot = free.popLast() else { return nil }
+        guard let slot = free.withLock({ $0.popLast() }) else { return nil }
         return base + slot * Self.slotSize
     }
 
@@ -34,9 +32,7 @@ final class SecureSlab: @unchecked Sendable {
     func release(_ pointer: UnsafeMutableRawPointer) -> Bool {
         guard let base, pointer >= base, pointer < base + Self.slotSize * Self.slotCount else { return false }
         sodium_memzero(pointer, Self.slotSize)
-        lock.lock()
-        free.append((pointer - base) / Self.slotSize)
-        lock.unlock()
+        free.withLock { $0.append((pointer - base) / Self.slotSize) }
         return true
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension Card {
     public var record: [String: Any] {

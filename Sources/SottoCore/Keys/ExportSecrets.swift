@@ -1,5 +1,5 @@
 import CSodium
-import Foundation
+import FoundationEssentials
 
 /// The key that seals the secrets of an export: Argon2id of the export
 /// passphrase under a salt chosen fresh for each export.

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// $SOTTO_HOME: the directory (mode 0700) holding the keyring and the inbox.
 public struct Home: Sendable {
@@ -12,7 +13,7 @@ public struct Home: Sendable {
         if let explicit, !explicit.isEmpty { return Home(path: explicit) }
         if let home = env["SOTTO_HOME"], !home.isEmpty { return Home(path: home) }
         if let xdg = env["XDG_DATA_HOME"], !xdg.isEmpty { return Home(path: xdg + "/sotto") }
-        return Home(path: (env["HOME"] ?? NSHomeDirectory()) + "/.local/share/sotto")
+        return Home(path: (env["HOME"] ?? FileManager.default.homeDirectoryForCurrentUser.path) + "/.local/share/sotto")
     }
 
     public var keyringPath: String { path + "/keyring.db" }
@@ -20,11 +21,13 @@ public struct Home: Sendable {
 
     /// Creates the directory with mode 0700 (and its parents), or tightens it.
     public func create() throws {
-        do {
-            try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true,
-                                                    attributes: [.posixPermissions: 0o700])
-        } catch {
-            throw SottoError(.io, "cannot create \(path): \(error.localizedDescription)")
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for component in path.split(separator: "/") {
+            prefix += component
+            if mkdir(prefix, 0o700) != 0, errno != EEXIST {
+                throw SottoError(.io, "cannot create \(prefix): \(String(cString: strerror(errno)))")
+            }
+            prefix += "/"
         }
         chmod(path, 0o700)
     }

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension Keyring {
     /// Adds or refreshes a contact from a card, after verifying it. A card

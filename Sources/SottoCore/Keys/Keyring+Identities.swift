@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 extension Keyring {
     /// Creates an identity: an Ed25519 identity key, a first certified X25519

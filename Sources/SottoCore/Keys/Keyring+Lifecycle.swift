@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A retired encryption key whose secret is still held, or was destroyed.
 public struct RetiredKey: Sendable {

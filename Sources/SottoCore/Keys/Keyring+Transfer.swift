@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// An identity's secrets, as export carries them.
 public struct IdentitySecrets {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The keyring: my identities with their secrets (encrypted at rest under a
 /// key derived from the passphrase), my contacts and groups.

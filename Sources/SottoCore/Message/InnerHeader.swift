@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// The signed inner header at the start of a signed payload: who sent it,
 /// when, to which keys, and until when it is valid.
@@ -57,7 +57,7 @@ public struct InnerHeader: Equatable, Sendable {
             ttlAfterRead = try fields.int("ttl_after_read")
             if let ttlAfterRead, ttlAfterRead <= 0 { throw fields.bad("ttl_after_read", "must be positive") }
         } catch let error as SottoError {
-            throw SottoError(.refused, "malformed inner header: \(error.message.replacingOccurrences(of: "line 1: ", with: ""))")
+            throw SottoError(.refused, "malformed inner header: \(error.message.replacing("line 1: ", with: ""))")
         }
     }
 }

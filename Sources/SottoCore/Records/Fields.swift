@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// A record's fields with typed accessors whose errors name the line and field.
 public struct Fields {
@@ -16,7 +16,7 @@ public struct Fields {
         SottoError(.malformed, "line \(line): field \"\(key)\" \(expected)")
     }
 
-    public func has(_ key: String) -> Bool { values[key] != nil && !(values[key] is NSNull) }
+    public func has(_ key: String) -> Bool { values[key] != nil && !(values[key] is JSONNull) }
 
     public func string(_ key: String) throws -> String {
         guard let value = try optionalString(key) else { throw bad(key, "is missing") }
@@ -24,26 +24,26 @@ public struct Fields {
     }
 
     public func optionalString(_ key: String) throws -> String? {
-        guard let raw = values[key], !(raw is NSNull) else { return nil }
+        guard let raw = values[key], !(raw is JSONNull) else { return nil }
         guard let value = raw as? String else { throw bad(key, "must be a string") }
         return value
     }
 
     public func strings(_ key: String) throws -> [String]? {
-        guard let raw = values[key], !(raw is NSNull) else { return nil }
+        guard let raw = values[key], !(raw is JSONNull) else { return nil }
         if let one = raw as? String { return [one] }
         guard let array = raw as? [Any], let strings = array as? [String] else { throw bad(key, "must be an array of strings") }
         return strings
     }
 
     public func bool(_ key: String) throws -> Bool? {
-        guard let raw = values[key], !(raw is NSNull) else { return nil }
+        guard let raw = values[key], !(raw is JSONNull) else { return nil }
         guard let value = raw as? Bool else { throw bad(key, "must be true or false") }
         return value
     }
 
     public func int(_ key: String) throws -> Int64? {
-        guard let raw = values[key], !(raw is NSNull) else { return nil }
+        guard let raw = values[key], !(raw is JSONNull) else { return nil }
         if let value = raw as? Int64 { return value }
         guard let number = raw as? Double, let value = Int64(exactly: number) else { throw bad(key, "must be an integer") }
         return value
@@ -69,7 +69,7 @@ public struct Fields {
     }
 
     public func object(_ key: String) throws -> Fields? {
-        guard let raw = values[key], !(raw is NSNull) else { return nil }
+        guard let raw = values[key], !(raw is JSONNull) else { return nil }
         guard let dict = raw as? [String: Any] else { throw bad(key, "must be an object") }
         return Fields(dict, line: line)
     }
@@ -85,5 +85,5 @@ public struct Fields {
 
 extension Optional {
     /// JSON null for nil, for record dictionaries.
-    public var orNull: Any { self.map { $0 as Any } ?? NSNull() }
+    public var orNull: Any { self.map { $0 as Any } ?? JSONNull() }
 }

@@ -1,4 +1,9 @@
-import Foundation
+import FoundationEssentials
+
+/// JSON's null inside a record's dictionary.
+public struct JSONNull: Equatable, Sendable {
+    public init() {}
+}
 
 /// JSON Lines: one object per line, keys in byte order, no escaped slashes.
 public enum JSON {

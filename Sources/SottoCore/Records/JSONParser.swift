@@ -1,8 +1,8 @@
-import Foundation
+import FoundationEssentials
 
 /// A strict RFC 8259 parser for records, in one pass over UTF-8 that is
 /// already known to be valid. Values come out as String, Bool, Int64 (integers
-/// that fit) or Double (finite), [Any], [String: Any] and NSNull.
+/// that fit) or Double (finite), [Any], [String: Any] and JSONNull.
 ///
 /// Besides malformed text it refuses what a general parser would accept but a
 /// record must not hold: nesting deeper than `maxDepth` (stack use), and a key
@@ -55,7 +55,7 @@ struct JSONParser {
         case UInt8(ascii: "\""): return try string()
         case UInt8(ascii: "t"): try literal("true"); return true
         case UInt8(ascii: "f"): try literal("false"); return false
-        case UInt8(ascii: "n"): try literal("null"); return NSNull()
+        case UInt8(ascii: "n"): try literal("null"); return JSONNull()
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try number()
         default: throw .malformed
         }

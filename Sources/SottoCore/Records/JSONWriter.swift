@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Writes a record as compact JSON with its keys in UTF-8 byte order, so the
 /// same record always gives the same bytes (the inner header is signed as
@@ -28,7 +28,7 @@ struct JSONWriter {
                 try write(element)
             }
             bytes.append(UInt8(ascii: "]"))
-        case is NSNull: append("null")
+        case is JSONNull: append("null")
         default: throw SottoError(.internal, "cannot encode a record: a value of type \(type(of: value))")
         }
     }

@@ -1,10 +1,10 @@
-import Foundation
+import FoundationEssentials
 
 extension IdentityInfo {
     public var record: [String: Any] {
         [
             "type": "identity", "name": name, "fingerprint": fingerprint, "mailbox": mailbox,
-            "age_recipient": card.currentKey?.ageRecipient ?? NSNull(), "default": isDefault,
+            "age_recipient": card.currentKey?.ageRecipient ?? JSONNull(), "default": isDefault,
             "created_at": Time.rfc3339(createdAt), "keys": card.keys.count,
             "default_ttl": defaultTTL.map { "\($0)s" } ?? "never",
         ]
@@ -17,7 +17,7 @@ extension ContactInfo {
         if case .sotto = kind { kindName = "sotto" } else { kindName = "age" }
         return [
             "type": "contact", "name": name, "kind": kindName, "fingerprint": fingerprint.orNull,
-            "mailbox": mailbox.orNull, "age_recipient": recipient?.string ?? NSNull(),
+            "mailbox": mailbox.orNull, "age_recipient": recipient?.string ?? JSONNull(),
             "verified": verified, "blocked": blocked,
         ]
     }

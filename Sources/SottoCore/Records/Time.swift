@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Times are Unix seconds inside sotto and RFC 3339 UTC in records.
 public enum Time {

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Waits for writes in a directory with inotify, so followers sleep until
 /// something changes instead of polling. A timeout bounds every wait, so a

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The local inbox in $SOTTO_HOME: envelopes received, still sealed, with
 /// when each arrived and when it was first opened. Each id is held once.

@@ -1,4 +1,4 @@
-import Foundation
+import FoundationEssentials
 
 /// Where envelopes wait for their recipients. The SQLite file is the
 /// embedded default; other stores (PostgreSQL) implement the same protocol,

@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// Verifies an erasure: looks for byte strings in a database's files (the
 /// database, and any -wal, -shm and -journal beside it).
@@ -12,18 +13,22 @@ public enum Remnants {
     /// the longest needle, so a match across a boundary is not missed.
     public static func find(_ needles: [[UInt8]], in path: String) throws -> Set<Int> {
         let wanted = needles.enumerated().filter { !$0.element.isEmpty }
-        guard !wanted.isEmpty, let handle = FileHandle(forReadingAtPath: path) else { return [] }
-        defer { try? handle.close() }
+        guard !wanted.isEmpty else { return [] }
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return [] }
+        defer { close(fd) }
+        let source = FileDescriptorSource(fd: fd)
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
         let overlap = wanted.map(\.element.count).max() ?? 0
         var found = Set<Int>()
         var carry = [UInt8]()
         while true {
-            let chunk: Data
-            do { chunk = try handle.read(upToCount: 1 << 20) ?? Data() } catch {
-                throw SottoError(.io, "cannot read \(path) to verify the erasure: \(error.localizedDescription)")
+            let count: Int
+            do { count = try buffer.withUnsafeMutableBytes { try source.read(into: $0) } } catch let error as SottoError {
+                throw SottoError(.io, "cannot read \(path) to verify the erasure: \(error.message)")
             }
-            if chunk.isEmpty { break }
-            let window = carry + [UInt8](chunk)
+            if count == 0 { break }
+            let window = carry + buffer[..<count]
             for (index, needle) in wanted where !found.contains(index) && contains(window, needle) { found.insert(index) }
             carry = Array(window.suffix(max(overlap - 1, 0)))
         }

@@ -1,5 +1,6 @@
 import CSQLite
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// A thin SQLite connection: prepared statements finalized on deinit,
 /// errors that carry SQLite's code and message, WAL and secure_delete on.

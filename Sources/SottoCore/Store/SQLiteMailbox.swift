@@ -1,4 +1,5 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 
 /// The embedded mailbox: one SQLite file (WAL, secure_delete) that the users
 /// of one host share. Envelope bytes live once, in 1 MiB chunks; each
@@ -8,7 +9,7 @@ public final class SQLiteMailbox: Mailbox {
     public let path: String
     private let chunks: ChunkTable
     private var depth = 0
-    private lazy var watcher = FileWatcher(directory: (path as NSString).deletingLastPathComponent.isEmpty ? "." : (path as NSString).deletingLastPathComponent)
+    private lazy var watcher = FileWatcher(directory: Path.directory(of: path))
 
     static let migrations = [
         """
@@ -29,8 +30,8 @@ public final class SQLiteMailbox: Mailbox {
 
     public init(path: String) throws {
         self.path = path
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory) {
+        let directory = Path.directory(of: path)
+        if !FileManager.default.fileExists(atPath: directory) {
             throw SottoError(.unavailable, "mailbox directory \(directory) does not exist")
         }
         do {
@@ -138,7 +139,7 @@ public final class SQLiteMailbox: Mailbox {
     }
 
     public func waitForChange(timeout: Double) throws {
-        if let watcher { watcher.wait(timeout: timeout) } else { Thread.sleep(forTimeInterval: timeout) }
+        if let watcher { watcher.wait(timeout: timeout) } else { usleep(UInt32(max(0, min(timeout, 60)) * 1_000_000)) }
     }
 }
 

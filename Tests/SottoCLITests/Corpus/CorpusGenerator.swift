@@ -143,7 +143,7 @@ final class CorpusGenerator {
     private func innerFields(_ changes: [String: Any?] = [:]) -> [String: Any] {
         var fields: [String: Any] = [
             "v": 1, "from": Base64.encode(alice.identityKey), "name": "alice", "sent_at": Self.sentAt,
-            "expires_at": Self.farFuture, "to": [bob.recipient.string], "thread": NSNull(),
+            "expires_at": Self.farFuture, "to": [bob.recipient.string], "thread": JSONNull(),
             "content_type": "text/plain; charset=utf-8",
         ]
         for (key, value) in changes { fields[key] = value ?? nil }
