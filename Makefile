@@ -6,6 +6,9 @@ COMMANDS := sotto sotto-keygen sotto-seal sotto-open sotto-send sotto-recv sotto
 DEB_PACKAGES := libsodium-dev libargon2-dev libsqlite3-dev zlib1g-dev pkg-config age sqlite3 faketime \
   postgresql postgresql-common strace
 RELEASE := .build/release
+# Release builds link the Swift runtime statically: the commands start in a few
+# milliseconds and run where no Swift toolchain is installed.
+RELEASE_FLAGS := -c release --static-swift-stdlib
 MAN_DATE := 2026-11-25
 
 .PHONY: all build test deps demo install man completions memory bench bench-postgres vectors corpus fuzz crash faults \
@@ -14,7 +17,7 @@ MAN_DATE := 2026-11-25
 all: build
 
 build:
-	$(SWIFT) build -c release
+	$(SWIFT) build $(RELEASE_FLAGS)
 
 # Installs the Debian packages the build and the tests need, if any is missing.
 deps:
@@ -73,7 +76,7 @@ install: build
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/man/man1 \
 	  $(DESTDIR)$(PREFIX)/share/bash-completion/completions \
 	  $(DESTDIR)$(PREFIX)/share/zsh/site-functions $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
-	for c in $(COMMANDS); do install -m 0755 $(RELEASE)/$$c $(DESTDIR)$(PREFIX)/bin/$$c; done
+	for c in $(COMMANDS); do install -s -m 0755 $(RELEASE)/$$c $(DESTDIR)$(PREFIX)/bin/$$c; done
 	install -m 0644 man/*.1 $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 0644 completions/bash/* $(DESTDIR)$(PREFIX)/share/bash-completion/completions/
 	install -m 0644 completions/zsh/_* $(DESTDIR)$(PREFIX)/share/zsh/site-functions/
@@ -118,13 +121,13 @@ bench: deps
 	  if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
-	$(SWIFT) build -c release
+	$(SWIFT) build $(RELEASE_FLAGS)
 	SOTTO_BIN=$(RELEASE) ./scripts/bench.sh
 
 # send and recv of BENCH_MESSAGES (100,000) envelopes through PostgreSQL next to
 # SQLite, on a throwaway server (docs/PERFORMANCE.md); a few minutes.
 bench-postgres: deps
-	$(SWIFT) build -c release
+	$(SWIFT) build $(RELEASE_FLAGS)
 	SOTTO_BIN=$(RELEASE) pg_virtualenv ./scripts/bench-postgres.sh
 
 # Regenerates Tests/Corpus/, the bad-input corpus, and its fixture keys (make test runs it).
