@@ -232,7 +232,7 @@ def print_goals(goals, rss):
     def fmt(x):
         return f"{x:.2f}" if x is not None else "?"
 
-    print("\n## Goals of issue 6\n")
+    print("\n## Goals\n")
     bulk = [(k, goals.get(k)) for k in ("bulk-seal-signed", "bulk-seal-anon", "bulk-open-signed", "bulk-open-anon")]
     if all(v is not None for _, v in bulk):
         worst = max(v for _, v in bulk)
