@@ -33,7 +33,7 @@ final class EnvelopeRecordWriter {
             let path = outputDir + "/" + envelope.id + ".age"
             if !FileManager.default.fileExists(atPath: path) {
                 let pending = try Files.Pending(path)
-                try copy(source, to: pending)
+                try copy(source, size: envelope.size, to: pending)
                 try pending.commit()
             }
             record["file"] = path
@@ -43,14 +43,15 @@ final class EnvelopeRecordWriter {
                                  hints: ["it is safe in the inbox; fetch it with --all --output-dir DIR"])
             }
             let sink = MemorySink()
-            try copy(source, to: sink)
+            try copy(source, size: envelope.size, to: sink)
             record["age"] = Base64.encode(sink.bytes)
         }
         try Output.record(record)
     }
 
-    func copy(_ source: ByteSource, to sink: ByteSink) throws {
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+    /// Copies in pieces of up to 1 MiB; a small envelope gets a buffer of its own size.
+    func copy(_ source: ByteSource, size: Int64, to sink: ByteSink) throws {
+        var buffer = [UInt8](repeating: 0, count: Int(max(1, min(1 << 20, size))))
         while true {
             let n = try buffer.withUnsafeMutableBytes { try source.read(into: $0) }
             if n == 0 { return }

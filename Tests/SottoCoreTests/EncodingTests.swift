@@ -15,6 +15,11 @@ final class EncodingTests: XCTestCase {
             let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 * 37) }
             XCTAssertEqual(Base64.decode(Base64.encode(bytes), padded: true), bytes)
             XCTAssertEqual(Base64.decode(Base64.encode(bytes, padded: false), padded: false), bytes)
+            let reference = Data(bytes).base64EncodedString()
+            XCTAssertEqual(Base64.encode(bytes), reference)
+            XCTAssertEqual(Base64.encode(bytes[...]), reference, "a slice")
+            XCTAssertEqual(Base64.encode(bytes, padded: false), String(reference.prefix { $0 != "=" }))
+            XCTAssertEqual(Base64.encode(Set(bytes.prefix(1))), Data(bytes.prefix(1)).base64EncodedString(), "not contiguous")
         }
     }
 

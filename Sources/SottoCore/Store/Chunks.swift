@@ -8,7 +8,6 @@ struct ChunkTable {
 
     /// `sizeHint`, when known, keeps a small envelope from costing a 1 MiB buffer.
     func write(owner: Int64, sizeHint: Int? = nil, from source: (UnsafeMutableRawBufferPointer) throws -> Int) throws -> Int64 {
-        let insert = try db.prepare("INSERT INTO \(table) (owner, n, bytes) VALUES (?, ?, ?)")
         var buffer = [UInt8](repeating: 0, count: max(1, min(Self.chunkSize, sizeHint ?? Self.chunkSize)))
         var n = 0
         var total: Int64 = 0
@@ -20,8 +19,7 @@ struct ChunkTable {
                 filled += got
             }
             if filled == 0 { break }
-            try insert.bind([.int(owner), .int(n), .blob(Array(buffer[..<filled]))])
-            while try insert.step() {}
+            try db.run("INSERT INTO \(table) (owner, n, bytes) VALUES (?, ?, ?)", [.int(owner), .int(n), .blob(Array(buffer[..<filled]))])
             n += 1
             total += Int64(filled)
             if filled < buffer.count { break }

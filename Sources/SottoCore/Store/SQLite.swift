@@ -7,6 +7,9 @@ import Glibc
 public final class Database {
     let handle: OpaquePointer
     public let path: String
+    /// Statements of `run` and `rows`, compiled once per connection: a
+    /// command that stores thousands of envelopes runs the same few SQL texts.
+    private var cache = [String: Statement]()
 
     public init(path: String, create: Bool = true) throws {
         var db: OpaquePointer?
@@ -26,9 +29,14 @@ public final class Database {
         try execute("PRAGMA synchronous = NORMAL")
     }
 
-    deinit { sqlite3_close_v2(handle) }
+    deinit {
+        cache.removeAll()
+        sqlite3_close_v2(handle)
+    }
 
-    func error(_ status: Int32, _ sql: String) -> SottoError {
+    func error(_ status: Int32, _ sql: String) -> SottoError { Self.error(status, sql, connection: handle, path: path) }
+
+    static func error(_ status: Int32, _ sql: String, connection handle: OpaquePointer, path: String) -> SottoError {
         let message = String(cString: sqlite3_errmsg(handle))
         switch status & 0xFF {
         case SQLITE_BUSY, SQLITE_LOCKED:
@@ -49,7 +57,23 @@ public final class Database {
         guard status == SQLITE_OK else { throw error(status, sql) }
     }
 
+    /// A statement of its own, for a caller that keeps it stepping across calls.
     public func prepare(_ sql: String) throws -> Statement { try Statement(self, sql) }
+
+    /// Runs `body` with the cached statement for `sql`, bound to `values`;
+    /// the statement is reset and its bindings released afterwards.
+    func withStatement<R>(_ sql: String, _ values: [SQLValue], _ body: (Statement) throws -> R) throws -> R {
+        let statement: Statement
+        if let cached = cache[sql] {
+            statement = cached
+        } else {
+            statement = try Statement(self, sql)
+            cache[sql] = statement
+        }
+        defer { statement.release() }
+        try statement.bind(values)
+        return try body(statement)
+    }
 
     /// Runs `body` in an immediate transaction, rolled back on any error.
     /// Taking the write lock up front means a busy database is met here,
@@ -99,17 +123,15 @@ public final class Database {
     }
 
     public func run(_ sql: String, _ values: [SQLValue] = []) throws {
-        let statement = try prepare(sql)
-        try statement.bind(values)
-        while try statement.step() {}
+        try withStatement(sql, values) { statement in while try statement.step() {} }
     }
 
     public func rows(_ sql: String, _ values: [SQLValue] = []) throws -> [Row] {
-        let statement = try prepare(sql)
-        try statement.bind(values)
-        var rows = [Row]()
-        while try statement.step() { rows.append(statement.row()) }
-        return rows
+        try withStatement(sql, values) { statement in
+            var rows = [Row]()
+            while try statement.step() { rows.append(statement.row()) }
+            return rows
+        }
     }
 
     public var changes: Int { Int(sqlite3_changes(handle)) }
@@ -145,8 +167,13 @@ public struct Row {
 
 private let SQLITE_TRANSIENT = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 
+/// A prepared statement. It keeps the connection, not the Database, so the
+/// Database's cache of statements is not a reference cycle; a statement that
+/// outlives its Database keeps the connection open until it is finalized
+/// (sqlite3_close_v2).
 public final class Statement {
-    let database: Database
+    let connection: OpaquePointer
+    let path: String
     let handle: OpaquePointer
     let sql: String
 
@@ -154,12 +181,21 @@ public final class Statement {
         var statement: OpaquePointer?
         let status = sqlite3_prepare_v2(database.handle, sql, -1, &statement, nil)
         guard status == SQLITE_OK, let statement else { throw database.error(status, sql) }
-        self.database = database
+        connection = database.handle
+        path = database.path
         self.handle = statement
         self.sql = sql
     }
 
     deinit { sqlite3_finalize(handle) }
+
+    func error(_ status: Int32) -> SottoError { Database.error(status, sql, connection: connection, path: path) }
+
+    /// Ends the statement's read or write and drops copies of bound values.
+    func release() {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+    }
 
     public func bind(_ values: [SQLValue]) throws {
         sqlite3_reset(handle)
@@ -173,7 +209,7 @@ public final class Statement {
             case .text(let v): status = sqlite3_bind_text(handle, index, v, -1, SQLITE_TRANSIENT)
             case .blob(let v): status = v.withUnsafeBytes { sqlite3_bind_blob(handle, index, $0.baseAddress, Int32($0.count), SQLITE_TRANSIENT) }
             }
-            guard status == SQLITE_OK else { throw database.error(status, sql) }
+            guard status == SQLITE_OK else { throw error(status) }
         }
     }
 
@@ -183,7 +219,7 @@ public final class Statement {
         switch status {
         case SQLITE_ROW: return true
         case SQLITE_DONE: return false
-        default: throw database.error(status, sql)
+        default: throw error(status)
         }
     }
 
