@@ -103,7 +103,7 @@ public final class Database {
         var attempt = 0
         while true {
             do {
-                try execute(begin)
+                try run(begin)
                 break
             } catch let error as SottoError where retryBusy && error.kind == .temporary && attempt < 4 {
                 attempt += 1
@@ -114,10 +114,10 @@ public final class Database {
         defer { depth -= 1 }
         do {
             let result = try body()
-            try execute(commit)
+            try run(commit)
             return result
         } catch {
-            for statement in rollback { try? execute(statement) }
+            for statement in rollback { try? run(statement) }
             throw error
         }
     }
