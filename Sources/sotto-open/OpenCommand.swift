@@ -26,7 +26,8 @@ struct OpenCommand: SottoCommand {
             to a temporary file beside FILE and renamed once the signature verifies. --raw streams a single \
             age file's body to stdout as each 64 KiB chunk authenticates under the file key; the sender's \
             signature covers the whole body and is checked at the end: if it fails, the bytes already \
-            written must be discarded and the exit status is 1.
+            written must be discarded and the exit status is 1. Opening an age file to -o FILE or with \
+            --raw to a pipe shows a progress meter on stderr after a second when stderr is a terminal.
             """),
         version: sottoVersion)
 
@@ -56,12 +57,16 @@ struct OpenCommand: SottoCommand {
 
     func execute() throws {
         let fd = try Files.openForReading(input)
-        let source = ByteReader(FileDescriptorSource(fd: fd))
+        let progress = ProgressSource(fd: fd)
+        defer { progress.finish() }
+        let source = ByteReader(progress)
         let first = try source.peek(64)
         let opener = try Opener(keyring: keyring, identityFiles: identity, requireKnown: requireKnown)
         if first.first == UInt8(ascii: "{") || first.drop(while: { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }).first == UInt8(ascii: "{") {
             try openRecords(RecordReader(source), opener)
         } else if first.starts(with: Array("age-encryption.org/".utf8)) || Armor.detect(first) {
+            // A meter for an age file streamed to a file or a pipe; never between records.
+            progress.visible = output != nil || (raw && isatty(1) == 0)
             try openFile(try AgeFile.reader(detecting: source), opener)
         } else if first.isEmpty {
             throw SottoError(.malformed, "the input is empty")

@@ -18,7 +18,8 @@ struct SealCommand: SottoCommand {
             anything is written for that record.
 
             With --file PATH (or --raw for stdin) the bytes are sealed in bounded memory to an age file on \
-            stdout or -o PATH; --armor writes age's ASCII armor.
+            stdout or -o PATH; --armor writes age's ASCII armor. A seal that lasts over a second shows a \
+            progress meter on stderr when stderr is a terminal (and stdout is not the same terminal).
 
             Envelopes are signed by the sender (sealed inside, so only recipients learn who sent them) and a \
             copy is sealed to the sender's own key unless --no-self. --anonymous writes a plain age file with \
@@ -109,7 +110,9 @@ struct SealCommand: SottoCommand {
         let writer = try sealer.writer(recipients: nil, expiresAt: sealer.expiry(record: nil), thread: thread,
                                        contentType: contentType ?? "application/octet-stream", ttlAfterRead: sealer.ttlAfterRead,
                                        sink: armored ?? target)
-        let reader = FileDescriptorSource(fd: input)
+        let reader = ProgressSource(fd: input)
+        reader.visible = output != nil || isatty(1) == 0
+        defer { reader.finish() }
         var chunk = [UInt8](repeating: 0, count: 1 << 20)
         while true {
             let n = try chunk.withUnsafeMutableBytes { try reader.read(into: $0) }
