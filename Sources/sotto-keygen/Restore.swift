@@ -1,10 +1,12 @@
 import FoundationEssentials
+import Glibc
 import SottoCLI
 import SottoCore
 
 /// Restores the keyring part of an export stream in one transaction: every
 /// secret is opened before anything is stored, so a wrong export passphrase
-/// (77) or a bad record leaves the home as it was.
+/// (77) or a bad record leaves the home as it was; a keyring (and home) the
+/// restore created is removed again when it fails.
 struct Restore {
     let stream: ImportStream
     let keyring: KeyringOptions
@@ -30,8 +32,22 @@ struct Restore {
         // A new keyring's passphrase is asked before the home is created.
         let initial: SecureBytes?? = needsKeys && existing?.isInitialized != true
             ? .some(noPassphrase ? nil : try keyring.passphrase.newPassphrase()) : nil
+        let home = keyring.home.home
+        let homeExisted = FileManager.default.fileExists(atPath: home.path)
         let store = try existing ?? keyring.open(create: true)
-        return try store.atomically {
+        do {
+            return try restore(into: store, initial: initial, secrets: secrets)
+        } catch {
+            if existing == nil {
+                for file in Remnants.files(of: home.keyringPath) { unlink(file) }
+                if !homeExisted { rmdir(home.path) }
+            }
+            throw error
+        }
+    }
+
+    private func restore(into store: Keyring, initial: SecureBytes??, secrets: [IdentitySecrets]) throws -> [[String: Any]] {
+        try store.atomically {
             if let initial { try store.initialize(passphrase: initial) }
             var records = [[String: Any]]()
             for (identity, secret) in zip(stream.identities, secrets) {

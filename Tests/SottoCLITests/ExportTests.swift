@@ -227,6 +227,25 @@ final class ExportTests: CLITestCase {
         XCTAssertEqual(restored.first?["name"] as? String, "alice", "the right passphrase from a file restores")
     }
 
+    /// A restore that fails on a late record, after its keyring was created,
+    /// leaves no keyring and no home behind.
+    func testFailedRestoreIntoANewHomeLeavesNothing() throws {
+        let alice = try fixtureHome("alice")
+        let backup = path("backup.jsonl")
+        try ok("sotto-export", ["--secrets", "-o", backup], home: alice, env: exportEnv)
+        let lateFailure = try read(backup) + Data(#"{"type":"setting","name":"default_identity","value":"nobody"}"#.utf8 + [0x0A])
+        let empty = home("empty")
+        let failed = try run("sotto-keygen", ["import", "-", "--no-passphrase"], stdin: lateFailure, home: empty, env: exportEnv)
+        assertFailure(failed, tool: "sotto-keygen", status: 66, contains: ["nobody"])
+        XCTAssertFalse(exists(empty), "the home the restore created is gone")
+
+        let existingHome = home("existing")
+        try FileManager.default.createDirectory(atPath: existingHome, withIntermediateDirectories: true)
+        assertFailure(try run("sotto-keygen", ["import", "-", "--no-passphrase"], stdin: lateFailure, home: existingHome, env: exportEnv),
+                      tool: "sotto-keygen", status: 66)
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: existingHome), [], "a home that existed stays, empty")
+    }
+
     func testIdentityWithoutSecretsIsRefused() throws {
         let alice = try fixtureHome("alice")
         let publicOnly = path("public.jsonl")
