@@ -1,4 +1,3 @@
-import FoundationEssentials
 import SottoCore
 
 /// The records of an export stream (docs/FORMAT.md, section 12), written by

@@ -1,5 +1,4 @@
 import ArgumentParser
-import FoundationEssentials
 import SottoCore
 
 /// A sotto command: `execute()` does the work, and every error, whatever its

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 
 /// SIGINT and SIGTERM end --follow cleanly (exit 0).

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 
 /// Where bytes come from: a file descriptor, memory, or a decoder in between.

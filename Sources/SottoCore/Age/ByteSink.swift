@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 
 /// Where bytes go: a file descriptor or memory.

@@ -1,5 +1,4 @@
 import CLinux
-import FoundationEssentials
 import Glibc
 
 /// Process hygiene for commands that hold secrets: files they create are

@@ -1,5 +1,3 @@
-import FoundationEssentials
-
 extension Card {
     public var record: [String: Any] {
         [

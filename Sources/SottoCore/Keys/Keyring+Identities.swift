@@ -1,5 +1,3 @@
-import FoundationEssentials
-
 extension Keyring {
     /// Creates an identity: an Ed25519 identity key, a first certified X25519
     /// key and a random mailbox address. The first identity becomes the default.

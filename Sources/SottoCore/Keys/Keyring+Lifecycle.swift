@@ -1,5 +1,3 @@
-import FoundationEssentials
-
 /// A retired encryption key whose secret is still held, or was destroyed.
 public struct RetiredKey: Sendable {
     public var identity: String

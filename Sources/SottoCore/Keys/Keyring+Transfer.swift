@@ -1,5 +1,3 @@
-import FoundationEssentials
-
 /// An identity's secrets, as export carries them.
 public struct IdentitySecrets {
     /// libsodium's 64-byte Ed25519 secret key.

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 
 /// The keyring: my identities with their secrets (encrypted at rest under a

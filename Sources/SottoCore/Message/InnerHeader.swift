@@ -1,5 +1,3 @@
-import FoundationEssentials
-
 /// The signed inner header at the start of a signed payload: who sent it,
 /// when, to which keys, and until when it is valid.
 public struct InnerHeader: Equatable, Sendable {

@@ -1,5 +1,3 @@
-import FoundationEssentials
-
 /// A record's fields with typed accessors whose errors name the line and field.
 public struct Fields {
     public let values: [String: Any]

@@ -1,5 +1,3 @@
-import FoundationEssentials
-
 /// JSON's null inside a record's dictionary.
 public struct JSONNull: Equatable, Sendable {
     public init() {}

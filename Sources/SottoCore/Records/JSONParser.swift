@@ -1,5 +1,3 @@
-import FoundationEssentials
-
 /// A strict RFC 8259 parser for records, in one pass over UTF-8 that is
 /// already known to be valid. Values come out as String, Bool, Int64 (integers
 /// that fit) or Double (finite), [Any], [String: Any] and JSONNull.

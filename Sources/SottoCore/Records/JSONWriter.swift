@@ -1,5 +1,3 @@
-import FoundationEssentials
-
 /// Writes a record as compact JSON with its keys in UTF-8 byte order, so the
 /// same record always gives the same bytes (the inner header is signed as
 /// written). Slashes and non-ASCII text are written as they are; quotes,

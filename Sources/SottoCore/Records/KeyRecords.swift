@@ -1,5 +1,3 @@
-import FoundationEssentials
-
 extension IdentityInfo {
     public var record: [String: Any] {
         [

@@ -1,4 +1,3 @@
-import FoundationEssentials
 import Glibc
 
 /// Waits for writes in a directory with inotify, so followers sleep until

@@ -1,5 +1,4 @@
 import CSQLite
-import FoundationEssentials
 import Glibc
 
 /// A thin SQLite connection: prepared statements finalized on deinit,
