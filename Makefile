@@ -61,11 +61,13 @@ faults: deps
 	  $(SWIFT) test --skip-build --filter FaultTests
 
 # The whole suite under AddressSanitizer, then ThreadSanitizer, each in its own build directory.
+# The commands run several times slower there, so the send/recv kill loop asks for 3 kills
+# landing mid-output instead of 10.
 SANITIZERS ?= address thread
 test-sanitize: deps
 	for s in $(SANITIZERS); do \
 	  $(SWIFT) build --build-tests --sanitize=$$s --scratch-path .build/$$s && \
-	  SOTTO_BIN=.build/$$s/debug LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp pg_virtualenv sh -c \
+	  SOTTO_BIN=.build/$$s/debug SOTTO_CRASH_MID_OUTPUT=3 LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp pg_virtualenv sh -c \
 	    '$(POSTGRES_TEST_ENV) $(SWIFT) test --skip-build --sanitize='$$s' --scratch-path .build/'$$s || exit 1; \
 	done
 
