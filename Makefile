@@ -113,7 +113,7 @@ memory: deps build
 	SOTTO_BIN=$(RELEASE) ./scripts/memory.sh
 
 # Benchmarks release builds against age, raw libsodium and raw SQLite and prints one table
-# (docs/PERFORMANCE.md); about 12 minutes. Not part of `make test`. BENCH_SIZE_MB, BENCH_MANY,
+# (docs/PERFORMANCE.md); about 7 minutes. Not part of `make test`. BENCH_SIZE_MB, BENCH_MANY,
 # BENCH_MESSAGES and BENCH_ROUNDS shrink it (see scripts/bench.sh).
 BENCH_PACKAGES := hyperfine time age sqlite3 faketime
 bench: deps
