@@ -63,22 +63,35 @@ struct JSONParser {
         for byte in word.utf8 { try expect(byte) }
     }
 
-    private mutating func enter() throws(Failure) {
+    /// Steps into an object or array; false when it is empty, and then already left.
+    private mutating func enter(closing close: UInt8) throws(Failure) -> Bool {
         depth += 1
         guard depth <= maxDepth else { throw .tooDeep }
         index += 1
         skipWhitespace()
+        guard current == close else { return true }
+        index += 1
+        depth -= 1
+        return false
+    }
+
+    /// After a member or element: true at a comma, false (the container left) at `close`.
+    private mutating func more(closing close: UInt8) throws(Failure) -> Bool {
+        skipWhitespace()
+        if current == UInt8(ascii: ",") {
+            index += 1
+            skipWhitespace()
+            return true
+        }
+        try expect(close)
+        depth -= 1
+        return false
     }
 
     private mutating func object() throws(Failure) -> [String: Any] {
-        try enter()
         var object = [String: Any]()
-        if current == UInt8(ascii: "}") {
-            index += 1
-            depth -= 1
-            return object
-        }
-        while true {
+        guard try enter(closing: UInt8(ascii: "}")) else { return object }
+        repeat {
             guard current == UInt8(ascii: "\"") else { throw .malformed }
             let key = try string()
             skipWhitespace()
@@ -86,38 +99,17 @@ struct JSONParser {
             skipWhitespace()
             let member = try value()
             guard object.updateValue(member, forKey: key) == nil else { throw .duplicateKey(String(key.prefix(64))) }
-            skipWhitespace()
-            if current == UInt8(ascii: ",") {
-                index += 1
-                skipWhitespace()
-                continue
-            }
-            try expect(UInt8(ascii: "}"))
-            depth -= 1
-            return object
-        }
+        } while try more(closing: UInt8(ascii: "}"))
+        return object
     }
 
     private mutating func array() throws(Failure) -> [Any] {
-        try enter()
         var array = [Any]()
-        if current == UInt8(ascii: "]") {
-            index += 1
-            depth -= 1
-            return array
-        }
-        while true {
+        guard try enter(closing: UInt8(ascii: "]")) else { return array }
+        repeat {
             array.append(try value())
-            skipWhitespace()
-            if current == UInt8(ascii: ",") {
-                index += 1
-                skipWhitespace()
-                continue
-            }
-            try expect(UInt8(ascii: "]"))
-            depth -= 1
-            return array
-        }
+        } while try more(closing: UInt8(ascii: "]"))
+        return array
     }
 
     /// A string; the common case without escapes is one slice of the input.
