@@ -16,7 +16,6 @@ public final class PostgresMailbox: Mailbox {
     /// The bytes of the small envelopes the last listing returned, so that
     /// receiving them costs no further round trip.
     private var prefetched = [String: [UInt8]]()
-    static let prefetchLimit = 64 << 10
 
     public var settings: PostgresSettings { session.settings }
 
@@ -141,8 +140,8 @@ public final class PostgresMailbox: Mailbox {
     public func pending(for addresses: [String], now: Int64, limit: Int) throws -> [StoredEnvelope] {
         guard !addresses.isEmpty else { return [] }
         try endReadSnapshot()
-        // A small listing brings the bytes of its small envelopes along.
-        let prefetch = limit <= 1000 ? Int64(Self.prefetchLimit) : -1
+        // The listing brings the bytes of small envelopes along.
+        let prefetch = Prefetch.sizeLimit(listing: limit)
         let rows = try session.rows("""
             SELECT \(unescaped: Self.columns),
                    CASE WHEN e.size <= \(prefetch) THEN (SELECT c.bytes FROM sotto.envelope_chunks c WHERE c.envelope = e.id AND c.n = 0) END

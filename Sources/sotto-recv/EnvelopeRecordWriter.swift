@@ -21,19 +21,19 @@ final class EnvelopeRecordWriter {
         }
     }
 
-    func write(_ envelope: StoredEnvelope) throws {
+    /// `bytes`, when the caller still holds the envelope, spares reading it back from the inbox.
+    func write(_ envelope: StoredEnvelope, bytes: [UInt8]? = nil) throws {
         guard remaining > 0 else { return }
         remaining -= 1
         var record: [String: Any] = [
             "type": "envelope", "id": envelope.id, "to": envelope.mailbox.map { [$0] } ?? [],
             "expires_at": envelope.expiresAt.map(Time.rfc3339).orNull, "received_at": Time.rfc3339(envelope.storedAt),
         ]
-        let source = try inbox.source(for: envelope)
         if let outputDir {
             let path = outputDir + "/" + envelope.id + ".age"
             if !FileManager.default.fileExists(atPath: path) {
                 let pending = try Files.Pending(path)
-                try copy(source, size: envelope.size, to: pending)
+                try copy(bytes.map(MemorySource.init) ?? inbox.source(for: envelope), size: envelope.size, to: pending)
                 try pending.commit()
             }
             record["file"] = path
@@ -42,11 +42,15 @@ final class EnvelopeRecordWriter {
                 throw SottoError(.usage, "envelope \(envelope.id) is \(envelope.size) bytes: too large for a record",
                                  hints: ["it is safe in the inbox; fetch it with --all --output-dir DIR"])
             }
-            let sink = MemorySink()
-            try copy(source, size: envelope.size, to: sink)
-            record["age"] = Base64.encode(sink.bytes)
+            record["age"] = Base64.encode(try bytes ?? readAll(inbox.source(for: envelope), size: envelope.size))
         }
         try Output.record(record)
+    }
+
+    func readAll(_ source: ByteSource, size: Int64) throws -> [UInt8] {
+        let sink = MemorySink()
+        try copy(source, size: size, to: sink)
+        return sink.bytes
     }
 
     /// Copies in pieces of up to 1 MiB; a small envelope gets a buffer of its own size.

@@ -13,28 +13,27 @@ struct Receiver {
     /// says so, a batch at a time and in the order that keeps the guarantee:
     /// the batch commits to the inbox, its new records are written, and only
     /// then does it leave the mailbox.
-    func drain(limit: Int? = nil, stop: () -> Bool = { false }, _ emit: (StoredEnvelope) throws -> Void) throws {
+    func drain(limit: Int? = nil, stop: () -> Bool = { false }, _ emit: (StoredEnvelope, [UInt8]?) throws -> Void) throws {
         var remaining = limit ?? Int.max
         var first = true
         while remaining > 0, !stop() {
-            // A small first batch, so the first records come out soon.
-            let batch = try mailbox.pending(for: addresses, now: Time.now(), limit: min(remaining, first ? 20 : 200))
+            // A small first batch, so the first records come out soon; then large ones, as
+            // each inbox commit rewrites every page of the id index that its batch touched.
+            let batch = try mailbox.pending(for: addresses, now: Time.now(), limit: min(remaining, first ? 20 : 1000))
             first = false
             if batch.isEmpty { return }
-            var moved = [StoredEnvelope](), fresh = [StoredEnvelope]()
+            var moved = [StoredEnvelope](), fresh = [(StoredEnvelope, [UInt8]?)]()
             try inbox.db.transaction {
                 for entry in batch {
                     if stop() { break }
                     // Expiry or another receiver may remove an entry between listing and reading it.
-                    guard let source = try mailbox.sourceIfPresent(for: entry) else { continue }
-                    let incoming = IncomingEnvelope(id: entry.id, expiresAt: entry.expiresAt, source: source, sizeHint: Int(entry.size))
+                    guard let incoming = try mailbox.incoming(for: entry) else { continue }
                     // Only new envelopes are written: a resend of one already received is not news.
                     // A crash between the inbox commit and the records loses no envelope:
                     // --since and --all write them again.
                     do {
-                        if try inbox.store(incoming, id: entry.id, mailbox: entry.mailbox, now: Time.now()),
-                           let stored = try inbox.envelope(id: entry.id) {
-                            fresh.append(stored)
+                        if let stored = try inbox.store(incoming, id: entry.id, mailbox: entry.mailbox, now: Time.now()) {
+                            fresh.append((stored, incoming.bytes))
                         }
                     } catch let error as SottoError where error.kind == .malformed {
                         // Bytes that do not hash to their id can never be received: left
@@ -44,7 +43,7 @@ struct Receiver {
                     moved.append(entry)
                 }
             }
-            for envelope in fresh { try emit(envelope) }
+            for (envelope, bytes) in fresh { try emit(envelope, bytes) }
             try mailbox.remove(moved)
             remaining -= batch.count
         }

@@ -79,7 +79,7 @@ struct RecvCommand: SottoCommand {
             Diagnostics.warning("removed envelope \(entry.id) from the mailbox: \(error.message)")
         }
         if all || since != nil {
-            try receiver.drain { _ in }
+            try receiver.drain { _, _ in }
             let start = try since.map { try position($0, inbox) }
             for envelope in try inbox.list(afterSequence: start?.sequence, receivedAfter: start?.time, limit: limit) {
                 try writer.write(envelope)
@@ -87,7 +87,7 @@ struct RecvCommand: SottoCommand {
             return
         }
         guard follow else {
-            try receiver.drain(limit: limit) { try writer.write($0) }
+            try receiver.drain(limit: limit) { try writer.write($0, bytes: $1) }
             if corrupt > 0 {
                 throw SottoError(.malformed, "\(corrupt) envelope\(corrupt == 1 ? "" : "s") in the mailbox did not match \(corrupt == 1 ? "its id" : "their ids") and \(corrupt == 1 ? "was" : "were") removed")
             }
@@ -117,7 +117,7 @@ struct RecvCommand: SottoCommand {
                     Diagnostics.notice("reconnected to the mailbox")
                     lost = nil
                 }
-                try current.drain(stop: { Interrupt.received }) { try writer.write($0) }
+                try current.drain(stop: { Interrupt.received }) { try writer.write($0, bytes: $1) }
                 if Interrupt.received { break }
                 try current.mailbox.waitForChange(timeout: 1)
             } catch let error as SottoError where error.kind == .temporary || (lost != nil && error.kind == .unavailable) {
@@ -157,7 +157,7 @@ struct RecvCommand: SottoCommand {
             let stored = try inbox.store(envelope.incoming, id: id, mailbox: mailbox,
                                          now: receivedAt, openedAt: try record.time("opened_at"))
             if let deleteAfter = try record.time("delete_after") { try inbox.restoreDeadline(id: id, deleteAfter: deleteAfter) }
-            if stored, let entry = try inbox.envelope(id: id) { try writer.write(entry) }
+            if let stored { try writer.write(stored, bytes: envelope.bytes) }
         }
         try loop.finish()
     }

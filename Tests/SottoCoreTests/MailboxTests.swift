@@ -112,6 +112,23 @@ final class MailboxConformanceTests: XCTestCase {
         }
     }
 
+    func testAListingBringsItsSmallEnvelopesAlong() throws {
+        XCTAssertLessThanOrEqual(Prefetch.sizeLimit(listing: 1000) * 1000, 8 << 20, "a listing's bytes are bounded")
+        try conform { mailbox in
+            let small = Array("small".utf8), large = [UInt8](repeating: 7, count: Int(Prefetch.sizeLimit(listing: 10)) + 1)
+            for bytes in [small, large] {
+                _ = try mailbox.deposit(IncomingEnvelope(bytes: bytes, id: Envelope.id(bytes), expiresAt: nil), to: [bob], now: 1)
+            }
+            let entries = try mailbox.pending(for: [bob], now: 1, limit: 10)
+            let incoming = try entries.map { try XCTUnwrap(try mailbox.incoming(for: $0)) }
+            XCTAssertEqual(incoming.map { $0.bytes != nil }, [true, false], "in memory when small, streamed when not")
+            XCTAssertEqual(incoming.map(\.id), [small, large].map(Envelope.id))
+            var streamed = [UInt8](repeating: 0, count: large.count + 1)
+            let n = try streamed.withUnsafeMutableBytes { try incoming[1].read($0) }
+            XCTAssertEqual(Array(streamed[..<n]), large)
+        }
+    }
+
     func testBytesThatDoNotMatchTheirIdAreRefused() throws {
         try conform { mailbox in
             let claimed = Envelope.id(Array("the real one".utf8))
@@ -156,8 +173,15 @@ final class InboxTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let inbox = try XCTUnwrap(try Inbox.open(Home(path: directory), create: true))
         let bytes = Array("sealed".utf8), id = Envelope.id(bytes)
-        XCTAssertTrue(try inbox.store(IncomingEnvelope(bytes: bytes, id: id, expiresAt: nil), id: id, mailbox: nil, now: 5))
-        XCTAssertFalse(try inbox.store(IncomingEnvelope(bytes: bytes, id: id, expiresAt: nil), id: id, mailbox: nil, now: 6))
+        let stored = try inbox.store(IncomingEnvelope(bytes: bytes, id: id, expiresAt: 99), id: id, mailbox: "m", now: 5)
+        XCTAssertEqual(stored, try inbox.envelope(id: id), "store describes the envelope as the inbox holds it")
+        XCTAssertEqual(stored?.size, 6)
+        XCTAssertNil(try inbox.store(IncomingEnvelope(bytes: bytes, id: id, expiresAt: nil), id: id, mailbox: nil, now: 6))
+        let streamed = Array("streamed, size unknown".utf8), streamedID = Envelope.id(streamed)
+        let second = try inbox.store(IncomingEnvelope(id: streamedID, expiresAt: nil, source: MemorySource(streamed)),
+                                     id: streamedID, mailbox: nil, now: 5)
+        XCTAssertEqual(second, try inbox.envelope(id: streamedID))
+        XCTAssertEqual(second?.size, Int64(streamed.count))
         let other = Envelope.id(Array("other".utf8))
         XCTAssertThrowsError(try inbox.store(IncomingEnvelope(bytes: bytes, id: other, expiresAt: nil), id: other, mailbox: nil, now: 7))
         XCTAssertNil(try inbox.envelope(id: other), "a refused envelope leaves nothing behind")
@@ -165,6 +189,6 @@ final class InboxTests: XCTestCase {
         try inbox.markOpened(id: id, now: 20)
         XCTAssertEqual(try inbox.envelope(id: id)?.openedAt, 10, "the first open counts")
         XCTAssertEqual(try inbox.list(receivedAfter: 5).count, 0)
-        XCTAssertEqual(try inbox.list(receivedAfter: 4).count, 1)
+        XCTAssertEqual(try inbox.list(receivedAfter: 4).count, 2)
     }
 }

@@ -21,7 +21,7 @@ public final class FileDescriptorSource: ByteSource {
 }
 
 public final class MemorySource: ByteSource {
-    private let bytes: [UInt8]
+    public let bytes: [UInt8]
     private var offset = 0
     public init(_ bytes: [UInt8]) { self.bytes = bytes }
 

@@ -14,7 +14,8 @@ public enum JSON {
     public static func line(_ object: [String: Any]) throws -> [UInt8] {
         var writer = JSONWriter()
         try writer.write(object)
-        return writer.bytes + [0x0A]
+        writer.newline()
+        return writer.bytes
     }
 
     /// Records are shallow; deeper input is refused.

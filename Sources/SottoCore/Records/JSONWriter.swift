@@ -44,12 +44,16 @@ struct JSONWriter {
 
     private mutating func append(_ text: String) { bytes.append(contentsOf: text.utf8) }
 
+    mutating func newline() { bytes.append(0x0A) }
+
     private mutating func write(string: String) {
         bytes.append(UInt8(ascii: "\""))
-        let utf8 = string.utf8
-        if !utf8.contains(where: Self.needsEscape) {
-            bytes.append(contentsOf: utf8)
-        } else {
+        var string = string
+        string.withUTF8 { utf8 in
+            if !utf8.contains(where: Self.needsEscape) {
+                bytes.append(contentsOf: utf8)
+                return
+            }
             for byte in utf8 {
                 guard Self.needsEscape(byte) else { bytes.append(byte); continue }
                 switch byte {

@@ -48,9 +48,12 @@ public struct IncomingEnvelope {
     public var sizeHint: Int?
     /// Fills the buffer with the next bytes; 0 at the end.
     public var read: (UnsafeMutableRawBufferPointer) throws -> Int
+    /// The whole envelope, when it is already in memory.
+    public private(set) var bytes: [UInt8]?
 
     public init(bytes: [UInt8], id: String, expiresAt: Int64?) {
         self.init(id: id, expiresAt: expiresAt, source: MemorySource(bytes), sizeHint: bytes.count)
+        self.bytes = bytes
     }
 
     public init(id: String, expiresAt: Int64?, source: ByteSource, sizeHint: Int? = nil) {

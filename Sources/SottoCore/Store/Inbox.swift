@@ -40,16 +40,16 @@ public final class Inbox {
         try Schema.migrate(db, Self.migrations, what: "inbox")
     }
 
-    /// Stores an envelope unless its id is already here; true when new.
+    /// Stores an envelope unless its id is already here; returns it when new.
     /// The whole envelope lands in one transaction: after a crash it is
     /// either entirely present or absent.
     @discardableResult
-    public func store(_ envelope: IncomingEnvelope, id: String, mailbox: String?, now: Int64, openedAt: Int64? = nil) throws -> Bool {
+    public func store(_ envelope: IncomingEnvelope, id: String, mailbox: String?, now: Int64, openedAt: Int64? = nil) throws -> StoredEnvelope? {
         try db.transaction {
-            try db.run("INSERT OR IGNORE INTO envelopes (id, mailbox, expires_at, size, received_at, opened_at) VALUES (?, ?, ?, 0, ?, ?)",
-                       [.text(id), .optional(mailbox), envelope.expiresAt.map { .int($0) } ?? .null, .int(now),
-                        openedAt.map { .int($0) } ?? .null])
-            guard db.changes == 1 else { return false }
+            try db.run("INSERT OR IGNORE INTO envelopes (id, mailbox, expires_at, size, received_at, opened_at) VALUES (?, ?, ?, ?, ?, ?)",
+                       [.text(id), .optional(mailbox), envelope.expiresAt.map { .int($0) } ?? .null, .int(envelope.bytes?.count ?? 0),
+                        .int(now), openedAt.map { .int($0) } ?? .null])
+            guard db.changes == 1 else { return nil }
             let owner = db.lastInsertRowID
             let hasher = EnvelopeIDHasher()
             let size = try chunks.write(owner: owner, sizeHint: envelope.sizeHint) { buffer in
@@ -60,8 +60,9 @@ public final class Inbox {
             guard hasher.finalize() == id else {
                 throw SottoError(.malformed, "envelope \(id): its bytes do not match its id")
             }
-            try db.run("UPDATE envelopes SET size = ? WHERE seq = ?", [.int(size), .int(owner)])
-            return true
+            if envelope.bytes == nil { try db.run("UPDATE envelopes SET size = ? WHERE seq = ?", [.int(size), .int(owner)]) }
+            return StoredEnvelope(id: id, mailbox: mailbox, expiresAt: envelope.expiresAt, size: size, storedAt: now,
+                                  openedAt: openedAt, sequence: owner)
         }
     }
 

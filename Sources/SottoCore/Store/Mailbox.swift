@@ -35,6 +35,13 @@ public protocol Mailbox: AnyObject {
     func waitForChange(timeout: Double) throws
 }
 
+/// How large an envelope a listing of `count` entries brings its bytes
+/// along for: small ones, within a budget that bounds the listing's memory.
+public enum Prefetch {
+    static let budget = 8 << 20
+    public static func sizeLimit(listing count: Int) -> Int64 { Int64(min(64 << 10, budget / max(count, 1))) }
+}
+
 public enum DepositStatus: String, Sendable {
     case stored, duplicate
 }
@@ -61,6 +68,16 @@ public enum MailboxLocation: Equatable {
 extension Mailbox {
     public func remove(_ envelopes: [StoredEnvelope]) throws {
         try batch { for envelope in envelopes { try remove(envelope) } }
+    }
+
+    /// One envelope as the inbox stores it: in memory when the listing
+    /// brought its bytes along, else streamed; nil when it is no longer there.
+    public func incoming(for envelope: StoredEnvelope) throws -> IncomingEnvelope? {
+        guard let source = try sourceIfPresent(for: envelope) else { return nil }
+        if let memory = source as? MemorySource {
+            return IncomingEnvelope(bytes: memory.bytes, id: envelope.id, expiresAt: envelope.expiresAt)
+        }
+        return IncomingEnvelope(id: envelope.id, expiresAt: envelope.expiresAt, source: source, sizeHint: Int(envelope.size))
     }
 
     /// One envelope's bytes, as a stream.

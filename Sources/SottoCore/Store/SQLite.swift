@@ -26,6 +26,7 @@ public final class Database {
         try execute("PRAGMA secure_delete = ON")
         try execute("PRAGMA foreign_keys = ON")
         try execute("PRAGMA synchronous = NORMAL")
+        try execute("PRAGMA temp_store = MEMORY")
     }
 
     deinit {

@@ -9,6 +9,9 @@ public final class SQLiteMailbox: Mailbox {
     public let path: String
     private let chunks: ChunkTable
     private var depth = 0
+    /// The bytes of the small envelopes the last listing returned, so that
+    /// receiving them needs no statement of its own.
+    private var prefetched = [String: [UInt8]]()
     private lazy var watcher = FileWatcher(directory: Path.directory(of: path))
 
     static let migrations = [
@@ -83,14 +86,23 @@ public final class SQLiteMailbox: Mailbox {
     }
 
     public func pending(for addresses: [String], now: Int64, limit: Int) throws -> [StoredEnvelope] {
+        prefetched.removeAll()
         guard !addresses.isEmpty else { return [] }
         let marks = Array(repeating: "?", count: addresses.count).joined(separator: ",")
-        return try db.rows("""
-            SELECT d.seq, d.mailbox, e.id, e.expires_at, e.size, d.stored_at FROM deliveries d
-            JOIN envelopes e ON e.rowid = d.envelope
+        // The listing brings the bytes of small envelopes along.
+        let prefetch = Prefetch.sizeLimit(listing: limit)
+        let rows = try db.rows("""
+            SELECT d.seq, d.mailbox, e.id, e.expires_at, e.size, d.stored_at,
+                   CASE WHEN e.size <= ? THEN (SELECT c.bytes FROM envelope_chunks c WHERE c.owner = e.rowid AND c.n = 0) END
+            FROM deliveries d JOIN envelopes e ON e.rowid = d.envelope
             WHERE d.mailbox IN (\(marks)) AND (e.expires_at IS NULL OR e.expires_at > ?)
             ORDER BY d.seq LIMIT ?
-            """, addresses.map(SQLValue.text) + [.int(now), .int(limit)]).map(Self.entry)
+            """, [.int(prefetch)] + addresses.map(SQLValue.text) + [.int(now), .int(limit)])
+        return rows.map { row in
+            let entry = Self.entry(row)
+            if let bytes = row.blob(6) { prefetched[entry.id] = bytes }
+            return entry
+        }
     }
 
     static func entry(_ row: Row) -> StoredEnvelope {
@@ -99,7 +111,9 @@ public final class SQLiteMailbox: Mailbox {
                        sequence: Int64(row.int(0) ?? 0))
     }
 
+    /// A small envelope comes from the listing that named it, as it was then.
     public func sourceIfPresent(for envelope: StoredEnvelope) throws -> ByteSource? {
+        if let bytes = prefetched.removeValue(forKey: envelope.id) { return MemorySource(bytes) }
         // One statement, one snapshot: the rows it steps through stay readable
         // even if expiry deletes the envelope meanwhile.
         let select = try db.prepare("""
