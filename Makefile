@@ -62,7 +62,7 @@ faults: deps
 
 # The whole suite under AddressSanitizer, then ThreadSanitizer, each in its own build directory.
 # The commands run several times slower there, so the send/recv kill loop asks for 3 kills
-# landing mid-output (send: 10, recv: 5 otherwise).
+# landing mid-output (10 otherwise).
 SANITIZERS ?= address thread
 test-sanitize: deps
 	for s in $(SANITIZERS); do \

@@ -536,25 +536,35 @@ final class DeliveryTests: CLITestCase {
         var receipted = Set<String>(), written = Set<String>()
         var sendKills = 0, recvKills = 0, sendKilledMidOutput = 0, recvKilledMidOutput = 0, iteration = 0
         let started = Date()
-        // Until both were killed `kills` times, send 10 times while writing receipts and recv 5 times
-        // while writing records. Recv is quick and often finishes before its kill: 5 to 11 rounds in
-        // a hundred kill it mid-output, so up to ten rounds per kill are allowed. Through PostgreSQL
-        // (debug build) a send of 300 envelopes outlasts every 0–300 ms kill and recv writes its first
-        // records later (a connection, then round trips): 2 are required there.
-        let sendMidOutput = CrashTests.midOutputKills
-        let midOutput = min(backend.name == "postgres" ? 2 : 5, sendMidOutput)
+        // Until both were killed `kills` times, and send 10 times while writing receipts and recv 10
+        // times while writing records; up to ten rounds per kill are allowed. Send and recv run side
+        // by side and are killed at random moments (recv within 150 ms: it is quick). A random moment
+        // rarely lands while recv writes, and only envelopes new to the inbox give records, so until
+        // that has happened 10 times every other round starts recv once send has ended (the mailbox
+        // then holds more than recv's first batch) and kills it as its first record arrives.
+        let midOutput = CrashTests.midOutputKills
         let kills = CrashTests.kills
-        while (sendKills < kills || recvKills < kills || sendKilledMidOutput < sendMidOutput || recvKilledMidOutput < midOutput)
+        while (sendKills < kills || recvKills < kills || sendKilledMidOutput < midOutput || recvKilledMidOutput < midOutput)
                 && iteration < kills * 10 {
             let send = try start("sotto-send", ["--batch", ["300", "50", "7"][iteration % 3]], stdinFile: files[iteration % files.count],
                                  home: alice, env: aliceEnv)
-            let recv = try start("sotto-recv", home: bob, env: bobEnv)
             let sendDelay = Double.random(in: 0...0.3, using: &rng)
-            let recvDelay = Double.random(in: 0...0.3, using: &rng)
-            for (delay, process) in [(sendDelay, send), (recvDelay, recv)].sorted(by: { $0.0 < $1.0 }) {
-                let remaining = delay - Date().timeIntervalSince(send.startedAt)
-                if remaining > 0 { Thread.sleep(forTimeInterval: remaining) }
-                if process.isRunning { process.signal(SIGKILL) }
+            let recvDelay = Double.random(in: 0...0.15, using: &rng)
+            let recv: Background
+            if iteration % 2 == 1 && recvKilledMidOutput < midOutput {
+                Thread.sleep(forTimeInterval: max(0, sendDelay - Date().timeIntervalSince(send.startedAt)))
+                if send.isRunning { send.signal(SIGKILL) }
+                _ = try send.finish()
+                recv = try start("sotto-recv", home: bob, env: bobEnv)
+                recv.waitForLines(moreThan: 0, timeout: 5)
+                if recv.isRunning { recv.signal(SIGKILL) }
+            } else {
+                recv = try start("sotto-recv", home: bob, env: bobEnv)
+                for (delay, process) in [(sendDelay, send), (recvDelay, recv)].sorted(by: { $0.0 < $1.0 }) {
+                    let remaining = delay - Date().timeIntervalSince(send.startedAt)
+                    if remaining > 0 { Thread.sleep(forTimeInterval: remaining) }
+                    if process.isRunning { process.signal(SIGKILL) }
+                }
             }
             for (name, process) in [("send", send), ("recv", recv)] {
                 let result = try process.finish()
@@ -586,7 +596,7 @@ final class DeliveryTests: CLITestCase {
         let crashTime = Date().timeIntervalSince(started)
         XCTAssertGreaterThanOrEqual(sendKills, kills, "seed \(seed)")
         XCTAssertGreaterThanOrEqual(recvKills, kills, "seed \(seed)")
-        XCTAssertGreaterThanOrEqual(sendKilledMidOutput, sendMidOutput, "kills should land while send is writing receipts (seed \(seed))")
+        XCTAssertGreaterThanOrEqual(sendKilledMidOutput, midOutput, "kills should land while send is writing receipts (seed \(seed))")
         XCTAssertGreaterThanOrEqual(recvKilledMidOutput, midOutput, "kills should land while recv is writing records (seed \(seed))")
 
         // Re-run both to completion.
