@@ -48,10 +48,10 @@ public final class ByteReader {
 
     public init(_ source: ByteSource, bufferSize: Int = 256 * 1024) {
         self.source = source
-        buffer = [UInt8](repeating: 0, count: bufferSize)
+        buffer = [UInt8](unzeroed: bufferSize)
     }
 
-    public convenience init(bytes: [UInt8]) { self.init(MemorySource(bytes), bufferSize: 64 * 1024) }
+    public convenience init(bytes: [UInt8]) { self.init(MemorySource(bytes), bufferSize: max(1, min(bytes.count, 64 * 1024))) }
 
     /// Refills so at least one byte is buffered; false at end of input.
     private func fill() throws -> Bool {
@@ -111,6 +111,10 @@ public final class ByteReader {
     }
 
     public enum LineError: Error { case tooLong, unterminated([UInt8]) }
+
+    /// Whether `readLine` would return without reading more input: a whole
+    /// line is buffered, or the input has ended.
+    public var hasBufferedLine: Bool { !discardingLine && (atEOF || newlineInWindow() != nil) }
 
     /// Discards input up to and including the next LF.
     func skipLine() throws {

@@ -1,5 +1,3 @@
-import Dispatch
-import FoundationEssentials
 
 /// age's STREAM payload: a 16-byte nonce, then 64 KiB chunks of
 /// ChaCha20-Poly1305 under a key derived from the file key and that nonce.
@@ -27,38 +25,11 @@ enum Stream {
     /// Doubles a buffer, keeping its contents and wiping the old storage,
     /// which may hold plaintext.
     static func double(_ buffer: inout [UInt8]) {
-        var grown = [UInt8](repeating: 0, count: buffer.count * 2)
+        var grown = [UInt8](unzeroed: buffer.count * 2)
         grown.replaceSubrange(0..<buffer.count, with: buffer)
         Sodium.wipe(&buffer)
         buffer = grown
     }
-
-    static let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8))
-
-    /// Runs `body(i)` for every i in 0..<count, spread over the cores.
-    static func parallel(_ count: Int, _ body: (Int) -> Void) {
-        let workers = min(Self.workers, count)
-        guard workers > 1 else {
-            for i in 0..<count { body(i) }
-            return
-        }
-        // Callers write disjoint parts of shared buffers, which the type system cannot see.
-        withoutActuallyEscaping(body) { body in
-            let work = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                var i = worker
-                while i < count {
-                    work.value(i)
-                    i += workers
-                }
-            }
-        }
-    }
-}
-
-private struct UncheckedSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }
 
 /// Encrypts a payload of any length in bounded memory (two 1 MiB buffers).
@@ -77,12 +48,15 @@ public final class PayloadEncryptor {
         key = try Stream.payloadKey(fileKey: fileKey, nonce: nonce)
         // Buffers start at one chunk and grow to a batch only for large payloads,
         // so a short message does not pay for megabytes of buffer.
-        plain = [UInt8](repeating: 0, count: Stream.chunkSize)
-        sealed = [UInt8](repeating: 0, count: Stream.sealedChunkSize)
+        plain = [UInt8](unzeroed: Stream.chunkSize)
+        sealed = [UInt8](unzeroed: Stream.sealedChunkSize)
         try sink.write(nonce)
     }
 
-    deinit { Sodium.wipe(&plain) }
+    deinit { Sodium.wipe(&plain, count: used) }
+
+    /// How much of `plain` ever held plaintext.
+    private var used = 0
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
         guard let source = bytes.baseAddress else { return }
@@ -103,6 +77,7 @@ public final class PayloadEncryptor {
             plain.withUnsafeMutableBytes { $0.baseAddress?.advanced(by: at).copyMemory(from: source + offset, byteCount: n) }
             filled += n
             offset += n
+            used = max(used, filled)
         }
     }
 
@@ -121,7 +96,7 @@ public final class PayloadEncryptor {
         plain.withUnsafeBufferPointer { input in
             sealed.withUnsafeMutableBufferPointer { output in
                 guard let source = input.baseAddress, let target = output.baseAddress else { return }
-                Stream.parallel(chunks) { i in
+                Parallel.forEach(chunks) { i in
                     let start = i * Stream.chunkSize
                     ChaChaPoly.seal(key: key, nonce: Stream.chunkNonce(base + UInt64(i), final: final && i == chunks - 1),
                                     input: source + start, count: min(Stream.chunkSize, total - start),
@@ -158,11 +133,14 @@ public final class PayloadDecryptor {
         let n = try nonce.withUnsafeMutableBytes { try reader.read(into: $0) }
         guard n == Stream.nonceLength else { throw AgeError.header("payload nonce is missing or truncated") }
         key = try Stream.payloadKey(fileKey: fileKey, nonce: nonce)
-        sealed = [UInt8](repeating: 0, count: Stream.sealedChunkSize)
-        plain = [UInt8](repeating: 0, count: Stream.chunkSize)
+        sealed = [UInt8](unzeroed: Stream.sealedChunkSize)
+        plain = [UInt8](unzeroed: Stream.chunkSize)
     }
 
-    deinit { Sodium.wipe(&plain) }
+    deinit { Sodium.wipe(&plain, count: used) }
+
+    /// How much of `plain` ever held plaintext.
+    private var used = 0
 
     /// Calls `body` with the next run of authenticated plaintext; false at the end.
     public func next(_ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool {
@@ -190,6 +168,7 @@ public final class PayloadDecryptor {
         }
         let chunks = (n + Stream.sealedChunkSize - 1) / Stream.sealedChunkSize
         let lastLength = n - (chunks - 1) * Stream.sealedChunkSize
+        used = max(used, n)
         // Only the stream's last chunk may be short, and it must then be final.
         var final = [Bool](repeating: false, count: chunks)
         final[chunks - 1] = atEnd && lastLength < Stream.sealedChunkSize
@@ -204,7 +183,7 @@ public final class PayloadDecryptor {
             plain.withUnsafeMutableBufferPointer { output in
                 guard let source = input.baseAddress, let target = output.baseAddress else { return }
                 ok.withUnsafeMutableBufferPointer { results in
-                    Stream.parallel(chunks) { i in results[i] = open(i, final: final[i], source, target) }
+                    Parallel.forEach(chunks) { i in results[i] = open(i, final: final[i], source, target) }
                 }
                 // A full chunk that fails as non-final may be a full final chunk.
                 if let first = ok.firstIndex(of: false), !final[first],

@@ -26,9 +26,12 @@ enum Sodium {
         return sodium_is_zero(base.assumingMemoryBound(to: UInt8.self), bytes.count) == 1
     }
 
-    static func wipe(_ bytes: inout [UInt8]) {
+    static func wipe(_ bytes: inout [UInt8]) { wipe(&bytes, count: bytes.count) }
+
+    /// Wipes the first `count` bytes: the part of a buffer that was used.
+    static func wipe(_ bytes: inout [UInt8], count: Int) {
         bytes.withUnsafeMutableBytes { buffer in
-            if let base = buffer.baseAddress { sodium_memzero(base, buffer.count) }
+            if let base = buffer.baseAddress { sodium_memzero(base, min(count, buffer.count)) }
         }
     }
 }

@@ -49,7 +49,7 @@ final class SignatureDigest {
             let start = base + offset
             leaves.withUnsafeMutableBufferPointer { out in
                 guard let target = out.baseAddress else { return }
-                Stream.parallel(whole) { i in
+                Parallel.forEach(whole) { i in
                     BLAKE2b.hash(UnsafeRawBufferPointer(start: start + i * Self.pieceSize, count: Self.pieceSize),
                                  into: target + i * 32, length: 32)
                 }
