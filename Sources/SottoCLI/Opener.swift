@@ -89,22 +89,52 @@ public final class Opener {
     }
 
     /// Opens an envelope held in memory. Nil when dropped by policy (blocked sender).
-    public func open(bytes: [UInt8]) throws -> OpenedMessage? {
-        var body = [UInt8]()
+    public func open(bytes: [UInt8]) throws -> OpenedMessage? { try accept(try decrypt(bytes)) }
+
+    /// An envelope decrypted in memory, before the sender policy.
+    public struct Decrypted {
+        let id: String
+        /// Nil when no key of mine opens it.
+        let envelope: EnvelopeReader?
+        let body: [UInt8]
+        /// What went wrong with the body (a bad signature), reported after the policy.
+        let bodyError: (any Error)?
+    }
+
+    /// The part of opening that needs neither keyring nor inbox: decrypting
+    /// and checking the signature. Safe to run on several envelopes at once.
+    public func decrypt(_ bytes: [UInt8]) throws -> Decrypted {
+        guard !identities.isEmpty else {
+            throw SottoError(.refused, "no keys to open with", hints: ["create an identity or pass -i FILE"])
+        }
         let id = Envelope.id(bytes)
-        let opened: OpenedMessage?
+        let envelope: EnvelopeReader
+        do { envelope = try EnvelopeReader(ByteReader(bytes: bytes), identities: identities) } catch AgeError.noMatch {
+            return Decrypted(id: id, envelope: nil, body: [], bodyError: nil)
+        }
+        var body = [UInt8]()
         do {
-            opened = try open(reader: ByteReader(bytes: bytes), stream: { body.append(contentsOf: $0) })
-        } catch AgeError.noMatch {
-            if let destroyed = try inbox?.keyDestroyedAt(id: id) {
-                throw SottoError(.refused, "envelope \(id) can no longer be opened: the key it was sealed to was destroyed at \(Time.rfc3339(destroyed))",
+            try envelope.readBody { body.append(contentsOf: $0) }
+            return Decrypted(id: id, envelope: envelope, body: body, bodyError: nil)
+        } catch {
+            return Decrypted(id: id, envelope: envelope, body: [], bodyError: error)
+        }
+    }
+
+    /// The rest of opening, in input order: the sender policy, names from
+    /// the keyring, and why an envelope no key opens cannot be opened.
+    public func accept(_ decrypted: Decrypted) throws -> OpenedMessage? {
+        guard let envelope = decrypted.envelope else {
+            if let destroyed = try inbox?.keyDestroyedAt(id: decrypted.id) {
+                throw SottoError(.refused, "envelope \(decrypted.id) can no longer be opened: the key it was sealed to was destroyed at \(Time.rfc3339(destroyed))",
                                  hints: ["retired keys are destroyed after their retention, for forward secrecy"])
             }
             throw AgeError.noMatch
         }
-        guard var message = opened else { return nil }
-        message.id = id
-        message.body = body
+        guard var message = try admit(envelope) else { return nil }
+        if let error = decrypted.bodyError { throw error }
+        message.id = decrypted.id
+        message.body = decrypted.body
         return message
     }
 
@@ -115,6 +145,14 @@ public final class Opener {
             throw SottoError(.refused, "no keys to open with", hints: ["create an identity or pass -i FILE"])
         }
         let envelope = try EnvelopeReader(reader, identities: identities)
+        guard let message = try admit(envelope) else { return nil }
+        try envelope.readBody(stream)
+        return message
+    }
+
+    /// The sender policy: nil for a blocked sender, an error for one
+    /// --require-known refuses, else the message without its body.
+    private func admit(_ envelope: EnvelopeReader) throws -> OpenedMessage? {
         let sender = try describeSender(envelope.inner)
         if let sender, sender.blocked {
             Diagnostics.notice("dropped a message from blocked contact '\(sender.name)'")
@@ -124,7 +162,6 @@ public final class Opener {
             throw SottoError(.refused, sender == nil ? "anonymous message refused (--require-known)"
                                                      : "message from unknown sender '\(sender?.name ?? "")' refused (--require-known)")
         }
-        try envelope.readBody(stream)
         let to = try envelope.inner?.to.map(label) ?? []
         return OpenedMessage(id: nil, envelope: envelope, sender: sender?.record, fromMe: sender?.mine ?? false, to: to, body: [])
     }

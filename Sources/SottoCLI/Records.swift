@@ -12,8 +12,15 @@ public final class RecordReader {
     public convenience init(fd: Int32) { self.init(ByteReader(FileDescriptorSource(fd: fd))) }
 
     /// The next non-empty line parsed as an object; nil at the end.
-    public func next() throws -> Fields? {
+    public func next() throws -> Fields? { try read(waiting: true) }
+
+    /// The next record if it can be had without waiting for input; nil when
+    /// none is buffered, or at the end.
+    public func nextBuffered() throws -> Fields? { try read(waiting: false) }
+
+    private func read(waiting: Bool) throws -> Fields? {
         while true {
+            if !waiting, !reader.hasBufferedLine { return nil }
             lineNumber += 1
             let line: [UInt8]
             do {
@@ -71,7 +78,7 @@ public struct RecordLoop {
         }
     }
 
-    private mutating func handle(_ error: SottoError, line: Int) throws {
+    mutating func handle(_ error: SottoError, line: Int) throws {
         let message = error.message.hasPrefix("line ") ? error.message : "line \(line): \(error.message)"
         guard keepGoing else { throw SottoError(error.kind, message, hints: error.hints) }
         if firstError == nil { firstError = SottoError(error.kind, message) }

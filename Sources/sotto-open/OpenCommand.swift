@@ -74,22 +74,13 @@ struct OpenCommand: SottoCommand {
         }
     }
 
+    /// Envelopes are decrypted several at a time; the sender policy, the
+    /// inbox and the output take them in input order.
     func openRecords(_ reader: RecordReader, _ opener: Opener) throws {
         var loop = RecordLoop(keepGoing: keepGoing)
         var written = 0
-        try loop.each(reader) { record in
-            guard try record.optionalString("type") == "envelope" || !record.has("type") else {
-                throw record.badField("type", "must be \"envelope\"")
-            }
-            let message: OpenedMessage?
-            if let path = try record.optionalString("file"), !record.has("age") {
-                let fd = try Files.openForReading(path)
-                defer { close(fd) }
-                message = try opener.open(bytes: Files.readAll(fd: fd))
-            } else {
-                message = try opener.open(bytes: try record.base64("age"))
-            }
-            guard let message else { return }
+        try loop.each(reader, weight: \.count, prepare: envelopeBytes, work: opener.decrypt) { decrypted in
+            guard let message = try opener.accept(decrypted) else { return }
             if let id = message.id {
                 // Envelopes from the inbox get their first-opened time, for read-after timers.
                 try opener.inbox?.markOpened(id: id, now: Time.now(), ttlAfterRead: message.envelope.inner?.ttlAfterRead)
@@ -98,6 +89,18 @@ struct OpenCommand: SottoCommand {
             written += 1
         }
         try loop.finish()
+    }
+
+    func envelopeBytes(_ record: Fields) throws -> [UInt8] {
+        guard try record.optionalString("type") == "envelope" || !record.has("type") else {
+            throw record.badField("type", "must be \"envelope\"")
+        }
+        if let path = try record.optionalString("file"), !record.has("age") {
+            let fd = try Files.openForReading(path)
+            defer { close(fd) }
+            return try Files.readAll(fd: fd)
+        }
+        return try record.base64("age")
     }
 
     func openFile(_ reader: ByteReader, _ opener: Opener) throws {

@@ -93,7 +93,7 @@ struct SealCommand: SottoCommand {
             try sealRaw(sealer)
         } else {
             var loop = RecordLoop(keepGoing: keepGoing)
-            try loop.each(RecordReader(fd: 0)) { try Output.record(try sealer.sealRecord($0)) }
+            try loop.each(RecordReader(fd: 0), weight: \.body.count, prepare: sealer.job, work: sealer.seal, emit: Output.record)
             try loop.finish()
         }
     }

@@ -67,7 +67,18 @@ final class Sealer {
                                                  thread: thread, contentType: contentType, ttlAfterRead: ttlAfterRead), sink: sink)
     }
 
-    func sealRecord(_ record: Fields) throws -> [String: Any] {
+    /// A message record, checked and resolved: everything sealing needs,
+    /// so the sealing itself can run on several at once.
+    struct Job {
+        var recipients: [ResolvedRecipient]
+        var body: [UInt8]
+        var contentType: String
+        var expiresAt: Int64?
+        var thread: String?
+        var ttlAfterRead: Int64?
+    }
+
+    func job(_ record: Fields) throws -> Job {
         let recipients = try resolve(try record.strings("to"))
         let body: [UInt8]
         let contentType: String
@@ -82,21 +93,27 @@ final class Sealer {
             throw record.badField("body", "is missing (or give body_base64)")
         }
         let expiresAt = try expiry(record: record)
-        let sink = MemorySink()
         var readAfter = ttlAfterRead
         if let value = try record.duration("ttl_after_read") {
             guard let seconds = value else { throw record.badField("ttl_after_read", "must be a duration, not never") }
             readAfter = seconds
         }
-        let writer = try self.writer(recipients: recipients, expiresAt: expiresAt, thread: try record.optionalString("thread"),
-                                     contentType: contentType, ttlAfterRead: readAfter, sink: sink)
-        try writer.write(body)
+        return Job(recipients: recipients, body: body, contentType: contentType, expiresAt: expiresAt,
+                   thread: try record.optionalString("thread"), ttlAfterRead: readAfter)
+    }
+
+    /// Seals a job into its envelope record; touches nothing shared.
+    func seal(_ job: Job) throws -> [String: Any] {
+        let sink = MemorySink()
+        let writer = try self.writer(recipients: job.recipients, expiresAt: job.expiresAt, thread: job.thread,
+                                     contentType: job.contentType, ttlAfterRead: job.ttlAfterRead, sink: sink)
+        try writer.write(job.body)
         try writer.finish()
         var mailboxes = [String]()
-        for mailbox in recipients.compactMap(\.mailbox) where !mailboxes.contains(mailbox) { mailboxes.append(mailbox) }
+        for mailbox in job.recipients.compactMap(\.mailbox) where !mailboxes.contains(mailbox) { mailboxes.append(mailbox) }
         return [
             "type": "envelope", "id": Envelope.id(sink.bytes), "to": mailboxes,
-            "expires_at": expiresAt.map(Time.rfc3339).orNull, "age": Base64.encode(sink.bytes),
+            "expires_at": job.expiresAt.map(Time.rfc3339).orNull, "age": Base64.encode(sink.bytes),
         ]
     }
 }
