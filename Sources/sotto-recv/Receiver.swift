@@ -15,12 +15,12 @@ struct Receiver {
     /// then does it leave the mailbox.
     func drain(limit: Int? = nil, stop: () -> Bool = { false }, _ emit: (StoredEnvelope, [UInt8]?) throws -> Void) throws {
         var remaining = limit ?? Int.max
-        var first = true
+        // A small first batch, so the first records come out soon; then ever larger ones, as
+        // each inbox commit rewrites every page of the id index that its batch touched.
+        var size = 20
         while remaining > 0, !stop() {
-            // A small first batch, so the first records come out soon; then large ones, as
-            // each inbox commit rewrites every page of the id index that its batch touched.
-            let batch = try mailbox.pending(for: addresses, now: Time.now(), limit: min(remaining, first ? 20 : 1000))
-            first = false
+            let batch = try mailbox.pending(for: addresses, now: Time.now(), limit: min(remaining, size))
+            size = min(size * 4, 8000)
             if batch.isEmpty { return }
             var moved = [StoredEnvelope](), fresh = [(StoredEnvelope, [UInt8]?)]()
             try inbox.db.transaction {
