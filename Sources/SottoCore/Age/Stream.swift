@@ -152,6 +152,11 @@ public final class PayloadDecryptor {
             return true
         }
         if let failure { throw failure }
+        // At the end the buffers go, wiped: a caller may keep the reader with many others.
+        Sodium.wipe(&plain, count: used)
+        plain = []
+        sealed = []
+        used = 0
         return false
     }
 
