@@ -104,9 +104,7 @@ public final class Opener {
     /// The part of opening that needs neither keyring nor inbox: decrypting
     /// and checking the signature. Safe to run on several envelopes at once.
     public func decrypt(_ bytes: [UInt8]) throws -> Decrypted {
-        guard !identities.isEmpty else {
-            throw SottoError(.refused, "no keys to open with", hints: ["create an identity or pass -i FILE"])
-        }
+        try requireKeys()
         let id = Envelope.id(bytes)
         let envelope: EnvelopeReader
         do { envelope = try EnvelopeReader(ByteReader(bytes: bytes), identities: identities) } catch AgeError.noMatch {
@@ -141,13 +139,17 @@ public final class Opener {
     /// Opens from a stream, passing body bytes to `stream`; a signature
     /// failure throws after the body was passed on.
     public func open(reader: ByteReader, stream: (UnsafeRawBufferPointer) throws -> Void) throws -> OpenedMessage? {
-        guard !identities.isEmpty else {
-            throw SottoError(.refused, "no keys to open with", hints: ["create an identity or pass -i FILE"])
-        }
+        try requireKeys()
         let envelope = try EnvelopeReader(reader, identities: identities)
         guard let message = try admit(envelope) else { return nil }
         try envelope.readBody(stream)
         return message
+    }
+
+    private func requireKeys() throws {
+        guard !identities.isEmpty else {
+            throw SottoError(.refused, "no keys to open with", hints: ["create an identity or pass -i FILE"])
+        }
     }
 
     /// The sender policy: nil for a blocked sender, an error for one

@@ -15,14 +15,11 @@ extension RecordLoop {
                                          emit: (Done) throws -> Void) throws {
         while true {
             var batch = [(line: Int, job: Result<Job, any Error>)]()
-            var ended = false, weighed = 0
+            var weighed = 0
             while batch.count < 256, weighed < budget {
                 do {
                     // Only the first record of a batch may wait for input.
-                    guard let fields = try batch.isEmpty ? reader.next() : reader.nextBuffered() else {
-                        ended = batch.isEmpty
-                        break
-                    }
+                    guard let fields = try batch.isEmpty ? reader.next() : reader.nextBuffered() else { break }
                     let job = Result { try prepare(fields) }
                     weighed += (try? job.get()).map(weight) ?? 0
                     batch.append((fields.line, job))
@@ -30,7 +27,7 @@ extension RecordLoop {
                     batch.append((reader.lineNumber, .failure(error)))
                 }
             }
-            if ended { return }
+            if batch.isEmpty { return }
             let done = Parallel.map(batch) { entry in try work(entry.job.get()) }
             for (entry, result) in zip(batch, done) {
                 do { try emit(result.get()) } catch let error as SottoError {
