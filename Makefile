@@ -7,8 +7,10 @@ DEB_PACKAGES := libsodium-dev libargon2-dev libsqlite3-dev zlib1g-dev pkg-config
   postgresql postgresql-common strace
 RELEASE := .build/release
 # Release builds link the Swift runtime statically: the commands start in a few
-# milliseconds and run where no Swift toolchain is installed.
-RELEASE_FLAGS := -c release --static-swift-stdlib
+# milliseconds and run where no Swift toolchain is installed. libsodium, libargon2 and SQLite
+# are linked statically too (scripts/static-c-libs.sh): rebuild after their security updates.
+STATIC_C := $(CURDIR)/.build/static-c
+RELEASE_BUILD := PKG_CONFIG_PATH=$(STATIC_C)/pkgconfig $(SWIFT) build -c release --static-swift-stdlib
 MAN_DATE := 2026-11-25
 
 .PHONY: all build test deps demo install man completions memory bench bench-postgres vectors corpus fuzz crash faults \
@@ -17,7 +19,14 @@ MAN_DATE := 2026-11-25
 all: build
 
 build:
-	$(SWIFT) build $(RELEASE_FLAGS)
+	./scripts/static-c-libs.sh $(STATIC_C)
+	$(RELEASE_BUILD)
+	@# SwiftPM does not relink when only pkg-config's answer changed: a command linked
+	@# before against the shared libraries stays so, and starts about 1 ms slower.
+	@for c in $(COMMANDS) sotto-bench-crypto; do \
+	  if readelf -d $(RELEASE)/$$c | grep -q -E 'NEEDED.*lib(sodium|argon2|sqlite3)'; then \
+	    echo "$$c was linked against shared libraries: delete the programs in $(RELEASE) and run make again" >&2; exit 1; fi; \
+	done
 
 # Installs the Debian packages the build and the tests need, if any is missing.
 deps:
@@ -116,20 +125,18 @@ memory: deps build
 # (docs/PERFORMANCE.md); about 7 minutes. Not part of `make test`. BENCH_SIZE_MB, BENCH_MANY,
 # BENCH_MESSAGES and BENCH_ROUNDS shrink it (see scripts/bench.sh).
 BENCH_PACKAGES := hyperfine time age sqlite3 faketime
-bench: deps
+bench: deps build
 	@missing=""; for p in $(BENCH_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:$$missing"; \
 	  if [ "$$(id -u)" -ne 0 ]; then SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
-	$(SWIFT) build $(RELEASE_FLAGS)
 	SOTTO_BIN=$(RELEASE) ./scripts/bench.sh
 
 # send and recv of BENCH_MESSAGES (100,000) envelopes through PostgreSQL next to
 # SQLite, on a throwaway server (docs/PERFORMANCE.md); a few minutes.
-bench-postgres: deps
-	$(SWIFT) build $(RELEASE_FLAGS)
+bench-postgres: deps build
 	SOTTO_BIN=$(RELEASE) pg_virtualenv ./scripts/bench-postgres.sh
 
 # Regenerates Tests/Corpus/, the bad-input corpus, and its fixture keys (make test runs it).
