@@ -1,5 +1,6 @@
 import Dispatch
 import FoundationEssentials
+import Synchronization
 
 /// Work spread over the cores: the chunks of a large payload, the pieces of
 /// a signed body, the records of a stream.
@@ -15,13 +16,16 @@ public enum Parallel {
             for i in 0..<count { body(i) }
             return
         }
+        // Each worker takes the next index when it is free: a worker slowed
+        // down (a longer record, a busy core) does not hold the others back.
+        let next = Atomic(0)
         withoutActuallyEscaping(body) { body in
             let work = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                var i = worker
-                while i < count {
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
+                while true {
+                    let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                    if i >= count { return }
                     work.value(i)
-                    i += workers
                 }
             }
         }
