@@ -23,6 +23,25 @@ final class EncodingTests: XCTestCase {
         }
     }
 
+    /// Every string of up to 6 characters over values with different low bits, padding and a
+    /// character outside the alphabet decodes as Foundation decodes it, when it is canonical.
+    func testBase64DecodesEveryShortStringLikeFoundation() {
+        let chars = Array("ABQg/=-")
+        var strings = [""]
+        for _ in 0..<6 {
+            strings += strings.filter { $0.count == strings.last!.count }.flatMap { s in chars.map { s + String($0) } }
+        }
+        XCTAssertEqual(strings.count, (0...6).reduce(0) { $0 + Int(pow(7.0, Double($1))) })
+        for text in strings {
+            let padded = Data(base64Encoded: text).map { [UInt8]($0) }.flatMap { Base64.encode($0) == text ? $0 : nil }
+            XCTAssertEqual(Base64.decode(text, padded: true), padded, "padded \(text)")
+            let filled = text.count % 4 == 0 ? text : text + String(repeating: "=", count: 4 - text.count % 4)
+            let bare = text.contains("=") ? nil : Data(base64Encoded: filled).map { [UInt8]($0) }
+                .flatMap { Base64.encode($0, padded: false) == text ? $0 : nil }
+            XCTAssertEqual(Base64.decode(text, padded: false), bare, "unpadded \(text)")
+        }
+    }
+
     func testBech32RoundTripAndCase() throws {
         let key = try X25519Identity.generate()
         let text = key.recipient.string

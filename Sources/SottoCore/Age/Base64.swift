@@ -51,36 +51,60 @@ public enum Base64 {
     }
 
     public static func decode(_ text: String, padded: Bool = true) -> [UInt8]? {
-        decode(Array(text.utf8), padded: padded)
+        var text = text
+        return text.withUTF8 { decode($0, padded: padded) }
     }
 
     /// Decodes canonical base64; nil on any bad character, bad length,
     /// misplaced padding or non-zero trailing bits.
     public static func decode(_ chars: [UInt8], padded: Bool) -> [UInt8]? {
-        var body = chars[...]
+        chars.withUnsafeBufferPointer { decode($0, padded: padded) }
+    }
+
+    /// Four characters at a time: records carry whole envelopes in base64.
+    private static func decode(_ chars: UnsafeBufferPointer<UInt8>, padded: Bool) -> [UInt8]? {
+        var count = chars.count
         if padded {
-            guard chars.count % 4 == 0 else { return nil }
-            var pad = 0
-            while pad < 2, body.last == UInt8(ascii: "=") { body = body.dropLast(); pad += 1 }
+            guard count % 4 == 0 else { return nil }
+            if count > 0, chars[count - 1] == UInt8(ascii: "=") { count -= 1 }
+            if count > 0, chars[count - 1] == UInt8(ascii: "="), chars.count - count == 1 { count -= 1 }
         }
-        guard body.count % 4 != 1 else { return nil }
-        if padded, (body.count + 3) / 4 * 4 != chars.count { return nil }
-        var out = [UInt8]()
-        out.reserveCapacity(body.count * 3 / 4)
-        var accumulator: UInt32 = 0, bits = 0
-        for char in body {
-            let value = values[Int(char)]
-            guard value != 0xFF else { return nil }
-            accumulator = accumulator << 6 | UInt32(value)
-            bits += 6
-            if bits >= 8 {
-                bits -= 8
-                out.append(UInt8(truncatingIfNeeded: accumulator >> UInt32(bits)))
-                accumulator &= (1 << UInt32(bits)) - 1
+        let rest = count % 4
+        guard rest != 1 else { return nil }
+        let length = count / 4 * 3 + (rest == 0 ? 0 : rest - 1)
+        return values.withUnsafeBufferPointer { table -> [UInt8]? in
+            var bad: UInt32 = 0
+            let out = [UInt8](unsafeUninitializedCapacity: length) { out, written in
+                var i = 0, o = 0
+                while i + 4 <= count {
+                    let a = UInt32(table[Int(chars[i])]), b = UInt32(table[Int(chars[i + 1])])
+                    let c = UInt32(table[Int(chars[i + 2])]), d = UInt32(table[Int(chars[i + 3])])
+                    bad |= a | b | c | d
+                    let n = a << 18 | b << 12 | c << 6 | d
+                    out[o] = UInt8(truncatingIfNeeded: n >> 16)
+                    out[o + 1] = UInt8(truncatingIfNeeded: n >> 8)
+                    out[o + 2] = UInt8(truncatingIfNeeded: n)
+                    i += 4
+                    o += 3
+                }
+                if rest > 0 {
+                    var n: UInt32 = 0
+                    for k in 0..<rest {
+                        let v = UInt32(table[Int(chars[i + k])])
+                        bad |= v
+                        n |= v << (18 - 6 * UInt32(k))
+                    }
+                    // Canonical: the bits past the last whole byte are zero.
+                    if n & (rest == 2 ? 0xFFFF : 0xFF) != 0 { bad |= 0xFF }
+                    out[o] = UInt8(truncatingIfNeeded: n >> 16)
+                    if rest == 3 { out[o + 1] = UInt8(truncatingIfNeeded: n >> 8) }
+                    o += rest - 1
+                }
+                written = o
             }
+            // A character outside the alphabet maps to 0xFF, which no valid value reaches.
+            return bad & 0xC0 == 0 ? out : nil
         }
-        guard accumulator == 0 else { return nil }  // canonical: unused bits are zero
-        return out
     }
 
     static func isAlphabet(_ char: UInt8) -> Bool { values[Int(char)] != 0xFF }
