@@ -112,11 +112,12 @@ struct SealCommand: SottoCommand {
         let reader = ProgressSource(fd: input)
         reader.visible = output != nil || isatty(1) == 0
         defer { reader.finish() }
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        let blocks = ReadAhead(reader)
+        defer { blocks.close() }
         while true {
-            let n = try chunk.withUnsafeMutableBytes { try reader.read(into: $0) }
-            if n == 0 { break }
-            try chunk.withUnsafeBytes { try writer.write(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
+            let block = try blocks.next()
+            if block.isEmpty { break }
+            try writer.write(block)
         }
         try writer.finish()
         try armored?.finish()
