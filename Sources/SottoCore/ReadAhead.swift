@@ -11,7 +11,8 @@ import Dispatch
 public final class ReadAhead: @unchecked Sendable {
     private let source: ByteSource
     private var blocks: [UnsafeMutableRawBufferPointer]
-    /// How much of each block ever held input: what close() wipes.
+    /// How much of each block ever held input: what close() wipes. Only
+    /// the reader thread writes it, even when a read fails half way.
     private var used = [0, 0]
     private var current = 0
     private let reading = DispatchGroup()
@@ -36,7 +37,6 @@ public final class ReadAhead: @unchecked Sendable {
         isReading = false
         let count = try result.get()
         let filled = current
-        used[filled] = max(used[filled], count)
         if count < blocks[filled].count { ended = true }
         current ^= 1
         // The other block was the caller's until this call: now it can be refilled.
@@ -63,8 +63,9 @@ public final class ReadAhead: @unchecked Sendable {
         let index = current
         DispatchQueue.global().async(group: reading) { [self] in
             let block = blocks[index]
+            var filled = 0
+            defer { used[index] = max(used[index], filled) }
             result = Result {
-                var filled = 0
                 while filled < block.count {
                     let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: block[filled...]))
                     if n == 0 { break }
