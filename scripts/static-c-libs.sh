@@ -12,6 +12,7 @@
 # archive made here renames each name the two archives share, in its
 # definitions and its own calls alike (sodium_internal_...).
 set -eu
+export LC_ALL=C  # sort and comm must agree on the order
 dir=$1
 mkdir -p "$dir/pkgconfig"
 archive() { echo "$(pkg-config --variable=libdir "$1")/lib$2.a"; }
