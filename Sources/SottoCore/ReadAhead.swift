@@ -11,8 +11,8 @@ import Dispatch
 public final class ReadAhead: @unchecked Sendable {
     private let source: ByteSource
     private var blocks: [UnsafeMutableRawBufferPointer]
-    /// How much of each block ever held input: what close() wipes. Only
-    /// the reader thread writes it, even when a read fails half way.
+    /// How much of each block ever held input, even when a read failed half
+    /// way: what close() wipes. Written by whichever thread reads the block.
     private var used = [0, 0]
     private var current = 0
     private let reading = DispatchGroup()
@@ -29,12 +29,16 @@ public final class ReadAhead: @unchecked Sendable {
 
     /// The next block, empty at the end of input; valid until the next call.
     public func next() throws -> UnsafeRawBufferPointer {
-        if !isReading {
-            if ended || blocks.isEmpty { return UnsafeRawBufferPointer(start: nil, count: 0) }
-            startReading()
+        if isReading {
+            reading.wait()
+            isReading = false
+        } else if ended || blocks.isEmpty {
+            return UnsafeRawBufferPointer(start: nil, count: 0)
+        } else {
+            // The first block: nothing to overlap with yet, and a short input
+            // (one message) never starts a thread.
+            read(into: current)
         }
-        reading.wait()
-        isReading = false
         let count = try result.get()
         let filled = current
         if count < blocks[filled].count { ended = true }
@@ -57,22 +61,25 @@ public final class ReadAhead: @unchecked Sendable {
         blocks = []
     }
 
-    /// Fills blocks[current] on another thread, up to its end or the input's.
+    /// Fills blocks[current] on another thread.
     private func startReading() {
         isReading = true
         let index = current
-        DispatchQueue.global().async(group: reading) { [self] in
-            let block = blocks[index]
-            var filled = 0
-            defer { used[index] = max(used[index], filled) }
-            result = Result {
-                while filled < block.count {
-                    let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: block[filled...]))
-                    if n == 0 { break }
-                    filled += n
-                }
-                return filled
+        DispatchQueue.global().async(group: reading) { [self] in read(into: index) }
+    }
+
+    /// Fills a block up to its end or the input's.
+    private func read(into index: Int) {
+        let block = blocks[index]
+        var filled = 0
+        defer { used[index] = max(used[index], filled) }
+        result = Result {
+            while filled < block.count {
+                let n = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: block[filled...]))
+                if n == 0 { break }
+                filled += n
             }
+            return filled
         }
     }
 }
