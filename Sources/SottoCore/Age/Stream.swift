@@ -59,15 +59,25 @@ public final class PayloadEncryptor {
     private var used = 0
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
-        guard let source = bytes.baseAddress else { return }
+        guard let source = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
         var offset = 0
         while offset < bytes.count {
+            // Whole chunks are sealed straight from the caller's bytes, after the
+            // buffered ones, when more bytes follow them: the last chunk of the
+            // payload carries the final flag, so at least one byte stays behind.
+            if filled % Stream.chunkSize == 0 {
+                let direct = min(Stream.batchChunks - filled / Stream.chunkSize, (bytes.count - offset - 1) / Stream.chunkSize)
+                if direct > 0 {
+                    try seal(direct: source + offset, count: direct)
+                    offset += direct * Stream.chunkSize
+                    continue
+                }
+            }
             // A full batch is sealed only once more data arrives: the last
             // chunk must carry the final flag, and it may be full.
             if filled == plain.count {
                 if plain.count < Stream.batchChunks * Stream.chunkSize {
                     Stream.double(&plain)
-                    Stream.double(&sealed)
                 } else {
                     try flush(final: false)
                 }
@@ -91,17 +101,39 @@ public final class PayloadEncryptor {
 
     /// Seals every buffered chunk (the last one final if asked), in parallel.
     private func flush(final: Bool) throws {
-        let total = filled, base = counter, key = self.key
-        let chunks = max(1, (total + Stream.chunkSize - 1) / Stream.chunkSize)
-        plain.withUnsafeBufferPointer { input in
-            sealed.withUnsafeMutableBufferPointer { output in
-                guard let source = input.baseAddress, let target = output.baseAddress else { return }
-                Parallel.forEach(chunks) { i in
-                    let start = i * Stream.chunkSize
-                    ChaChaPoly.seal(key: key, nonce: Stream.chunkNonce(base + UInt64(i), final: final && i == chunks - 1),
-                                    input: source + start, count: min(Stream.chunkSize, total - start),
-                                    output: target + i * Stream.sealedChunkSize)
-                }
+        let total = filled
+        try plain.withUnsafeBufferPointer { input in
+            guard let buffered = input.baseAddress else { return }
+            try seal(chunks: max(1, (total + Stream.chunkSize - 1) / Stream.chunkSize), bytes: total, final: final) {
+                buffered + $0 * Stream.chunkSize
+            }
+        }
+    }
+
+    /// Seals the buffered chunks, all whole, then `count` whole chunks at `source`; none final.
+    private func seal(direct source: UnsafePointer<UInt8>, count: Int) throws {
+        let buffered = filled / Stream.chunkSize
+        try plain.withUnsafeBufferPointer { input in
+            guard let base = input.baseAddress else { return }
+            try seal(chunks: buffered + count, bytes: (buffered + count) * Stream.chunkSize, final: false) { i in
+                i < buffered ? base + i * Stream.chunkSize : source + (i - buffered) * Stream.chunkSize
+            }
+        }
+    }
+
+    /// Seals `chunks` chunks over the cores, `chunk(i)` the start of each, all
+    /// full but the last; then writes them out. The buffer is empty afterwards.
+    private func seal(chunks: Int, bytes total: Int, final: Bool, chunk: (Int) -> UnsafePointer<UInt8>) throws {
+        let base = counter, key = self.key
+        if sealed.count < chunks * Stream.sealedChunkSize {
+            sealed = [UInt8](unzeroed: chunks * Stream.sealedChunkSize)
+        }
+        sealed.withUnsafeMutableBufferPointer { output in
+            guard let target = output.baseAddress else { return }
+            Parallel.forEach(chunks) { i in
+                ChaChaPoly.seal(key: key, nonce: Stream.chunkNonce(base + UInt64(i), final: final && i == chunks - 1),
+                                input: chunk(i), count: min(Stream.chunkSize, total - i * Stream.chunkSize),
+                                output: target + i * Stream.sealedChunkSize)
             }
         }
         // Every chunk but the last is full, so the sealed chunks lie back to back.
