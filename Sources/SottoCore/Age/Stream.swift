@@ -68,7 +68,7 @@ public final class PayloadEncryptor {
             if filled % Stream.chunkSize == 0 {
                 let direct = min(Stream.batchChunks - filled / Stream.chunkSize, (bytes.count - offset - 1) / Stream.chunkSize)
                 if direct > 0 {
-                    try seal(direct: source + offset, count: direct)
+                    try flush(final: false, then: source + offset, direct: direct)
                     offset += direct * Stream.chunkSize
                     continue
                 }
@@ -99,24 +99,17 @@ public final class PayloadEncryptor {
         finished = true
     }
 
-    /// Seals every buffered chunk (the last one final if asked), in parallel.
-    private func flush(final: Bool) throws {
-        let total = filled
-        try plain.withUnsafeBufferPointer { input in
-            guard let buffered = input.baseAddress else { return }
-            try seal(chunks: max(1, (total + Stream.chunkSize - 1) / Stream.chunkSize), bytes: total, final: final) {
-                buffered + $0 * Stream.chunkSize
-            }
-        }
-    }
-
-    /// Seals the buffered chunks, all whole, then `count` whole chunks at `source`; none final.
-    private func seal(direct source: UnsafePointer<UInt8>, count: Int) throws {
-        let buffered = filled / Stream.chunkSize
+    /// Seals the buffered chunks, then `direct` whole chunks at `source`, in
+    /// parallel; the last chunk is final if asked. With direct chunks the
+    /// buffered ones are all whole.
+    private func flush(final: Bool, then source: UnsafePointer<UInt8>? = nil, direct: Int = 0) throws {
+        let buffered = (filled + Stream.chunkSize - 1) / Stream.chunkSize
+        let total = filled + direct * Stream.chunkSize
         try plain.withUnsafeBufferPointer { input in
             guard let base = input.baseAddress else { return }
-            try seal(chunks: buffered + count, bytes: (buffered + count) * Stream.chunkSize, final: false) { i in
-                i < buffered ? base + i * Stream.chunkSize : source + (i - buffered) * Stream.chunkSize
+            let next = source ?? base
+            try seal(chunks: max(1, buffered + direct), bytes: total, final: final) { i in
+                i < buffered ? base + i * Stream.chunkSize : next + (i - buffered) * Stream.chunkSize
             }
         }
     }
