@@ -15,8 +15,8 @@
 //       each primitive alone (µs per call, MB/s for 64 KiB); prints one JSON line
 //   sotto-bench-crypto argon2id [--m KIB] [--t N] [--p N]
 //       one Argon2id derivation (the keyring unlock); prints one JSON line
-import CArgon2
-import CSodium
+internal import CArgon2
+internal import CSodium
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

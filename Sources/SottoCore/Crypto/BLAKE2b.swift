@@ -1,4 +1,4 @@
-import CSodium
+internal import CSodium
 
 /// Incremental BLAKE2b (libsodium's crypto_generichash). The state is
 /// 64-byte aligned C memory, which Swift cannot declare as a value.

@@ -1,4 +1,4 @@
-import CSodium
+internal import CSodium
 
 /// ChaCha20-Poly1305 IETF (RFC 7539), the AEAD of age's stanzas and STREAM.
 enum ChaChaPoly {

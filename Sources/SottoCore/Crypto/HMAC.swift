@@ -1,4 +1,4 @@
-import CSodium
+internal import CSodium
 
 /// HMAC-SHA-256 and HKDF-SHA-256 (RFC 5869), built on libsodium's
 /// crypto_auth_hmacsha256, which accepts keys of any length.

@@ -1,4 +1,4 @@
-import CLinux
+internal import CLinux
 import Glibc
 
 /// Process hygiene for commands that hold secrets: files they create are

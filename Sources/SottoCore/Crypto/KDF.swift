@@ -1,5 +1,5 @@
-import CArgon2
-import CSodium
+internal import CArgon2
+internal import CSodium
 
 /// Passphrase key derivation: Argon2id (libargon2) for the keyring, scrypt
 /// (libsodium) for age's passphrase stanzas.

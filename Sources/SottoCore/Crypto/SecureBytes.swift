@@ -1,4 +1,4 @@
-import CSodium
+internal import CSodium
 
 /// Secret bytes in guarded, locked memory from `sodium_malloc` (small ones
 /// from a shared slab of it), wiped when the last reference goes. Reach the bytes only through the closure accessors, so

@@ -1,4 +1,4 @@
-import CSodium
+internal import CSodium
 import Glibc
 
 /// Small secrets (keys, shared secrets: at most 64 bytes) come from slots of

@@ -1,4 +1,4 @@
-import CSodium
+internal import CSodium
 
 /// libsodium must be initialised once before use; every entry point that
 /// touches it goes through `Sodium.ready` first.

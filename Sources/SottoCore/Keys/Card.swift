@@ -70,18 +70,6 @@ public struct Card: Equatable, Sendable {
     }
 }
 
-/// Big-endian encodings for signed messages.
-enum Wire {
-    static func u64(_ value: Int64) -> [UInt8] { (0..<8).map { UInt8(truncatingIfNeeded: UInt64(bitPattern: value) >> (56 - 8 * UInt64($0))) } }
-    static func u32(_ value: Int) -> [UInt8] { (0..<4).map { UInt8(truncatingIfNeeded: UInt32(truncatingIfNeeded: value) >> (24 - 8 * UInt32($0))) } }
-    static func u16(_ value: Int) -> [UInt8] { [UInt8(truncatingIfNeeded: value >> 8), UInt8(truncatingIfNeeded: value)] }
-    static func lengthPrefixed16(_ bytes: [UInt8]) -> [UInt8] { u16(bytes.count) + bytes }
-
-    static func readU32(_ bytes: ArraySlice<UInt8>) -> Int {
-        bytes.prefix(4).reduce(0) { $0 << 8 | Int($1) }
-    }
-}
-
 public enum Fingerprint {
     public static func of(_ identityKey: [UInt8]) -> String {
         Hex.encode(BLAKE2b.hash(Array("sotto/1 fingerprint\n".utf8) + identityKey, length: 32))
@@ -107,15 +95,5 @@ public enum Fingerprint {
         let chars = Array(number)
         let groups = stride(from: 0, to: chars.count, by: 5).map { String(chars[$0..<min($0 + 5, chars.count)]) }
         return stride(from: 0, to: groups.count, by: 4).map { groups[$0..<min($0 + 4, groups.count)].joined(separator: " ") }
-    }
-}
-
-public enum Hex {
-    public static func encode(_ bytes: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count * 2)
-        for byte in bytes { out.append(digits[Int(byte >> 4)]); out.append(digits[Int(byte & 15)]) }
-        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -1,4 +1,4 @@
-import CSodium
+internal import CSodium
 
 /// The key that seals the secrets of an export: Argon2id of the export
 /// passphrase under a salt chosen fresh for each export.

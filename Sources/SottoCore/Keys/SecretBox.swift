@@ -1,4 +1,4 @@
-import CSodium
+internal import CSodium
 
 /// Secrets at rest: XChaCha20-Poly1305 under the keyring key, a random
 /// 24-byte nonce, and the secret's public key in the associated data so a

@@ -1,4 +1,4 @@
-import CSodium
+internal import CSodium
 import Dispatch
 
 /// Reads a source in blocks, each next block on another thread while the

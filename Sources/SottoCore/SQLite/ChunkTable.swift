@@ -39,57 +39,6 @@ struct ChunkTable {
     }
 }
 
-/// An envelope arriving for storage: its id, its expiry, and a way to
-/// stream its bytes. Stores check the bytes against the id as they go.
-public struct IncomingEnvelope {
-    public var id: String
-    public var expiresAt: Int64?
-    /// The size in bytes when known in advance.
-    public var sizeHint: Int?
-    /// Fills the buffer with the next bytes; 0 at the end.
-    public var read: (UnsafeMutableRawBufferPointer) throws -> Int
-    /// The whole envelope, when it is already in memory.
-    public private(set) var bytes: [UInt8]?
-
-    public init(bytes: [UInt8], id: String, expiresAt: Int64?) {
-        self.init(id: id, expiresAt: expiresAt, source: MemorySource(bytes), sizeHint: bytes.count)
-        self.bytes = bytes
-    }
-
-    public init(id: String, expiresAt: Int64?, source: ByteSource, sizeHint: Int? = nil) {
-        self.init(id: id, expiresAt: expiresAt) { try source.read(into: $0) }
-        self.sizeHint = sizeHint
-    }
-
-    public init(id: String, expiresAt: Int64?, read: @escaping (UnsafeMutableRawBufferPointer) throws -> Int) {
-        self.id = id
-        self.expiresAt = expiresAt
-        self.read = read
-    }
-}
-
-/// What a mailbox or inbox knows about one stored envelope.
-public struct StoredEnvelope: Equatable, Sendable {
-    public var id: String
-    public var mailbox: String?
-    public var expiresAt: Int64?
-    public var size: Int64
-    public var storedAt: Int64
-    public var openedAt: Int64?
-    /// The position in the store, for --since and cursors.
-    public var sequence: Int64
-
-    public init(id: String, mailbox: String?, expiresAt: Int64?, size: Int64, storedAt: Int64, openedAt: Int64?, sequence: Int64) {
-        self.id = id
-        self.mailbox = mailbox
-        self.expiresAt = expiresAt
-        self.size = size
-        self.storedAt = storedAt
-        self.openedAt = openedAt
-        self.sequence = sequence
-    }
-}
-
 /// Steps through chunk rows as a byte stream.
 final class ChunkSource: ByteSource {
     private let statement: Statement
@@ -114,8 +63,9 @@ final class ChunkSource: ByteSource {
             }
         }
         let n = min(buffer.count, current.count - offset)
+        let start = offset
         current.withUnsafeBytes { src in
-            buffer.baseAddress?.copyMemory(from: src.baseAddress! + offset, byteCount: n)
+            buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: src[start..<(start + n)]))
         }
         offset += n
         return n

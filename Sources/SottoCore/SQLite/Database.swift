@@ -1,4 +1,4 @@
-import CSQLite
+internal import CSQLite
 import Glibc
 
 /// A thin SQLite connection: prepared statements finalized on deinit,
