@@ -3,9 +3,9 @@ import SottoCore
 /// A whole envelope opened with a fixed identity: header, sotto stanza,
 /// X25519 unwrap, payload. Most inputs stop at the MAC; the header paths
 /// before it are what this reaches.
-private let identity: X25519Identity? = {
+private let identity: DecryptionKey? = {
     var secret = [UInt8](repeating: 7, count: 32)
-    return (try? SecureBytes(consuming: &secret)).flatMap { try? X25519Identity(secret: $0) }
+    return (try? SecureBytes(consuming: &secret)).flatMap { try? DecryptionKey(secret: $0) }
 }()
 
 @_cdecl("LLVMFuzzerTestOneInput")

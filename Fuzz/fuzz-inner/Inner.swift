@@ -4,13 +4,13 @@
 /// of a signed envelope to a fixed identity, under a valid header and MAC,
 /// so every input reaches the parser behind the encryption.
 private struct Fixture {
-    let identity: X25519Identity
+    let identity: DecryptionKey
     let header: Header
     let fileKey: SecureBytes
 
     init?() {
         var secret = [UInt8](repeating: 9, count: 32)
-        guard let key = try? SecureBytes(consuming: &secret), let identity = try? X25519Identity(secret: key),
+        guard let key = try? SecureBytes(consuming: &secret), let identity = try? DecryptionKey(secret: key),
               let fileKey = try? SecureBytes.random(count: 16),
               let stanzas = try? identity.recipient.wrap(fileKey: fileKey),
               let header = try? Header(stanzas: [SottoStanza(signed: true, expiresAt: 1_900_000_000).stanza] + stanzas,

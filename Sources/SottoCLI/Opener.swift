@@ -77,7 +77,7 @@ public final class Opener {
         for (index, raw) in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmed
             if line.isEmpty || line.hasPrefix("#") { continue }
-            guard let identity = try? X25519Identity.parse(line) else {
+            guard let identity = try? DecryptionKey.parse(line) else {
                 throw SottoError(.malformed, "\(path) line \(index + 1): not an AGE-SECRET-KEY-1... identity",
                                  hints: line.uppercased().hasPrefix("AGE-PLUGIN-") || line.uppercased().hasPrefix("AGE-SECRET-KEY-PQ-")
                                     ? ["plugin and post-quantum identities are not supported"] : [])
@@ -175,7 +175,7 @@ public final class Opener {
     private func label(_ recipient: String) throws -> String {
         if let known = labels[recipient] { return known }
         var name = recipient
-        if let keyring, let key = try? X25519Recipient(recipient) { name = try keyring.label(for: key.publicKey) }
+        if let keyring, let key = try? RecipientKey(parsing: recipient) { name = try keyring.label(for: key.bytes) }
         labels[recipient] = name
         return name
     }

@@ -13,7 +13,7 @@ public enum RecipientFiles {
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let line = raw.trimmed
             if line.isEmpty || line.hasPrefix("#") { continue }
-            guard line.hasPrefix("age1"), !line.contains(" ") else {
+            guard RecipientKey.looksLike(line), !line.contains(" ") else {
                 throw SottoError(.malformed, "\(path) line \(index + 1): expected an age1... recipient")
             }
             names.append(line)
@@ -30,9 +30,9 @@ public func resolveRecipients(_ names: [String], keyring: Keyring?) throws -> [R
     }
     return try names.flatMap { name -> [ResolvedRecipient] in
         if let keyring { return try keyring.resolve(name) }
-        guard name.hasPrefix("age1") else {
+        guard RecipientKey.looksLike(name) else {
             throw SottoError(.notFound, "unknown recipient '\(name)': there is no keyring", hints: ["create one with `sotto-keygen new NAME`"])
         }
-        return [ResolvedRecipient(label: name, key: try X25519Recipient(name), mailbox: nil)]
+        return [ResolvedRecipient(label: name, key: try RecipientKey(parsing: name), mailbox: nil)]
     }
 }

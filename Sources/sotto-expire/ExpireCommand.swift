@@ -142,8 +142,7 @@ struct ExpireCommand: SottoCommand {
         var lost = [String]()
         for envelope in try inbox.list() {
             guard let header = try? Header.parse(ByteReader(inbox.source(for: envelope))) else { continue }
-            let opens = header.stanzas.contains { stanza in secrets.contains { (try? $0.unwrap(stanza)) != nil } }
-            if opens { lost.append(envelope.id) }
+            if secrets.contains(where: { (try? $0.unwrap(header.stanzas)) != nil }) { lost.append(envelope.id) }
         }
         try inbox.markKeyDestroyed(ids: lost, at: now)
     }

@@ -42,7 +42,7 @@ extension KeygenCommand {
                 let text = String(decoding: try Files.readAll(reader: source), as: UTF8.self).trimmed
                 let store = try keyring.open()
                 guard let name else { throw SottoError(.usage, "a bare age recipient needs a petname: --name PETNAME") }
-                try Output.record(try store.importAgeRecipient(X25519Recipient(text), petname: name).record)
+                try Output.record(try store.importAgeRecipient(RecipientKey(parsing: text), petname: name).record)
                 return
             }
             let stream = try ImportStream(RecordReader(source))

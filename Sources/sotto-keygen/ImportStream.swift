@@ -70,7 +70,7 @@ struct ImportStream {
         let kind: ContactInfo.Kind
         switch try fields.string("kind") {
         case "sotto": kind = .sotto(try card(fields))
-        case "age": kind = .age(try X25519Recipient(try fields.string("age_recipient")))
+        case "age": kind = .age(try RecipientKey(parsing: try fields.string("age_recipient")))
         default: throw fields.badField("kind", "must be \"sotto\" or \"age\"")
         }
         return Contact(name: try fields.string("name"), kind: kind, verified: try fields.bool("verified") ?? false,

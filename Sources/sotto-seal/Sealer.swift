@@ -28,10 +28,10 @@ final class Sealer {
             identity = me
             signer = try keyring.signer(for: me)
         }
-        selfRecipient = includeSelf ? identity.flatMap { $0.card.currentKey }.flatMap { try? X25519Recipient(publicKey: $0.publicKey) } : nil
+        selfRecipient = includeSelf ? identity.flatMap { $0.card.currentKey }.flatMap { try? RecipientKey(bytes: $0.publicKey) } : nil
     }
 
-    let selfRecipient: X25519Recipient?
+    let selfRecipient: RecipientKey?
 
     /// The expiry: the record's, else --ttl, else the identity's default, else 7 days.
     func expiry(record: Fields?, now: Int64 = Time.now()) throws -> Int64? {

@@ -92,7 +92,7 @@ final class AgeVectorTests: XCTestCase {
         var identities: [AgeIdentity] = []
         var skipped = 0
         for text in vector.identities {
-            if let identity = try X25519Identity.parse(text) { identities.append(identity) } else { skipped += 1 }
+            if let identity = try DecryptionKey.parse(text) { identities.append(identity) } else { skipped += 1 }
         }
         for passphrase in vector.passphrases {
             var bytes = Array(passphrase.utf8)

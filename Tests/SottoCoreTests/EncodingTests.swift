@@ -43,16 +43,40 @@ final class EncodingTests: XCTestCase {
     }
 
     func testBech32RoundTripAndCase() throws {
-        let key = try X25519Identity.generate()
+        let key = try DecryptionKey.generate()
         let text = key.recipient.string
         XCTAssertTrue(text.hasPrefix("age1"))
-        XCTAssertEqual(try X25519Recipient(text), key.recipient)
-        XCTAssertEqual(try X25519Recipient(text.uppercased()), key.recipient)
+        XCTAssertEqual(try RecipientKey(parsing: text), key.recipient)
+        XCTAssertEqual(try RecipientKey(parsing: text.uppercased()), key.recipient)
         var broken = Array(text)
         broken[10] = broken[10] == "q" ? "p" : "q"
-        XCTAssertThrowsError(try X25519Recipient(String(broken)), "checksum")
+        XCTAssertThrowsError(try RecipientKey(parsing: String(broken)), "checksum")
         XCTAssertNil(Bech32.decode("Age1" + text.dropFirst(4)), "mixed case")
-        XCTAssertEqual(try X25519Identity.parse(key.ageSecretKey)?.recipient, key.recipient)
+        XCTAssertEqual(try DecryptionKey.parse(key.ageSecretKey)?.recipient, key.recipient)
+    }
+
+    func testOneParseEntryForEveryRecipientString() throws {
+        let key = try DecryptionKey.generate()
+        XCTAssertEqual(try RecipientKey(bytes: key.recipient.bytes), key.recipient, "a stored key's length tells its kind")
+        XCTAssertThrowsError(try RecipientKey(bytes: [UInt8](repeating: 9, count: 31)))
+        // A post-quantum recipient is told apart, not read as a broken classical key.
+        let pq = Bech32.encode(hrp: "age1pq", data: [UInt8](repeating: 7, count: 1216))
+        XCTAssertThrowsError(try RecipientKey(parsing: pq)) { error in
+            XCTAssertEqual((error as? SottoError)?.hints, ["post-quantum recipients are not supported"])
+        }
+        XCTAssertNil(try DecryptionKey.parse("AGE-SECRET-KEY-PQ-1QQQQ"), "kinds sotto does not know are skipped")
+        XCTAssertThrowsError(try DecryptionKey(secret: try DecryptionKey.generate().secret, of: key.recipient), "secret and public key differ")
+    }
+
+    /// age's labels: a recipient that carries labels cannot share a file with one that does not.
+    func testRecipientsWhoseLabelsDifferCannotShareAFile() throws {
+        struct Labelled: AgeRecipient {
+            let labels: Set<String> = ["postquantum"]
+            func wrap(fileKey: SecureBytes) throws -> [Stanza] { [Stanza(type: "test", arguments: [], body: [])] }
+        }
+        let classical = try DecryptionKey.generate().recipient
+        XCTAssertThrowsError(try AgeFile.encrypt(to: [classical, Labelled()], sink: MemorySink()))
+        XCTAssertNoThrow(try AgeFile.encrypt(to: [classical, try DecryptionKey.generate().recipient], sink: MemorySink()))
     }
 
     func testArmorRoundTrip() throws {
@@ -145,7 +169,7 @@ final class EncodingTests: XCTestCase {
         for _ in 0..<4000 { text += "-> X25519 " + Base64.encode([UInt8](repeating: 9, count: 32), padded: false) + "\n" + Base64.encode([UInt8](repeating: 1, count: 32), padded: false) + "\n" }
         text += "--- " + Base64.encode([UInt8](repeating: 0, count: 32), padded: false) + "\n"
         let start = Date()
-        XCTAssertThrowsError(try AgeFile.decrypt(ByteReader(bytes: Array(text.utf8)), identities: [try X25519Identity.generate()])) {
+        XCTAssertThrowsError(try AgeFile.decrypt(ByteReader(bytes: Array(text.utf8)), identities: [try DecryptionKey.generate()])) {
             XCTAssertEqual($0 as? AgeError, .header("more than 1024 stanzas"))
         }
         XCTAssertLessThan(Date().timeIntervalSince(start), 1.0)

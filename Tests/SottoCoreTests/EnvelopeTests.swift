@@ -8,7 +8,7 @@ final class EnvelopeTests: XCTestCase {
         return Signer(identityKey: pk, name: "alice", secretKey: sk)
     }
 
-    func open(_ bytes: [UInt8], _ identity: X25519Identity, now: Int64 = 1_000) throws -> (EnvelopeReader, [UInt8]) {
+    func open(_ bytes: [UInt8], _ identity: DecryptionKey, now: Int64 = 1_000) throws -> (EnvelopeReader, [UInt8]) {
         let reader = try EnvelopeReader(ByteReader(bytes: bytes), identities: [identity], now: now)
         var body = [UInt8]()
         try reader.readBody { body += $0 }
@@ -16,7 +16,7 @@ final class EnvelopeTests: XCTestCase {
     }
 
     func testSignedRoundTripAcrossChunkBoundaries() throws {
-        let bob = try X25519Identity.generate()
+        let bob = try DecryptionKey.generate()
         let signer = try makeSigner()
         for size in [0, 1, 63, 64, 65, 65_536 - 100, 65_536, 65_536 * 2 + 7] {
             let body = Sodium.random(size)
@@ -31,7 +31,7 @@ final class EnvelopeTests: XCTestCase {
     }
 
     func testAnonymousWithoutExpiryIsPlainAge() throws {
-        let bob = try X25519Identity.generate()
+        let bob = try DecryptionKey.generate()
         let sealed = try Envelope.seal(Array("hi".utf8), SealParameters(recipients: [bob.recipient], signer: nil, expiresAt: nil))
         let header = try Header.parse(ByteReader(bytes: sealed))
         XCTAssertEqual(header.stanzas.map(\.type), ["X25519"])
@@ -41,7 +41,7 @@ final class EnvelopeTests: XCTestCase {
     }
 
     func testExpiredIsRefused() throws {
-        let bob = try X25519Identity.generate()
+        let bob = try DecryptionKey.generate()
         let sealed = try Envelope.seal([1, 2, 3], SealParameters(recipients: [bob.recipient], signer: try makeSigner(), expiresAt: 2_000))
         XCTAssertThrowsError(try open(sealed, bob, now: 2_000)) { error in
             XCTAssertEqual((error as? SottoError)?.kind, .refused)
@@ -50,7 +50,7 @@ final class EnvelopeTests: XCTestCase {
     }
 
     func testEveryByteIsAuthenticated() throws {
-        let bob = try X25519Identity.generate()
+        let bob = try DecryptionKey.generate()
         let sealed = try Envelope.seal(Array("attack at dawn".utf8),
                                        SealParameters(recipients: [bob.recipient], signer: try makeSigner(), expiresAt: 5_000))
         for index in sealed.indices {
@@ -68,16 +68,14 @@ final class EnvelopeTests: XCTestCase {
 
     /// A co-recipient knows the file key; a new payload under the same header must fail the signature.
     func testCoRecipientForgeryFails() throws {
-        let bob = try X25519Identity.generate(), carol = try X25519Identity.generate()
+        let bob = try DecryptionKey.generate(), carol = try DecryptionKey.generate()
         let alice = try makeSigner()
         let sealed = try Envelope.seal(Array("pay bob".utf8),
                                        SealParameters(recipients: [bob.recipient, carol.recipient], signer: alice, expiresAt: 5_000))
         // Carol recovers the file key and writes a new payload claiming Alice, signed by Carol's own key.
         let reader = ByteReader(bytes: sealed)
         let header = try Header.parse(reader)
-        var fileKey: SecureBytes?
-        for stanza in header.stanzas { if let key = try carol.unwrap(stanza) { fileKey = key } }
-        let key = try XCTUnwrap(fileKey)
+        let key = try XCTUnwrap(try carol.unwrap(header.stanzas))
         let sink = MemorySink()
         try sink.write(header.bytes)
         let payload = try PayloadEncryptor(fileKey: key, sink: sink)

@@ -63,7 +63,7 @@ final class FormatVectorTests: XCTestCase {
 
     func check(_ name: String, _ fields: [String: [String]], _ file: [UInt8]) throws {
         let expect = fields["expect"]?.first ?? ""
-        let identities = try (fields["identity"] ?? []).compactMap { try X25519Identity.parse($0) }
+        let identities = try (fields["identity"] ?? []).compactMap { try DecryptionKey.parse($0) }
         let now = Int64(fields["now"]?.first ?? "") ?? 0
         var outcome: String
         var body = [UInt8]()
@@ -92,12 +92,12 @@ final class FormatVectorTests: XCTestCase {
     struct Party {
         let name: String
         let signer: Signer
-        let key: X25519Identity
+        let key: DecryptionKey
 
         init(_ name: String) throws {
             let (pk, sk) = try Ed25519.generate()
             signer = Signer(identityKey: pk, name: name, secretKey: sk)
-            key = try X25519Identity.generate()
+            key = try DecryptionKey.generate()
             self.name = name
         }
 
@@ -115,7 +115,7 @@ final class FormatVectorTests: XCTestCase {
     }
 
     /// A signed payload for `header`, signed by `signer` while naming `claimed`.
-    static func signedPayload(_ header: Header, claimed: Party, signer: Signer?, to: [X25519Recipient], expiresAt: Int64?,
+    static func signedPayload(_ header: Header, claimed: Party, signer: Signer?, to: [RecipientKey], expiresAt: Int64?,
                               body: [UInt8]) throws -> [UInt8] {
         let inner = try InnerHeader(from: claimed.signer.identityKey, name: claimed.name, sentAt: now, expiresAt: expiresAt,
                                     to: to.map(\.string), thread: nil, contentType: "text/plain; charset=utf-8").encoded()
@@ -128,7 +128,7 @@ final class FormatVectorTests: XCTestCase {
     static func write() throws {
         let alice = try Party("alice"), bob = try Party("bob"), carol = try Party("carol"), mallory = try Party("mallory")
         var vectors = [Vector]()
-        func seal(_ body: [UInt8], signer: Signer?, to: [X25519Recipient] = [bob.key.recipient], expiresAt: Int64? = expiry) throws -> [UInt8] {
+        func seal(_ body: [UInt8], signer: Signer?, to: [RecipientKey] = [bob.key.recipient], expiresAt: Int64? = expiry) throws -> [UInt8] {
             try Envelope.seal(body, SealParameters(recipients: to, signer: signer, expiresAt: expiresAt, sentAt: now,
                                                    contentType: "text/plain; charset=utf-8"))
         }
@@ -162,7 +162,7 @@ final class FormatVectorTests: XCTestCase {
         // Negative vectors built from a file key we hold.
         let fileKey = try SecureBytes.random(count: 16)
         func header(_ expires: String = String(expiry), mode: String = "signed", extra: [Stanza] = [],
-                    to: [X25519Recipient] = [bob.key.recipient, carol.key.recipient]) throws -> Header {
+                    to: [RecipientKey] = [bob.key.recipient, carol.key.recipient]) throws -> Header {
             let sotto = Stanza(type: "sotto/v1", arguments: [mode, expires], body: Sodium.random(16))
             return try Header(stanzas: [sotto] + extra + to.flatMap { try $0.wrap(fileKey: fileKey) }, fileKey: fileKey)
         }

@@ -69,7 +69,7 @@ final class KeyringTests: XCTestCase {
         let first = try keyring.currentAgeIdentity().recipient
         let identity = try XCTUnwrap(try keyring.rotate(now: Time.now() + 10))
         XCTAssertEqual(identity.card.keys.count, 2)
-        XCTAssertNotEqual(identity.card.currentKey.map { try? X25519Recipient(publicKey: $0.publicKey) }, first)
+        XCTAssertNotEqual(identity.card.currentKey.map { try? RecipientKey(bytes: $0.publicKey) }, first)
         XCTAssertNoThrow(try identity.card.verify())
         XCTAssertEqual(Set(try keyring.decryptionKeys().map(\.key.recipient)).count, 2)
         XCTAssertTrue(try keyring.decryptionKeys().contains { $0.key.recipient == first })
@@ -86,7 +86,7 @@ final class KeyringTests: XCTestCase {
         moved.mailbox = String(repeating: "0", count: 32)
         XCTAssertThrowsError(try moved.verify())
         var rekeyed = card
-        rekeyed.keys[0].publicKey = try X25519Identity.generate().recipient.publicKey
+        rekeyed.keys[0].key = try DecryptionKey.generate().recipient
         XCTAssertThrowsError(try rekeyed.verify())
         // A JSON round trip keeps it valid.
         let parsed = try Card(fields: JSON.object(try JSON.encode(card.record), line: 1))
@@ -101,7 +101,7 @@ final class KeyringTests: XCTestCase {
         let bobCard = try bob.createIdentity(name: "bob").card
         let keyring = try makeKeyring(nil)
         try keyring.importCard(bobCard)
-        let ageKey = try X25519Identity.generate().recipient
+        let ageKey = try DecryptionKey.generate().recipient
         try keyring.importAgeRecipient(ageKey, petname: "dave")
         try keyring.setGroup("team", members: ["bob", "dave", "alice"])
         let resolved = try keyring.resolve("@team")
@@ -113,7 +113,7 @@ final class KeyringTests: XCTestCase {
         // A rotated card refreshes the contact; the old card is then refused as a rollback.
         let rotated = try XCTUnwrap(try bob.rotate(now: Time.now() + 5)).card
         try keyring.importCard(rotated)
-        XCTAssertEqual(try keyring.contact(named: "bob").recipient?.publicKey, rotated.currentKey?.publicKey)
+        XCTAssertEqual(try keyring.contact(named: "bob").recipient, rotated.currentKey?.key)
         XCTAssertThrowsError(try keyring.importCard(bobCard)) { XCTAssertEqual(($0 as? SottoError)?.kind, .refused) }
     }
 

@@ -7,6 +7,7 @@ public enum AgeFile {
     public static func encrypt(to recipients: [AgeRecipient], extraStanzas: [Stanza] = [],
                                sink: ByteSink) throws -> (Header, PayloadEncryptor) {
         guard !recipients.isEmpty else { throw SottoError(.usage, "no recipients") }
+        try Labels.check(recipients)
         let fileKey = try SecureBytes.random(count: fileKeyLength)
         var stanzas = extraStanzas
         for recipient in recipients { stanzas += try recipient.wrap(fileKey: fileKey) }
@@ -25,9 +26,7 @@ public enum AgeFile {
     /// As `decrypt`, also telling which identity unwrapped the file key.
     public static func decryptMatching(_ reader: ByteReader, identities: [AgeIdentity]) throws -> (Header, PayloadDecryptor, AgeIdentity) {
         let header = try Header.parse(reader)
-        if header.stanzas.contains(where: { $0.type == "scrypt" }), header.stanzas.count > 1 {
-            throw AgeError.header("an scrypt stanza must be the only stanza")
-        }
+        try Labels.check(header)
         guard let (fileKey, identity) = try unwrap(header, identities) else { throw AgeError.noMatch }
         guard try header.verifyMAC(fileKey: fileKey) else { throw AgeError.hmac }
         return (header, try PayloadDecryptor(fileKey: fileKey, reader: reader), identity)
@@ -35,11 +34,9 @@ public enum AgeFile {
 
     private static func unwrap(_ header: Header, _ identities: [AgeIdentity]) throws -> (SecureBytes, AgeIdentity)? {
         for identity in identities {
-            for stanza in header.stanzas {
-                if let key = try identity.unwrap(stanza) {
-                    guard key.count == fileKeyLength else { throw AgeError.header("wrapped file key is not 16 bytes") }
-                    return (key, identity)
-                }
+            if let key = try identity.unwrap(header.stanzas) {
+                guard key.count == fileKeyLength else { throw AgeError.header("wrapped file key is not 16 bytes") }
+                return (key, identity)
             }
         }
         return nil

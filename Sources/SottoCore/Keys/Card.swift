@@ -1,6 +1,7 @@
-/// An X25519 encryption key certified by an identity for a validity window.
+/// An encryption key certified by an identity for a validity window.
 public struct CertifiedKey: Equatable, Sendable {
-    public var publicKey: [UInt8]
+    public var key: RecipientKey
+    public var publicKey: [UInt8] { key.bytes }
     public var notBefore: Int64
     /// Nil while the key is current; set when rotation retires it.
     public var notAfter: Int64?
@@ -10,9 +11,9 @@ public struct CertifiedKey: Equatable, Sendable {
         Array("sotto/1 key certificate\n".utf8) + identity + key + Wire.u64(notBefore) + Wire.u64(notAfter ?? 0)
     }
 
-    static func certify(key: [UInt8], notBefore: Int64, notAfter: Int64?, identity: [UInt8], signingKey: SecureBytes) -> CertifiedKey {
-        let message = certificateMessage(identity: identity, key: key, notBefore: notBefore, notAfter: notAfter)
-        return CertifiedKey(publicKey: key, notBefore: notBefore, notAfter: notAfter,
+    static func certify(key: RecipientKey, notBefore: Int64, notAfter: Int64?, identity: [UInt8], signingKey: SecureBytes) -> CertifiedKey {
+        let message = certificateMessage(identity: identity, key: key.bytes, notBefore: notBefore, notAfter: notAfter)
+        return CertifiedKey(key: key, notBefore: notBefore, notAfter: notAfter,
                             certificate: Ed25519.sign(message, secretKey: signingKey))
     }
 
@@ -21,7 +22,7 @@ public struct CertifiedKey: Equatable, Sendable {
                        publicKey: identity)
     }
 
-    public var ageRecipient: String { Bech32.encode(hrp: "age", data: publicKey) }
+    public var ageRecipient: String { key.string }
 }
 
 /// The public, self-signed form of an identity that people exchange.
@@ -50,7 +51,7 @@ public struct Card: Equatable, Sendable {
 
     /// Checks the self-signature and every key certificate.
     public func verify() throws {
-        guard identityKey.count == 32, !keys.isEmpty, keys.allSatisfy({ $0.publicKey.count == 32 }) else {
+        guard identityKey.count == Ed25519.publicKeyLength, !keys.isEmpty else {
             throw SottoError(.malformed, "card is incomplete: it needs an identity key and at least one encryption key")
         }
         guard Ed25519.verify(signature, Self.signingMessage(name: name, identityKey: identityKey, mailbox: mailbox, keys: keys),

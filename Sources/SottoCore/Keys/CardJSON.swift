@@ -18,11 +18,12 @@ extension Card {
         mailbox = try fields.string("mailbox")
         signature = try fields.base64("signature")
         keys = try fields.objects("keys").map { key in
-            guard let (hrp, data) = Bech32.decode(try key.string("age")), hrp == "age", data.count == 32 else {
+            let recipient: RecipientKey
+            do { recipient = try RecipientKey(parsing: try key.string("age")) } catch let error as SottoError where error.kind == .malformed {
                 throw key.bad("age", "is not an age x25519 recipient")
             }
             guard let notBefore = try key.time("not_before") else { throw key.bad("not_before", "is missing") }
-            return CertifiedKey(publicKey: data, notBefore: notBefore, notAfter: try key.time("not_after"),
+            return CertifiedKey(key: recipient, notBefore: notBefore, notAfter: try key.time("not_after"),
                                 certificate: try key.base64("cert"))
         }
         guard !name.isEmpty, name.utf8.count <= 200 else { throw fields.bad("name", "must be 1 to 200 bytes") }

@@ -29,7 +29,7 @@ extension Keyring {
 
     /// Adds a bare age recipient: sealable to, never verifiable as a sender.
     @discardableResult
-    public func importAgeRecipient(_ recipient: X25519Recipient, petname: String, now: Int64 = Time.now()) throws -> ContactInfo {
+    public func importAgeRecipient(_ recipient: RecipientKey, petname: String, now: Int64 = Time.now()) throws -> ContactInfo {
         try Names.validate(petname, what: "contact name")
         if let existing = try db.rows("SELECT name FROM contacts WHERE age_recipient = ?", [.text(recipient.string)]).first?.text(0) {
             throw SottoError(.outputExists, "this age recipient is already the contact '\(existing)'")
@@ -57,7 +57,7 @@ extension Keyring {
         if let text = row.text(1) {
             kind = .sotto(try Card.stored(text, of: row.text(0) ?? ""))
         } else {
-            kind = .age(try X25519Recipient(row.text(2) ?? ""))
+            kind = .age(try RecipientKey(parsing: row.text(2) ?? ""))
         }
         return ContactInfo(name: row.text(0) ?? "", kind: kind, verified: row.int(3) == 1, blocked: row.int(4) == 1)
     }
@@ -114,8 +114,8 @@ extension Keyring {
     /// Resolves a recipient name: a contact, one of my identities, `@group`,
     /// or a literal age1… key.
     public func resolve(_ name: String, depth: Int = 0) throws -> [ResolvedRecipient] {
-        if name.hasPrefix("age1") {
-            let key = try X25519Recipient(name)
+        if RecipientKey.looksLike(name) {
+            let key = try RecipientKey(parsing: name)
             let known = try db.rows("SELECT name FROM contacts WHERE age_recipient = ?", [.text(name)]).first?.text(0)
             return [ResolvedRecipient(label: known ?? name, key: key, mailbox: nil)]
         }
@@ -128,7 +128,7 @@ extension Keyring {
         }
         if let mine = try identities().first(where: { $0.name == name }) {
             guard let key = mine.card.currentKey else { throw SottoError(.notFound, "identity '\(name)' has no current key") }
-            return [ResolvedRecipient(label: name, key: try X25519Recipient(publicKey: key.publicKey), mailbox: mine.mailbox)]
+            return [ResolvedRecipient(label: name, key: key.key, mailbox: mine.mailbox)]
         }
         let contact: ContactInfo
         do { contact = try self.contact(named: name) } catch let error as SottoError where error.kind == .notFound {
@@ -138,16 +138,16 @@ extension Keyring {
         return [ResolvedRecipient(label: name, key: key, mailbox: contact.mailbox)]
     }
 
-    /// The display label of an X25519 key: my identity, a contact, or the age1 string.
+    /// The display label of an encryption key: my identity, a contact, or the age1 string.
     public func label(for key: [UInt8]) throws -> String {
         for identity in try identities() where identity.card.keys.contains(where: { $0.publicKey == key }) { return identity.name }
         for contact in try contacts() {
             switch contact.kind {
             case .sotto(let card) where card.keys.contains(where: { $0.publicKey == key }): return contact.name
-            case .age(let recipient) where recipient.publicKey == key: return contact.name
+            case .age(let recipient) where recipient.bytes == key: return contact.name
             default: continue
             }
         }
-        return Bech32.encode(hrp: "age", data: key)
+        return (try? RecipientKey(bytes: key).string) ?? Hex.encode(key)
     }
 }

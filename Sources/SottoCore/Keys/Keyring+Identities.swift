@@ -1,5 +1,5 @@
 extension Keyring {
-    /// Creates an identity: an Ed25519 identity key, a first certified X25519
+    /// Creates an identity: an Ed25519 identity key, a first certified encryption
     /// key and a random mailbox address. The first identity becomes the default.
     @discardableResult
     public func createIdentity(name: String, now: Int64 = Time.now()) throws -> IdentityInfo {
@@ -11,8 +11,8 @@ extension Keyring {
             throw SottoError(.outputExists, "'\(name)' is already the name of a contact")
         }
         let (publicKey, signingKey) = try Ed25519.generate()
-        let encryption = try X25519Identity.generate()
-        let certified = CertifiedKey.certify(key: encryption.recipient.publicKey, notBefore: now, notAfter: nil,
+        let encryption = try DecryptionKey.generate()
+        let certified = CertifiedKey.certify(key: encryption.recipient, notBefore: now, notAfter: nil,
                                              identity: publicKey, signingKey: signingKey)
         let mailbox = Hex.encode(Sodium.random(16))
         let card = Card.make(name: name, identityKey: publicKey, mailbox: mailbox, keys: [certified], signingKey: signingKey)
@@ -89,7 +89,7 @@ extension Keyring {
         try db.rows("SELECT identity, public_key, secret FROM encryption_keys WHERE secret IS NOT NULL ORDER BY not_before DESC")
             .map { row in
                 let secret = try openSecret(row.blob(2) ?? [], publicKey: row.blob(1) ?? [])
-                return OwnedKey(identity: row.text(0) ?? "", key: try X25519Identity(secret: secret))
+                return OwnedKey(identity: row.text(0) ?? "", key: try DecryptionKey(secret: secret, of: RecipientKey(bytes: row.blob(1) ?? [])))
             }
     }
 
@@ -101,7 +101,7 @@ extension Keyring {
     public func rotate(_ name: String? = nil, now: Int64 = Time.now(), ifOlderThan age: Int64? = nil) throws -> IdentityInfo? {
         let identity = try identity(named: name)
         let signingKey = try signingKey(for: identity)
-        let fresh = try X25519Identity.generate()
+        let fresh = try DecryptionKey.generate()
         let rotated: Bool = try db.transaction {
             if let age {
                 let newest = try db.rows("SELECT MAX(not_before) FROM encryption_keys WHERE identity = ? AND not_after IS NULL",
@@ -111,10 +111,10 @@ extension Keyring {
             var keys = [CertifiedKey]()
             for row in try db.rows("SELECT public_key, not_before, not_after, certificate FROM encryption_keys WHERE identity = ? ORDER BY not_before",
                                    [.text(identity.name)]) {
-                var key = CertifiedKey(publicKey: row.blob(0) ?? [], notBefore: Int64(row.int(1) ?? 0),
+                var key = CertifiedKey(key: try RecipientKey(bytes: row.blob(0) ?? []), notBefore: Int64(row.int(1) ?? 0),
                                        notAfter: row.int(2).map(Int64.init), certificate: row.blob(3) ?? [])
                 if key.notAfter == nil {
-                    key = CertifiedKey.certify(key: key.publicKey, notBefore: key.notBefore, notAfter: now,
+                    key = CertifiedKey.certify(key: key.key, notBefore: key.notBefore, notAfter: now,
                                                identity: identity.publicKey, signingKey: signingKey)
                     try db.run("UPDATE encryption_keys SET not_after = ?, certificate = ? WHERE public_key = ?",
                                [.int(now), .blob(key.certificate), .blob(key.publicKey)])
@@ -122,7 +122,7 @@ extension Keyring {
                 keys.append(key)
             }
             let notBefore = max(now, (keys.map(\.notBefore).max() ?? now) + 1)
-            let certified = CertifiedKey.certify(key: fresh.recipient.publicKey, notBefore: notBefore, notAfter: nil,
+            let certified = CertifiedKey.certify(key: fresh.recipient, notBefore: notBefore, notAfter: nil,
                                                  identity: identity.publicKey, signingKey: signingKey)
             try insertKey(certified, identity: identity.name, secret: fresh.secret)
             keys.append(certified)
@@ -136,12 +136,12 @@ extension Keyring {
     }
 
     /// The current encryption secret of an identity, for age interop.
-    public func currentAgeIdentity(_ name: String? = nil) throws -> X25519Identity {
+    public func currentAgeIdentity(_ name: String? = nil) throws -> DecryptionKey {
         let identity = try identity(named: name)
         guard let current = identity.card.currentKey,
               let blob = try db.rows("SELECT secret FROM encryption_keys WHERE public_key = ?", [.blob(current.publicKey)]).first?.blob(0) else {
             throw SottoError(.notFound, "identity '\(identity.name)' has no current encryption key")
         }
-        return try X25519Identity(secret: try openSecret(blob, publicKey: current.publicKey))
+        return try DecryptionKey(secret: try openSecret(blob, publicKey: current.publicKey), of: current.key)
     }
 }

@@ -3,7 +3,7 @@ public struct RetiredKey: Sendable {
     public var identity: String
     public var publicKey: [UInt8]
     public var retiredAt: Int64
-    public var recipient: String { Bech32.encode(hrp: "age", data: publicKey) }
+    public var recipient: String { (try? RecipientKey(bytes: publicKey).string) ?? Hex.encode(publicKey) }
 }
 
 extension Keyring {
@@ -55,11 +55,11 @@ extension Keyring {
     }
 
     /// The secret of a retired key, for a last look before it goes.
-    public func secret(of key: RetiredKey) throws -> X25519Identity? {
+    public func secret(of key: RetiredKey) throws -> DecryptionKey? {
         guard let blob = try db.rows("SELECT secret FROM encryption_keys WHERE public_key = ?", [.blob(key.publicKey)]).first?.blob(0) else {
             return nil
         }
-        return try X25519Identity(secret: try openSecret(blob, publicKey: key.publicKey))
+        return try DecryptionKey(secret: try openSecret(blob, publicKey: key.publicKey), of: RecipientKey(bytes: key.publicKey))
     }
 
     /// Destroys retired secrets: the blobs are overwritten in place

@@ -2,7 +2,7 @@
 public struct IdentitySecrets {
     /// libsodium's 64-byte Ed25519 secret key.
     public var signingKey: SecureBytes
-    /// Encryption secrets by X25519 public key; destroyed keys are absent.
+    /// Encryption secrets by public key; destroyed keys are absent.
     public var encryptionKeys: [[UInt8]: SecureBytes]
 
     public init(signingKey: SecureBytes, encryptionKeys: [[UInt8]: SecureBytes]) {
@@ -33,7 +33,7 @@ extension Keyring {
         guard Ed25519.publicKey(of: secrets.signingKey) == card.identityKey else {
             throw SottoError(.malformed, "the secret key of '\(card.name)' does not match its card")
         }
-        for (pk, secret) in secrets.encryptionKeys where try X25519Identity(secret: secret).recipient.publicKey != pk {
+        for (pk, secret) in secrets.encryptionKeys where (try? DecryptionKey(secret: secret, of: RecipientKey(bytes: pk))) == nil {
             throw SottoError(.malformed, "an encryption secret of '\(card.name)' does not match its public key")
         }
         guard try db.rows("SELECT 1 FROM identities WHERE name = ? OR public_key = ?", [.text(card.name), .blob(card.identityKey)]).isEmpty else {
@@ -73,7 +73,7 @@ extension Keyring {
                     throw SottoError(.outputExists, "the identity of contact '\(name)' is already the contact '\(stored.name)'")
                 }
             case .age(let recipient):
-                if let existing = try? contact(named: name), existing.recipient?.publicKey == recipient.publicKey, existing.card == nil {
+                if let existing = try? contact(named: name), existing.recipient == recipient, existing.card == nil {
                     break
                 }
                 try importAgeRecipient(recipient, petname: name, now: now)

@@ -16,7 +16,7 @@ public struct IdentityInfo: Sendable {
 public struct ContactInfo: Sendable {
     public enum Kind: Sendable {
         case sotto(Card)
-        case age(X25519Recipient)
+        case age(RecipientKey)
     }
 
     public var name: String
@@ -29,9 +29,9 @@ public struct ContactInfo: Sendable {
     public var mailbox: String? { card?.mailbox }
 
     /// The key to seal to now.
-    public var recipient: X25519Recipient? {
+    public var recipient: RecipientKey? {
         switch kind {
-        case .sotto(let card): return card.currentKey.flatMap { try? X25519Recipient(publicKey: $0.publicKey) }
+        case .sotto(let card): return card.currentKey?.key
         case .age(let recipient): return recipient
         }
     }
@@ -40,10 +40,10 @@ public struct ContactInfo: Sendable {
 /// A resolved recipient: the key to wrap to, the label to show, and the mailbox to deliver to.
 public struct ResolvedRecipient: Sendable {
     public var label: String
-    public var key: X25519Recipient
+    public var key: RecipientKey
     public var mailbox: String?
 
-    public init(label: String, key: X25519Recipient, mailbox: String?) {
+    public init(label: String, key: RecipientKey, mailbox: String?) {
         self.label = label
         self.key = key
         self.mailbox = mailbox
@@ -53,7 +53,7 @@ public struct ResolvedRecipient: Sendable {
 /// A decryption key I hold, with the identity it belongs to.
 public struct OwnedKey {
     public var identity: String
-    public var key: X25519Identity
+    public var key: DecryptionKey
 }
 
 public enum Names {
@@ -62,7 +62,7 @@ public enum Names {
         let allowed = name.utf8.allSatisfy { c in
             (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5A) || (c >= 0x61 && c <= 0x7A) || c == 0x2E || c == 0x5F || c == 0x2D
         }
-        guard !name.isEmpty, name.utf8.count <= 64, allowed, !name.hasPrefix("age1"), !name.hasPrefix("-") else {
+        guard !name.isEmpty, name.utf8.count <= 64, allowed, !RecipientKey.looksLike(name), !name.hasPrefix("-") else {
             throw SottoError(.usage, "invalid \(what) '\(name)'", hints: ["use letters, digits, '.', '_' and '-' (at most 64), not starting with age1 or -"])
         }
     }

@@ -5,8 +5,8 @@ public final class EnvelopeReader {
     public let header: Header
     public let sotto: SottoStanza?
     public let inner: InnerHeader?
-    /// The recipient key that opened it, when it was one of ours (X25519).
-    public let openedWith: X25519Recipient?
+    /// The recipient key that opened it, when it was one of ours.
+    public let openedWith: RecipientKey?
     private let payload: PayloadDecryptor
     private let digest: SignatureDigest?
     private var pending = [UInt8]()
@@ -17,7 +17,7 @@ public final class EnvelopeReader {
         let (header, payload, identity) = try AgeFile.decryptMatching(reader, identities: identities)
         self.header = header
         self.payload = payload
-        openedWith = (identity as? X25519Identity)?.recipient
+        openedWith = (identity as? DecryptionKey)?.recipient
         sotto = try SottoStanza.find(in: header)
         if let expiresAt = sotto?.expiresAt, now >= expiresAt {
             throw SottoError(.refused, "message expired at \(Time.rfc3339(expiresAt))")

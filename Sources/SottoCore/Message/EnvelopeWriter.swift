@@ -1,6 +1,6 @@
 /// What to seal and how.
 public struct SealParameters {
-    public var recipients: [X25519Recipient]
+    public var recipients: [RecipientKey]
     /// Nil seals anonymously: a plain age file with the body alone.
     public var signer: Signer?
     public var expiresAt: Int64?
@@ -10,7 +10,7 @@ public struct SealParameters {
     /// A read-after timer, carried in the signed inner header.
     public var ttlAfterRead: Int64?
 
-    public init(recipients: [X25519Recipient], signer: Signer?, expiresAt: Int64?, sentAt: Int64 = Time.now(),
+    public init(recipients: [RecipientKey], signer: Signer?, expiresAt: Int64?, sentAt: Int64 = Time.now(),
                 thread: String? = nil, contentType: String = "application/octet-stream", ttlAfterRead: Int64? = nil) {
         self.ttlAfterRead = ttlAfterRead
         self.recipients = recipients
@@ -30,7 +30,7 @@ public final class EnvelopeWriter {
     private let signer: Signer?
 
     public init(_ parameters: SealParameters, sink: ByteSink) throws {
-        var unique = [X25519Recipient]()
+        var unique = [RecipientKey]()
         for recipient in parameters.recipients where !unique.contains(recipient) { unique.append(recipient) }
         var extra = [Stanza]()
         if parameters.signer != nil || parameters.expiresAt != nil {

@@ -19,7 +19,7 @@ final class CorpusGenerator {
     struct Party {
         let name: String
         let signer: Signer
-        let recipient: X25519Recipient
+        let recipient: RecipientKey
         var identityKey: [UInt8] { signer.identityKey }
     }
 
@@ -80,7 +80,7 @@ final class CorpusGenerator {
                 return try SecureBytes(consuming: &bytes)
             }.open(secrets, identityKey: identityKey, name: name)
             return Party(name: name, signer: Signer(identityKey: identityKey, name: name, secretKey: opened.signingKey),
-                         recipient: try X25519Recipient(try fields.string("age_recipient")))
+                         recipient: try RecipientKey(parsing: try fields.string("age_recipient")))
         }
         throw CorpusVector.Malformed(description: "no identity in the \(name) export")
     }

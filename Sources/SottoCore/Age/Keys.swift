@@ -1,0 +1,81 @@
+/// A public key to seal to: its kind and bytes; `age1…` as text.
+public struct RecipientKey: AgeRecipient, Hashable, Sendable {
+    public let kind: KeyKind
+    public let bytes: [UInt8]
+
+    /// A key as stored or certified: the length tells the kind.
+    public init(bytes: [UInt8]) throws {
+        guard let kind = KeyKind.of(publicKeyLength: bytes.count) else {
+            throw SottoError(.malformed, "not a public key of any known kind (\(bytes.count) bytes)")
+        }
+        self.kind = kind
+        self.bytes = bytes
+    }
+
+    /// Parses the text form of any kind: the one entry point for recipient strings.
+    public init(parsing text: String) throws {
+        guard let (hrp, data) = Bech32.decode(text) else {
+            throw SottoError(.malformed, "not an age x25519 recipient: \(text.prefix(20))…")
+        }
+        guard let kind = KeyKind.allCases.first(where: { $0.recipientPrefix == hrp }) else {
+            throw SottoError(.malformed, "not an age x25519 recipient: \(text.prefix(20))…",
+                             hints: hrp == "age1pq" ? ["post-quantum recipients are not supported"] : [])
+        }
+        guard data.count == kind.publicKeyLength else {
+            throw SottoError(.malformed, "not an age \(kind.rawValue) recipient: \(text.prefix(20))…")
+        }
+        self.kind = kind
+        bytes = data
+    }
+
+    /// Whether `text` is written as a recipient key rather than a name.
+    public static func looksLike(_ text: String) -> Bool { text.hasPrefix("age1") }
+
+    public var string: String { Bech32.encode(hrp: kind.recipientPrefix, data: bytes) }
+    public var labels: Set<String> { kind.labels }
+
+    public func wrap(fileKey: SecureBytes) throws -> [Stanza] { try kind.wrap(fileKey, to: bytes) }
+}
+
+/// A secret key that opens what was sealed to its `recipient`.
+public final class DecryptionKey: AgeIdentity, @unchecked Sendable {
+    let secret: SecureBytes
+    public let recipient: RecipientKey
+
+    public init(kind: KeyKind = .standard, secret: SecureBytes) throws {
+        guard secret.count == kind.secretLength else { throw SottoError(.malformed, "a \(kind.rawValue) secret is \(kind.secretLength) bytes") }
+        self.secret = secret
+        recipient = try RecipientKey(bytes: kind.publicKey(of: secret))
+    }
+
+    /// A stored secret with the public key stored beside it; throws when they do not match.
+    public convenience init(secret: SecureBytes, of publicKey: RecipientKey) throws {
+        try self.init(kind: publicKey.kind, secret: secret)
+        guard recipient == publicKey else { throw SottoError(.malformed, "a secret key does not match its public key") }
+    }
+
+    public static func generate(_ kind: KeyKind = .standard) throws -> DecryptionKey {
+        try DecryptionKey(kind: kind, secret: SecureBytes.random(count: kind.secretLength))
+    }
+
+    /// Parses an `AGE-SECRET-KEY-…` line. Nil for kinds sotto does not know
+    /// (plugins, post-quantum) so callers can say which they skipped.
+    public static func parse(_ text: String) throws -> DecryptionKey? {
+        let upper = text.uppercased()
+        guard let kind = KeyKind.allCases.first(where: { upper.hasPrefix($0.secretPrefix + "1") }) else { return nil }
+        guard var (hrp, data) = Bech32.decode(text), hrp.uppercased() == kind.secretPrefix, data.count == kind.secretLength else {
+            throw SottoError(.malformed, "malformed age identity")
+        }
+        return try DecryptionKey(kind: kind, secret: SecureBytes(consuming: &data))
+    }
+
+    /// The `AGE-SECRET-KEY-…` form. The returned string is ordinary memory:
+    /// callers write it out and drop it.
+    public var ageSecretKey: String {
+        secret.withBytes { Bech32.encode(hrp: recipient.kind.secretPrefix, data: Array($0), uppercase: true) }
+    }
+
+    public func unwrap(_ stanzas: [Stanza]) throws -> SecureBytes? {
+        try recipient.kind.unwrap(stanzas, secret: secret, publicKey: recipient.bytes)
+    }
+}
