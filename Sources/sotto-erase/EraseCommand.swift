@@ -114,7 +114,7 @@ struct EraseCommand: SottoCommand {
     /// --all: once verified clean, the emptied databases themselves go.
     func removeHomeFiles(_ home: Home) throws {
         for base in [home.keyringPath, Inbox.path(home)] {
-            for file in Remnants.files(of: base) { unlink(file) }
+            for file in Database.files(of: base) { unlink(file) }
         }
     }
 }

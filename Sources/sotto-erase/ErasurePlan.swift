@@ -130,9 +130,9 @@ struct ErasurePlan {
         var scanned = [String]()
         var dirty = [String]()
         var remnants = 0
-        var targets = [(Remnants.files(of: keyring.databasePath), needles)]
-        if let inbox { targets.append((Remnants.files(of: inbox.db.path), needles)) }
-        if let mailboxFile { targets.append((Remnants.files(of: mailboxFile.path), mailboxNeedles)) }
+        var targets = [(keyring.files, needles)]
+        if let inbox { targets.append((Database.files(of: inbox.db.path), needles)) }
+        if let mailboxFile { targets.append((Database.files(of: mailboxFile.path), mailboxNeedles)) }
         for (files, wanted) in targets {
             for file in files {
                 scanned.append(file)

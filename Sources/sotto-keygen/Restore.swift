@@ -39,7 +39,7 @@ struct Restore {
             return try restore(into: store, initial: initial, secrets: secrets)
         } catch {
             if existing == nil {
-                for file in Remnants.files(of: home.keyringPath) { unlink(file) }
+                for file in Database.files(of: home.keyringPath) { unlink(file) }
                 if !homeExisted { rmdir(home.path) }
             }
             throw error

@@ -102,6 +102,22 @@ final class ArchitectureTests: XCTestCase {
         XCTAssertEqual(offending, [], "files outside the Age folder that name X25519")
     }
 
+    /// Secrets at rest have one seam: only the secret store's SQL reads or writes a secret.
+    func testOnlyTheSecretStoreTouchesSecretsInSQL() throws {
+        let files = try Self.swiftFiles(under: Self.sources)
+        let offending = files.filter { file in
+            guard file.path != "SottoCore/Keys/SecretStore.swift" else { return false }
+            let literals = Self.matches(#"(?s)"""(.*?)""""#, in: file.text) + Self.matches(#""((?:\\.|[^"\\\n])*)""#, in: file.text)
+            // A schema (CREATE TABLE) declares the column; reading and writing it is what this checks.
+            return literals.contains { literal in
+                !literal.contains("CREATE TABLE")
+                    && literal.range(of: #"\b(SELECT|UPDATE|INSERT|DELETE)\b"#, options: .regularExpression) != nil
+                    && literal.range(of: #"\bsecret\b"#, options: .regularExpression) != nil
+            }
+        }.map(\.path)
+        XCTAssertEqual(offending, [], "SQL on a secret outside the secret store")
+    }
+
     /// SottoCore reports through errors and callbacks; only SottoCLI writes to people.
     func testTheCoreNeverPrints() throws {
         let offending = try Self.swiftFiles(under: Self.sources.appendingPathComponent("SottoCore")).filter { file in

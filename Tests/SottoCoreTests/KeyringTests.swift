@@ -38,6 +38,43 @@ final class KeyringTests: XCTestCase {
         XCTAssertEqual((file[.posixPermissions] as? NSNumber)?.intValue, 0o600)
     }
 
+    /// The keyring is versioned as the inbox and the mailbox are; one made
+    /// before it kept a version adopts version 1 as it is, and a newer one is refused.
+    func testTheKeyringSchemaIsVersionedLikeTheOtherDatabases() throws {
+        let keyring = try makeKeyring(nil)
+        XCTAssertEqual(try keyring.db.rows("PRAGMA user_version").first?.int(0), Keyring.migrations.count)
+        try keyring.db.execute("PRAGMA user_version = 0")
+        XCTAssertEqual(try reopen(nil).identities().map(\.name), ["alice"], "an unversioned keyring adopts version 1")
+        try keyring.db.execute("PRAGMA user_version = \(Keyring.migrations.count + 1)")
+        XCTAssertThrowsError(try reopen(nil)) { XCTAssertEqual(($0 as? SottoError)?.kind, .unsupported) }
+    }
+
+    /// A row with a value where the schema requires one is damage, never read as a default.
+    func testADamagedRowIsReportedNotReadAsEmpty() throws {
+        let keyring = try makeKeyring(nil)
+        try keyring.db.execute("UPDATE identities SET created_at = 'yesterday'")
+        XCTAssertThrowsError(try reopen(nil).identities()) { error in
+            XCTAssertEqual((error as? SottoError)?.kind, .malformed)
+            XCTAssertTrue((error as? SottoError)?.message.contains("keyring is damaged") == true, "\(error)")
+        }
+    }
+
+    /// Every secret lives behind the secret store: a rekey reaches all of them, a destroyed one is gone.
+    func testTheSecretStoreHoldsEverySecret() throws {
+        let keyring = try makeKeyring("old")
+        try keyring.rotate()
+        let held = try keyring.secrets.held(.encryptionKey)
+        XCTAssertEqual(held.count, 2)
+        try keyring.changePassphrase(to: secret("new"), parameters: Self.fast)
+        let reopened = try reopen("new")
+        XCTAssertEqual(Set(try reopened.decryptionKeys().map(\.key.recipient.bytes)), held)
+        let retired = try reopened.retiredKeysDue(now: Time.now() + Keyring.standardRetention + 1)
+        XCTAssertEqual(retired.count, 1)
+        try reopened.destroy(retired)
+        XCTAssertEqual(try reopened.secrets.held(.encryptionKey).count, 1)
+        XCTAssertNil(try reopened.secret(of: retired[0]))
+    }
+
     func testWrongPassphraseIsLocked() throws {
         _ = try makeKeyring("right")
         XCTAssertNoThrow(try reopen("right").unlock())

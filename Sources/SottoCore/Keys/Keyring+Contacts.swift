@@ -53,13 +53,16 @@ extension Keyring {
     }
 
     private func contact(from row: Row) throws -> ContactInfo {
+        let name = try row.required(Row.text, 0, in: "keyring")
         let kind: ContactInfo.Kind
         if let text = row.text(1) {
-            kind = .sotto(try Card.stored(text, of: row.text(0) ?? ""))
+            kind = .sotto(try Card.stored(text, of: name))
         } else {
-            kind = .age(try RecipientKey(parsing: row.text(2) ?? ""))
+            do { kind = .age(try RecipientKey(parsing: row.required(Row.text, 2, in: "keyring"))) } catch let error as SottoError where error.kind == .malformed {
+                throw SottoError(.malformed, "the keyring's age recipient of '\(name)' is damaged", hints: ["the keyring file was altered"])
+            }
         }
-        return ContactInfo(name: row.text(0) ?? "", kind: kind, verified: row.int(3) == 1, blocked: row.int(4) == 1)
+        return ContactInfo(name: name, kind: kind, verified: row.int(3) == 1, blocked: row.int(4) == 1)
     }
 
     public func contact(named name: String) throws -> ContactInfo {
@@ -105,7 +108,7 @@ extension Keyring {
     public func groups() throws -> [(name: String, members: [String])] {
         var result = [(name: String, members: [String])]()
         for row in try db.rows("SELECT name, member FROM group_members ORDER BY name, position") {
-            let name = row.text(0) ?? "", member = row.text(1) ?? ""
+            let name = try row.required(Row.text, 0, in: "keyring"), member = try row.required(Row.text, 1, in: "keyring")
             if result.last?.name == name { result[result.count - 1].members.append(member) } else { result.append((name, [member])) }
         }
         return result

@@ -10,6 +10,8 @@ public struct KeyringErasure {
 
 extension Keyring {
     public var databasePath: String { home.keyringPath }
+    /// Every file that holds keyring data, secrets included: what an erasure scans.
+    public var files: [String] { Array(Set(Database.files(of: home.keyringPath) + secrets.files)).sorted() }
     public var database: Database { db }
 
     /// Crypto-shredding: removes an identity and every secret key it had, so
@@ -18,16 +20,10 @@ extension Keyring {
         let identity = try identity(named: name)
         var erased = KeyringErasure()
         try db.transaction {
-            for row in try db.rows("SELECT public_key, secret FROM encryption_keys WHERE identity = ?", [.text(name)]) {
-                if let secret = row.blob(1) { erased.needles.append(secret) }
-                erased.keys += 1
-            }
-            if let secret = try db.rows("SELECT secret FROM identities WHERE name = ?", [.text(name)]).first?.blob(0) {
-                erased.needles.append(secret)
-            }
+            erased.keys = try db.rows("SELECT COUNT(*) FROM encryption_keys WHERE identity = ?", [.text(name)]).first?.int(0) ?? 0
+            erased.needles += try secrets.delete(.encryptionKey, where: "identity = ?", [.text(name)])
+            erased.needles += try secrets.delete(.identity, where: "name = ?", [.text(name)])
             erased.needles.append(Array(Base64.encode(identity.publicKey).utf8))
-            try db.run("DELETE FROM encryption_keys WHERE identity = ?", [.text(name)])
-            try db.run("DELETE FROM identities WHERE name = ?", [.text(name)])
             try db.run("DELETE FROM meta WHERE key = ?", [.text("rotate_every:" + name)])
             erased.groups += try removeFromGroups(name)
             erased.identities = 1
@@ -63,16 +59,13 @@ extension Keyring {
     public func eraseAll() throws -> KeyringErasure {
         var erased = KeyringErasure()
         try db.transaction {
-            for row in try db.rows("SELECT secret FROM encryption_keys WHERE secret IS NOT NULL UNION ALL SELECT secret FROM identities") {
-                if let secret = row.blob(0) { erased.needles.append(secret) }
-            }
             erased.keys = try db.rows("SELECT COUNT(*) FROM encryption_keys").first?.int(0) ?? 0
             erased.identities = try db.rows("SELECT COUNT(*) FROM identities").first?.int(0) ?? 0
             erased.contacts = try db.rows("SELECT COUNT(*) FROM contacts").first?.int(0) ?? 0
             erased.groups = try db.rows("SELECT COUNT(DISTINCT name) FROM group_members").first?.int(0) ?? 0
-            for table in ["encryption_keys", "identities", "contacts", "group_members", "meta"] {
-                try db.run("DELETE FROM \(table)")
-            }
+            erased.needles += try secrets.delete(.encryptionKey, where: "1", [])
+            erased.needles += try secrets.delete(.identity, where: "1", [])
+            for table in ["contacts", "group_members", "meta"] { try db.run("DELETE FROM \(table)") }
         }
         return erased
     }

@@ -17,30 +17,33 @@ extension Keyring {
         let mailbox = Hex.encode(Sodium.random(16))
         let card = Card.make(name: name, identityKey: publicKey, mailbox: mailbox, keys: [certified], signingKey: signingKey)
         try db.transaction {
-            try db.run("INSERT INTO identities (name, public_key, secret, mailbox, created_at, card) VALUES (?, ?, ?, ?, ?, ?)",
-                       [.text(name), .blob(publicKey), .blob(try sealSecret(signingKey, publicKey: publicKey)), .text(mailbox),
-                        .int(now), .text(String(decoding: try JSON.encode(card.record), as: UTF8.self))])
+            try insert(.identity, ["name": .text(name), "public_key": .blob(publicKey), "mailbox": .text(mailbox), "created_at": .int(now),
+                                   "card": .text(String(decoding: try JSON.encode(card.record), as: UTF8.self))],
+                       publicKey: publicKey, secret: signingKey)
             try insertKey(certified, identity: name, secret: encryption.secret)
             if try meta("default_identity") == nil { try setMeta("default_identity", Array(name.utf8)) }
         }
         return try identity(named: name)
     }
 
-    private func insertKey(_ key: CertifiedKey, identity: String, secret: SecureBytes) throws {
-        try db.run("INSERT INTO encryption_keys (public_key, identity, secret, not_before, not_after, certificate) VALUES (?, ?, ?, ?, ?, ?)",
-                   [.blob(key.publicKey), .text(identity), .blob(try sealSecret(secret, publicKey: key.publicKey)),
-                    .int(key.notBefore), key.notAfter.map { .int($0) } ?? .null, .blob(key.certificate)])
+    /// Stores a certified key of one of my identities, with its secret when it is still held.
+    func insertKey(_ key: CertifiedKey, identity: String, secret: SecureBytes?) throws {
+        try insert(.encryptionKey, ["public_key": .blob(key.publicKey), "identity": .text(identity), "not_before": .int(key.notBefore),
+                                    "not_after": key.notAfter.map { .int($0) } ?? .null, "certificate": .blob(key.certificate)],
+                   publicKey: key.publicKey, secret: secret)
     }
 
     public func identities() throws -> [IdentityInfo] {
         let defaultName = try meta("default_identity").map { String(decoding: $0, as: UTF8.self) }
         return try db.rows("SELECT name, public_key, mailbox, created_at, card, default_ttl, ttl_never FROM identities ORDER BY created_at, name")
             .map { row in
-                let card = try Card.stored(row.text(4), of: row.text(0) ?? "")
+                let name = try row.required(Row.text, 0, in: "keyring")
                 let never = row.int(6) == 1
-                return IdentityInfo(name: row.text(0) ?? "", publicKey: row.blob(1) ?? [], mailbox: row.text(2) ?? "",
-                                    createdAt: Int64(row.int(3) ?? 0), isDefault: row.text(0) == defaultName, card: card,
-                                    defaultTTL: never ? nil : Int64(row.int(5) ?? Int(Self.standardTTL)))
+                return IdentityInfo(name: name, publicKey: try row.required(Row.blob, 1, in: "keyring"),
+                                    mailbox: try row.required(Row.text, 2, in: "keyring"),
+                                    createdAt: Int64(try row.required(Row.int, 3, in: "keyring")), isDefault: name == defaultName,
+                                    card: try Card.stored(row.text(4), of: name),
+                                    defaultTTL: never ? nil : row.int(5).map(Int64.init) ?? Self.standardTTL)
             }
     }
 
@@ -73,10 +76,10 @@ extension Keyring {
     }
 
     func signingKey(for identity: IdentityInfo) throws -> SecureBytes {
-        guard let blob = try db.rows("SELECT secret FROM identities WHERE name = ?", [.text(identity.name)]).first?.blob(0) else {
+        guard let secret = try secret(.identity, of: identity.publicKey) else {
             throw SottoError(.notFound, "no identity named '\(identity.name)'")
         }
-        return try openSecret(blob, publicKey: identity.publicKey)
+        return secret
     }
 
     /// A signer for sealing as `identity`.
@@ -86,11 +89,13 @@ extension Keyring {
 
     /// Every encryption secret still held, newest first, for opening.
     public func decryptionKeys() throws -> [OwnedKey] {
-        try db.rows("SELECT identity, public_key, secret FROM encryption_keys WHERE secret IS NOT NULL ORDER BY not_before DESC")
-            .map { row in
-                let secret = try openSecret(row.blob(2) ?? [], publicKey: row.blob(1) ?? [])
-                return OwnedKey(identity: row.text(0) ?? "", key: try DecryptionKey(secret: secret, of: RecipientKey(bytes: row.blob(1) ?? [])))
-            }
+        let held = try secrets.held(.encryptionKey)
+        return try db.rows("SELECT identity, public_key FROM encryption_keys ORDER BY not_before DESC").compactMap { row in
+            let publicKey = try row.required(Row.blob, 1, in: "keyring")
+            guard held.contains(publicKey), let secret = try secret(.encryptionKey, of: publicKey) else { return nil }
+            return OwnedKey(identity: try row.required(Row.text, 0, in: "keyring"),
+                            key: try DecryptionKey(secret: secret, of: RecipientKey(bytes: publicKey)))
+        }
     }
 
     /// A new certified encryption key; the previous current key is re-certified
@@ -111,8 +116,9 @@ extension Keyring {
             var keys = [CertifiedKey]()
             for row in try db.rows("SELECT public_key, not_before, not_after, certificate FROM encryption_keys WHERE identity = ? ORDER BY not_before",
                                    [.text(identity.name)]) {
-                var key = CertifiedKey(key: try RecipientKey(bytes: row.blob(0) ?? []), notBefore: Int64(row.int(1) ?? 0),
-                                       notAfter: row.int(2).map(Int64.init), certificate: row.blob(3) ?? [])
+                var key = CertifiedKey(key: try RecipientKey(bytes: row.required(Row.blob, 0, in: "keyring")),
+                                       notBefore: Int64(try row.required(Row.int, 1, in: "keyring")),
+                                       notAfter: row.int(2).map(Int64.init), certificate: try row.required(Row.blob, 3, in: "keyring"))
                 if key.notAfter == nil {
                     key = CertifiedKey.certify(key: key.key, notBefore: key.notBefore, notAfter: now,
                                                identity: identity.publicKey, signingKey: signingKey)
@@ -138,10 +144,9 @@ extension Keyring {
     /// The current encryption secret of an identity, for age interop.
     public func currentAgeIdentity(_ name: String? = nil) throws -> DecryptionKey {
         let identity = try identity(named: name)
-        guard let current = identity.card.currentKey,
-              let blob = try db.rows("SELECT secret FROM encryption_keys WHERE public_key = ?", [.blob(current.publicKey)]).first?.blob(0) else {
+        guard let current = identity.card.currentKey, let secret = try secret(.encryptionKey, of: current.publicKey) else {
             throw SottoError(.notFound, "identity '\(identity.name)' has no current encryption key")
         }
-        return try DecryptionKey(secret: try openSecret(blob, publicKey: current.publicKey), of: current.key)
+        return try DecryptionKey(secret: secret, of: current.key)
     }
 }

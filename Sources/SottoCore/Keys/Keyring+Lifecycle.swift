@@ -44,22 +44,22 @@ extension Keyring {
 
     /// Retired keys whose secret is still held though the retention has passed.
     public func retiredKeysDue(now: Int64) throws -> [RetiredKey] {
-        try db.rows("""
+        let held = try secrets.held(.encryptionKey)
+        return try db.rows("""
             SELECT identity, public_key, not_after FROM encryption_keys
-            WHERE secret IS NOT NULL AND not_after IS NOT NULL AND not_after + ? <= ? ORDER BY not_after
-            """, [.int(try retention()), .int(now)]).map(Self.retired)
+            WHERE not_after IS NOT NULL AND not_after + ? <= ? ORDER BY not_after
+            """, [.int(try retention()), .int(now)]).map(Self.retired).filter { held.contains($0.publicKey) }
     }
 
-    static func retired(_ row: Row) -> RetiredKey {
-        RetiredKey(identity: row.text(0) ?? "", publicKey: row.blob(1) ?? [], retiredAt: Int64(row.int(2) ?? 0))
+    static func retired(_ row: Row) throws -> RetiredKey {
+        RetiredKey(identity: try row.required(Row.text, 0, in: "keyring"), publicKey: try row.required(Row.blob, 1, in: "keyring"),
+                   retiredAt: Int64(try row.required(Row.int, 2, in: "keyring")))
     }
 
     /// The secret of a retired key, for a last look before it goes.
     public func secret(of key: RetiredKey) throws -> DecryptionKey? {
-        guard let blob = try db.rows("SELECT secret FROM encryption_keys WHERE public_key = ?", [.blob(key.publicKey)]).first?.blob(0) else {
-            return nil
-        }
-        return try DecryptionKey(secret: try openSecret(blob, publicKey: key.publicKey), of: RecipientKey(bytes: key.publicKey))
+        guard let secret = try secret(.encryptionKey, of: key.publicKey) else { return nil }
+        return try DecryptionKey(secret: secret, of: RecipientKey(bytes: key.publicKey))
     }
 
     /// Destroys retired secrets: the blobs are overwritten in place
@@ -67,11 +67,7 @@ extension Keyring {
     /// old pages remains in the keyring's files.
     public func destroy(_ keys: [RetiredKey]) throws {
         guard !keys.isEmpty else { return }
-        try db.transaction {
-            for key in keys {
-                try db.run("UPDATE encryption_keys SET secret = NULL WHERE public_key = ? AND not_after IS NOT NULL", [.blob(key.publicKey)])
-            }
-        }
+        try db.transaction { try secrets.destroy(encryptionKeys: keys.map(\.publicKey)) }
         try db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     }
 }

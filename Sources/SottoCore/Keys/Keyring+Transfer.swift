@@ -15,10 +15,9 @@ extension Keyring {
     /// Every secret of an identity (needs the passphrase).
     public func secrets(of identity: IdentityInfo) throws -> IdentitySecrets {
         var keys = [[UInt8]: SecureBytes]()
-        for row in try db.rows("SELECT public_key, secret FROM encryption_keys WHERE identity = ? AND secret IS NOT NULL",
-                               [.text(identity.name)]) {
-            guard let pk = row.blob(0), let blob = row.blob(1) else { continue }
-            keys[pk] = try openSecret(blob, publicKey: pk)
+        for row in try db.rows("SELECT public_key FROM encryption_keys WHERE identity = ?", [.text(identity.name)]) {
+            let publicKey = try row.required(Row.blob, 0, in: "keyring")
+            keys[publicKey] = try secret(.encryptionKey, of: publicKey)
         }
         return IdentitySecrets(signingKey: try signingKey(for: identity), encryptionKeys: keys)
     }
@@ -43,16 +42,11 @@ extension Keyring {
             throw SottoError(.outputExists, "the identity '\(card.name)' is already a contact in this keyring")
         }
         try db.transaction {
-            try db.run("INSERT INTO identities (name, public_key, secret, mailbox, created_at, card) VALUES (?, ?, ?, ?, ?, ?)",
-                       [.text(card.name), .blob(card.identityKey), .blob(try sealSecret(secrets.signingKey, publicKey: card.identityKey)),
-                        .text(card.mailbox), .int(createdAt ?? card.keys.map(\.notBefore).min() ?? now),
-                        .text(String(decoding: try JSON.encode(card.record), as: UTF8.self))])
-            for key in card.keys {
-                let blob = try secrets.encryptionKeys[key.publicKey].map { try sealSecret($0, publicKey: key.publicKey) }
-                try db.run("INSERT INTO encryption_keys (public_key, identity, secret, not_before, not_after, certificate) VALUES (?, ?, ?, ?, ?, ?)",
-                           [.blob(key.publicKey), .text(card.name), blob.map(SQLValue.blob) ?? .null, .int(key.notBefore),
-                            key.notAfter.map { .int($0) } ?? .null, .blob(key.certificate)])
-            }
+            try insert(.identity, ["name": .text(card.name), "public_key": .blob(card.identityKey), "mailbox": .text(card.mailbox),
+                                   "created_at": .int(createdAt ?? card.keys.map(\.notBefore).min() ?? now),
+                                   "card": .text(String(decoding: try JSON.encode(card.record), as: UTF8.self))],
+                       publicKey: card.identityKey, secret: secrets.signingKey)
+            for key in card.keys { try insertKey(key, identity: card.name, secret: secrets.encryptionKeys[key.publicKey]) }
             if let defaultTTL { try setDefaultTTL(card.name, ttl: defaultTTL) }
             if try isDefault || meta("default_identity") == nil { try setMeta("default_identity", Array(card.name.utf8)) }
         }

@@ -7,9 +7,10 @@ public final class Keyring {
 
     public let home: Home
     let db: Database
+    /// Where the secrets live; everything else in `db` is public.
+    let secrets: SecretStore
     private let passphrase: PassphraseSource?
     private var key: SecureBytes?
-    static let schemaVersion = 1
 
     /// Opens the keyring; with `create`, makes the home and an empty keyring.
     public init(home: Home, create: Bool = false, passphrase: PassphraseSource? = nil) throws {
@@ -23,11 +24,15 @@ public final class Keyring {
         self.passphrase = passphrase
         db = try Database(path: home.keyringPath)
         chmod(home.keyringPath, 0o600)
-        try migrate()
+        secrets = ColumnSecretStore(db: db, path: home.keyringPath)
+        try Schema.migrate(db, Self.migrations, what: "keyring")
     }
 
-    private func migrate() throws {
-        try db.execute("""
+    /// The keyring's schema, versioned by `PRAGMA user_version` as the inbox's
+    /// and the mailbox's are. The first version creates its tables only where
+    /// missing: keyrings made before the version was kept adopt it as they are.
+    static let migrations = [
+        """
             CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
             CREATE TABLE IF NOT EXISTS identities (
                 name TEXT PRIMARY KEY, public_key BLOB NOT NULL UNIQUE, secret BLOB NOT NULL,
@@ -41,13 +46,9 @@ public final class Keyring {
                 verified INTEGER NOT NULL DEFAULT 0, blocked INTEGER NOT NULL DEFAULT 0, added_at INTEGER NOT NULL);
             CREATE TABLE IF NOT EXISTS group_members (
                 name TEXT NOT NULL, member TEXT NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (name, member));
-            """)
-        let version = try meta("schema_version").flatMap { Int(String(decoding: $0, as: UTF8.self)) }
-        if let version, version > Self.schemaVersion {
-            throw SottoError(.unsupported, "keyring schema \(version) is newer than this sotto understands")
-        }
-        if version == nil { try setMeta("schema_version", Array(String(Self.schemaVersion).utf8)) }
-    }
+            INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', X'31');
+            """,
+    ]
 
     func meta(_ key: String) throws -> [UInt8]? {
         try db.rows("SELECT value FROM meta WHERE key = ?", [.text(key)]).first?.blob(0)
@@ -137,33 +138,21 @@ public final class Keyring {
     /// Unlocks now, so a wrong passphrase is reported before any other work.
     public func unlock() throws { _ = try unlockedKey() }
 
-    func sealSecret(_ secret: SecureBytes, publicKey: [UInt8]) throws -> [UInt8] {
-        SecretBox.seal(secret, key: try unlockedKey(), context: SecretBox.context(publicKey))
+    /// The secret of the row with this public key, unlocking first; nil when it was destroyed.
+    func secret(_ owner: SecretOwner, of publicKey: [UInt8]) throws -> SecureBytes? {
+        try secrets.secret(owner, publicKey: publicKey, under: try unlockedKey())
     }
 
-    func openSecret(_ blob: [UInt8], publicKey: [UInt8]) throws -> SecureBytes {
-        guard let secret = try SecretBox.open(blob, key: try unlockedKey(), context: SecretBox.context(publicKey)) else {
-            throw SottoError(.malformed, "a secret key in the keyring failed authentication", hints: ["the keyring file was altered"])
-        }
-        return secret
+    /// Inserts a row that owns a secret, sealed under the keyring key.
+    func insert(_ owner: SecretOwner, _ columns: KeyValuePairs<String, SQLValue>, publicKey: [UInt8], secret: SecureBytes?) throws {
+        try secrets.insert(owner, columns, publicKey: publicKey, secret: secret, under: try unlockedKey())
     }
 
     /// Re-encrypts every secret under a new passphrase (or none), atomically.
     public func changePassphrase(to newPassphrase: SecureBytes?, parameters: Argon2Parameters = .standard) throws {
         let derived = try deriveNew(newPassphrase, parameters: parameters)
         try db.transaction {
-            for row in try db.rows("SELECT public_key, secret FROM identities") {
-                guard let pk = row.blob(0), let blob = row.blob(1) else { continue }
-                let secret = try openSecret(blob, publicKey: pk)
-                try db.run("UPDATE identities SET secret = ? WHERE public_key = ?",
-                           [.blob(SecretBox.seal(secret, key: derived.key, context: SecretBox.context(pk))), .blob(pk)])
-            }
-            for row in try db.rows("SELECT public_key, secret FROM encryption_keys WHERE secret IS NOT NULL") {
-                guard let pk = row.blob(0), let blob = row.blob(1) else { continue }
-                let secret = try openSecret(blob, publicKey: pk)
-                try db.run("UPDATE encryption_keys SET secret = ? WHERE public_key = ?",
-                           [.blob(SecretBox.seal(secret, key: derived.key, context: SecretBox.context(pk))), .blob(pk)])
-            }
+            try secrets.rekey(from: try unlockedKey(), to: derived.key)
             try storeKDF(derived)
         }
         key = derived.key

@@ -1,9 +1,16 @@
+import FoundationEssentials
 internal import CSQLite
 import Glibc
 
 /// A thin SQLite connection: prepared statements finalized on deinit,
 /// errors that carry SQLite's code and message, WAL and secure_delete on.
 public final class Database {
+    /// The files of a database at `path` that exist: the database, and any
+    /// -wal, -shm and -journal beside it.
+    public static func files(of path: String) -> [String] {
+        [path, path + "-wal", path + "-shm", path + "-journal"].filter { FileManager.default.fileExists(atPath: $0) }
+    }
+
     let handle: OpaquePointer
     public let path: String
     /// Statements of `run` and `rows`, compiled once per connection: a
@@ -153,6 +160,16 @@ extension SQLValue {
 public struct Row {
     public let values: [SQLValue]
     public subscript(_ index: Int) -> SQLValue { values[index] }
+
+    /// A value the schema requires: a stored row never falls back to a
+    /// default, so a damaged database is reported, not read as empty values.
+    public func required<T>(_ read: (Row) -> (Int) -> T?, _ index: Int, in database: String) throws -> T {
+        guard let value = read(self)(index) else {
+            throw SottoError(.malformed, "the \(database) is damaged: a stored row lacks a value it must have",
+                             hints: ["the file was altered or corrupted"])
+        }
+        return value
+    }
     public func int(_ index: Int) -> Int? { if case .int(let v) = values[index] { return Int(v) }; return nil }
     public func text(_ index: Int) -> String? { if case .text(let v) = values[index] { return v }; return nil }
     public func blob(_ index: Int) -> [UInt8]? {

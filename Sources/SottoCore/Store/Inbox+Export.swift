@@ -11,7 +11,7 @@ extension Inbox {
             SELECT \(Self.columns), delete_after FROM envelopes
             WHERE seq > ? AND (expires_at IS NULL OR expires_at > ?) AND (delete_after IS NULL OR delete_after > ?)
             ORDER BY seq LIMIT ?
-            """, [.int(afterSequence), .int(now), .int(now), .int(Int64(limit))]).map { (Self.entry($0), $0.int(7).map(Int64.init)) }
+            """, [.int(afterSequence), .int(now), .int(now), .int(Int64(limit))]).map { (try Self.entry($0), $0.int(7).map(Int64.init)) }
     }
 
     public func countUnexpired(now: Int64) throws -> Int {

@@ -68,10 +68,10 @@ public final class Inbox {
 
     static let columns = "seq, mailbox, id, expires_at, size, received_at, opened_at"
 
-    static func entry(_ row: Row) -> StoredEnvelope {
-        StoredEnvelope(id: row.text(2) ?? "", mailbox: row.text(1), expiresAt: row.int(3).map(Int64.init),
-                       size: Int64(row.int(4) ?? 0), storedAt: Int64(row.int(5) ?? 0), openedAt: row.int(6).map(Int64.init),
-                       sequence: Int64(row.int(0) ?? 0))
+    static func entry(_ row: Row) throws -> StoredEnvelope {
+        StoredEnvelope(id: try row.required(Row.text, 2, in: "inbox"), mailbox: row.text(1), expiresAt: row.int(3).map(Int64.init),
+                       size: Int64(try row.required(Row.int, 4, in: "inbox")), storedAt: Int64(try row.required(Row.int, 5, in: "inbox")),
+                       openedAt: row.int(6).map(Int64.init), sequence: Int64(try row.required(Row.int, 0, in: "inbox")))
     }
 
     public func envelope(id: String) throws -> StoredEnvelope? {
@@ -108,7 +108,7 @@ public final class Inbox {
         try db.rows("""
             SELECT \(Self.columns), CASE WHEN expires_at <= ? THEN 'expired' ELSE 'read' END FROM envelopes
             WHERE expires_at <= ? OR delete_after <= ? ORDER BY seq
-            """, [.int(now), .int(now), .int(now)]).map { (Self.entry($0), $0.text(7) ?? "expired") }
+            """, [.int(now), .int(now), .int(now)]).map { (try Self.entry($0), try $0.required(Row.text, 7, in: "inbox")) }
     }
 
     /// Deletes envelopes by id in one transaction; returns how many went.

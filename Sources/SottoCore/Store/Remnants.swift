@@ -1,14 +1,9 @@
 import FoundationEssentials
 import Glibc
 
-/// Verifies an erasure: looks for byte strings in a database's files (the
-/// database, and any -wal, -shm and -journal beside it).
+/// Verifies an erasure: looks for byte strings in files (a database's are
+/// `Database.files(of:)`).
 public enum Remnants {
-    public static func files(of database: String) -> [String] {
-        [database, database + "-wal", database + "-shm", database + "-journal"]
-            .filter { FileManager.default.fileExists(atPath: $0) }
-    }
-
     /// The needles found in `path`, read in 1 MiB windows that overlap by
     /// the longest needle, so a match across a boundary is not missed.
     public static func find(_ needles: [[UInt8]], in path: String) throws -> Set<Int> {

@@ -98,17 +98,17 @@ public final class SQLiteMailbox: Mailbox {
             WHERE d.mailbox IN (\(marks)) AND (e.expires_at IS NULL OR e.expires_at > ?)
             ORDER BY d.seq LIMIT ?
             """, [.int(prefetch)] + addresses.map(SQLValue.text) + [.int(now), .int(limit)])
-        return rows.map { row in
-            let entry = Self.entry(row)
+        return try rows.map { row in
+            let entry = try Self.entry(row)
             if let bytes = row.blob(6) { prefetched[entry.id] = bytes }
             return entry
         }
     }
 
-    static func entry(_ row: Row) -> StoredEnvelope {
-        StoredEnvelope(id: row.text(2) ?? "", mailbox: row.text(1), expiresAt: row.int(3).map(Int64.init),
-                       size: Int64(row.int(4) ?? 0), storedAt: Int64(row.int(5) ?? 0), openedAt: nil,
-                       sequence: Int64(row.int(0) ?? 0))
+    static func entry(_ row: Row) throws -> StoredEnvelope {
+        StoredEnvelope(id: try row.required(Row.text, 2, in: "mailbox"), mailbox: row.text(1), expiresAt: row.int(3).map(Int64.init),
+                       size: Int64(try row.required(Row.int, 4, in: "mailbox")), storedAt: Int64(try row.required(Row.int, 5, in: "mailbox")),
+                       openedAt: nil, sequence: Int64(try row.required(Row.int, 0, in: "mailbox")))
     }
 
     /// A small envelope comes from the listing that named it, as it was then.
