@@ -74,7 +74,7 @@ struct ExportCommand: SottoCommand {
                                                  secrets: secrets, decrypted: decrypt))
             try held.write(to: out)
             if let inbox {
-                let opener = decrypt ? try Opener(keyring: store, inbox: inbox) : nil
+                let opener = decrypt ? try Opener(keyring: store, inbox: inbox, notice: Diagnostics.notice) : nil
                 try InboxExport(inbox: inbox, opener: opener, now: now).write(to: out)
             }
         }

@@ -60,7 +60,7 @@ struct OpenCommand: SottoCommand {
         defer { progress.finish() }
         let source = ByteReader(progress)
         let first = try source.peek(64)
-        let opener = try Opener(keyring: keyring, identityFiles: identity, requireKnown: requireKnown)
+        let opener = try Opener.forCommand(keyring: keyring, identityFiles: identity, requireKnown: requireKnown)
         if first.first == UInt8(ascii: "{") || first.drop(while: { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }).first == UInt8(ascii: "{") {
             try openRecords(RecordReader(source), opener)
         } else if first.starts(with: Array("age-encryption.org/".utf8)) || Armor.detect(first) {
@@ -81,10 +81,7 @@ struct OpenCommand: SottoCommand {
         var written = 0
         try loop.each(reader, weight: \.count, prepare: envelopeBytes, work: opener.decrypt) { decrypted in
             guard let message = try opener.accept(decrypted) else { return }
-            if let id = message.id {
-                // Envelopes from the inbox get their first-opened time, for read-after timers.
-                try opener.inbox?.markOpened(id: id, now: Time.now(), ttlAfterRead: message.envelope.inner?.ttlAfterRead)
-            }
+            try opener.markOpened(message)
             try emit(message, index: written)
             written += 1
         }

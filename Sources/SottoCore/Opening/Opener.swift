@@ -1,91 +1,26 @@
 import FoundationEssentials
-import Glibc
-import SottoCore
 
-/// An opened message, ready to print.
-public struct OpenedMessage {
-    public var id: String?
-    public var envelope: EnvelopeReader
-    public var sender: [String: Any]?
-    /// Whether the sender is one of my own identities.
-    public var fromMe: Bool
-    public var to: [String]
-    public var body: [UInt8]
-
-    /// Who wrote it, as export names it: "me" for my identities, else "them".
-    public var author: String { fromMe ? "me" : "them" }
-
-    public var record: [String: Any] {
-        let inner = envelope.inner
-        var record: [String: Any] = [
-            "type": "message", "id": id.orNull, "from": sender.orNull, "to": to,
-            "sent_at": inner.map { Time.rfc3339($0.sentAt) }.orNull,
-            "expires_at": (envelope.sotto?.expiresAt).map(Time.rfc3339).orNull,
-            "thread": inner?.thread.orNull ?? JSONNull(),
-            "content_type": inner?.contentType ?? "application/octet-stream",
-        ]
-        let contentType = inner?.contentType ?? "application/octet-stream"
-        if let ttl = inner?.ttlAfterRead { record["ttl_after_read"] = "\(ttl)s" }
-        if contentType.hasPrefix("text/"), let text = String(validating: body, as: UTF8.self) {
-            record["body"] = text
-        } else {
-            record["body_base64"] = Base64.encode(body)
-        }
-        return record
-    }
-}
-
-/// Decrypts with every key available and applies the sender policy; shared
-/// by sotto-open and sotto-export --decrypt.
+/// Opening, in one place for every command that opens: decrypts with every
+/// key available, applies the sender policy, and names senders and
+/// recipients from the keyring. It prints nothing: what a person should hear
+/// of goes to `notice`, and the command decides how to show it.
 public final class Opener {
     let keyring: Keyring?
     let identities: [AgeIdentity]
     let requireKnown: Bool
     /// The local inbox, which knows which envelopes lost their key to expiry.
-    public let inbox: Inbox?
+    let inbox: Inbox?
+    let notice: (String) -> Void
 
-    /// Opens with the keys of an unlocked keyring.
-    public init(keyring: Keyring, inbox: Inbox?) throws {
+    /// Opens with the keys of `keyring` (when there is one) and `identities`.
+    /// With `requireKnown`, a sender who is not a contact is refused.
+    public init(keyring: Keyring?, identities extra: [AgeIdentity] = [], inbox: Inbox?, requireKnown: Bool = false,
+                notice: @escaping (String) -> Void) throws {
         self.keyring = keyring
-        identities = try keyring.decryptionKeys().map(\.key)
-        requireKnown = false
-        self.inbox = inbox
-    }
-
-    public init(keyring options: KeyringOptions, identityFiles: [String], requireKnown: Bool) throws {
-        var identities = [AgeIdentity]()
-        for path in identityFiles { identities += try Self.readIdentityFile(path) }
-        let home = options.home.home
-        if home.exists || identityFiles.isEmpty {
-            let store = try options.open()
-            identities += try store.decryptionKeys().map(\.key)
-            keyring = store
-        } else {
-            keyring = nil
-        }
-        self.identities = identities
+        identities = try extra + (keyring?.decryptionKeys().map(\.key) ?? [])
         self.requireKnown = requireKnown
-        inbox = try Inbox.open(home, create: false)
-    }
-
-    static func readIdentityFile(_ path: String) throws -> [AgeIdentity] {
-        let fd = try Files.openForReading(path)
-        defer { if fd != 0 { close(fd) } }
-        var bytes = try Files.readAll(fd: fd)
-        defer { bytes.withUnsafeMutableBytes { _ = $0.initializeMemory(as: UInt8.self, repeating: 0) } }
-        var found = [AgeIdentity]()
-        for (index, raw) in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = raw.trimmed
-            if line.isEmpty || line.hasPrefix("#") { continue }
-            guard let identity = try? DecryptionKey.parse(line) else {
-                throw SottoError(.malformed, "\(path) line \(index + 1): not an AGE-SECRET-KEY-1... identity",
-                                 hints: line.uppercased().hasPrefix("AGE-PLUGIN-") || line.uppercased().hasPrefix("AGE-SECRET-KEY-PQ-")
-                                    ? ["plugin and post-quantum identities are not supported"] : [])
-            }
-            found.append(identity)
-        }
-        guard !found.isEmpty else { throw SottoError(.malformed, "\(path) holds no identity") }
-        return found
+        self.inbox = inbox
+        self.notice = notice
     }
 
     /// Opens an envelope held in memory. Nil when dropped by policy (blocked sender).
@@ -146,6 +81,13 @@ public final class Opener {
         return message
     }
 
+    /// The one place that records that a message from the inbox was opened:
+    /// its first-opened time, and the deadline of a read-after timer.
+    public func markOpened(_ message: OpenedMessage, now: Int64 = Time.now()) throws {
+        guard let id = message.id else { return }
+        try inbox?.markOpened(id: id, now: now, ttlAfterRead: message.envelope.inner?.ttlAfterRead)
+    }
+
     private func requireKeys() throws {
         guard !identities.isEmpty else {
             throw SottoError(.refused, "no keys to open with", hints: ["create an identity or pass -i FILE"])
@@ -157,7 +99,7 @@ public final class Opener {
     private func admit(_ envelope: EnvelopeReader) throws -> OpenedMessage? {
         let sender = try describeSender(envelope.inner)
         if let sender, sender.blocked {
-            Diagnostics.notice("dropped a message from blocked contact '\(sender.name)'")
+            notice("dropped a message from blocked contact '\(sender.name)'")
             return nil
         }
         if requireKnown, sender?.known != true {

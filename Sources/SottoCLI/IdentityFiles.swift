@@ -1,0 +1,35 @@
+import Glibc
+import SottoCore
+
+extension Opener {
+    /// The opener of a command: the keyring of `options` (none needed when
+    /// only identity files are given), the -i files, and notices on stderr.
+    public static func forCommand(keyring options: KeyringOptions, identityFiles: [String], requireKnown: Bool) throws -> Opener {
+        var identities = [AgeIdentity]()
+        for path in identityFiles { identities += try readIdentityFile(path) }
+        let home = options.home.home
+        let keyring = home.exists || identityFiles.isEmpty ? try options.open() : nil
+        return try Opener(keyring: keyring, identities: identities, inbox: try Inbox.open(home, create: false),
+                          requireKnown: requireKnown, notice: Diagnostics.notice)
+    }
+
+    static func readIdentityFile(_ path: String) throws -> [AgeIdentity] {
+        let fd = try Files.openForReading(path)
+        defer { if fd != 0 { close(fd) } }
+        var bytes = try Files.readAll(fd: fd)
+        defer { bytes.withUnsafeMutableBytes { _ = $0.initializeMemory(as: UInt8.self, repeating: 0) } }
+        var found = [AgeIdentity]()
+        for (index, raw) in String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let line = raw.trimmed
+            if line.isEmpty || line.hasPrefix("#") { continue }
+            guard let identity = try? DecryptionKey.parse(line) else {
+                throw SottoError(.malformed, "\(path) line \(index + 1): not an AGE-SECRET-KEY-1... identity",
+                                 hints: line.uppercased().hasPrefix("AGE-PLUGIN-") || line.uppercased().hasPrefix("AGE-SECRET-KEY-PQ-")
+                                    ? ["plugin and post-quantum identities are not supported"] : [])
+            }
+            found.append(identity)
+        }
+        guard !found.isEmpty else { throw SottoError(.malformed, "\(path) holds no identity") }
+        return found
+    }
+}

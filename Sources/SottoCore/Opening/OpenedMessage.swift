@@ -1,0 +1,33 @@
+/// An opened message, ready to print.
+public struct OpenedMessage {
+    public var id: String?
+    public var envelope: EnvelopeReader
+    public var sender: [String: Any]?
+    /// Whether the sender is one of my own identities.
+    public var fromMe: Bool
+    public var to: [String]
+    public var body: [UInt8]
+
+    /// Who wrote it, as export names it: "me" for my identities, else "them".
+    public var author: String { fromMe ? "me" : "them" }
+
+    public var record: [String: Any] {
+        let inner = envelope.inner
+        var record: [String: Any] = [
+            "type": "message", "id": id.orNull, "from": sender.orNull, "to": to,
+            "sent_at": inner.map { Time.rfc3339($0.sentAt) }.orNull,
+            "expires_at": (envelope.sotto?.expiresAt).map(Time.rfc3339).orNull,
+            "thread": inner?.thread.orNull ?? JSONNull(),
+            "content_type": inner?.contentType ?? "application/octet-stream",
+        ]
+        let contentType = inner?.contentType ?? "application/octet-stream"
+        if let ttl = inner?.ttlAfterRead { record["ttl_after_read"] = "\(ttl)s" }
+        if contentType.hasPrefix("text/"), let text = String(validating: body, as: UTF8.self) {
+            record["body"] = text
+        } else {
+            record["body_base64"] = Base64.encode(body)
+        }
+        return record
+    }
+}
+
