@@ -15,7 +15,7 @@ public final class PostgresMailbox: Mailbox {
     private var readSnapshot = false
     /// The bytes of the small envelopes the last listing returned, so that
     /// receiving them costs no further round trip.
-    private var prefetched = [String: [UInt8]]()
+    private var prefetched = [EnvelopeID: [UInt8]]()
 
     public var settings: PostgresSettings { session.settings }
 
@@ -89,7 +89,7 @@ public final class PostgresMailbox: Mailbox {
 
     // MARK: Sending
 
-    public func deposit(_ envelope: IncomingEnvelope, to addresses: [String], now: Int64) throws -> (id: String, statuses: [DepositStatus]) {
+    public func deposit(_ envelope: IncomingEnvelope, to addresses: [String], now: Int64) throws -> (id: EnvelopeID, statuses: [DepositStatus]) {
         try transaction {
             let id = envelope.id
             let hasher = EnvelopeIDHasher()
@@ -105,7 +105,7 @@ public final class PostgresMailbox: Mailbox {
                     throw SottoError(.malformed, "envelope \(id): its bytes do not match its id")
                 }
                 let rows = try session.rows("""
-                    SELECT sotto.deposit(\(id), \(envelope.expiresAt), \(now), \(n), \(ByteBuffer(bytes: current[..<filled])), \(last), \(addresses))
+                    SELECT sotto.deposit(\(id.hex), \(envelope.expiresAt), \(now), \(n), \(ByteBuffer(bytes: current[..<filled])), \(last), \(addresses))
                     """)
                 if let stored = try rows.first?.decode([Bool]?.self) {
                     guard stored.count == addresses.count else {
@@ -161,9 +161,17 @@ public final class PostgresMailbox: Mailbox {
 
     static func entry(_ row: PostgresRow) throws -> StoredEnvelope {
         let columns = row.makeRandomAccess()
-        return StoredEnvelope(id: try columns[2].decode(String.self), mailbox: try columns[1].decode(String.self),
+        return StoredEnvelope(id: try Self.envelopeID(columns[2].decode(String.self)), mailbox: try columns[1].decode(String.self),
                               expiresAt: try columns[3].decode(Int64?.self), size: try columns[4].decode(Int64?.self) ?? 0,
                               storedAt: try columns[5].decode(Int64.self), openedAt: nil, sequence: try columns[0].decode(Int64.self))
+    }
+
+    /// An id the server handed back: anything but 32 lowercase hex digits is damage.
+    static func envelopeID(_ text: String) throws -> EnvelopeID {
+        guard let id = EnvelopeID(text) else {
+            throw SottoError(.malformed, "the mailbox server returned an envelope id that is not one")
+        }
+        return id
     }
 
     /// A small envelope comes from the listing that named it. A larger one
@@ -177,7 +185,7 @@ public final class PostgresMailbox: Mailbox {
             try session.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
             readSnapshot = true
         }
-        let count = try session.rows("SELECT count(*) FROM sotto.envelope_chunks WHERE envelope = \(envelope.id)")
+        let count = try session.rows("SELECT count(*) FROM sotto.envelope_chunks WHERE envelope = \(envelope.id.hex)")
             .first?.decode(Int64.self) ?? 0
         if count == 0 {
             try endReadSnapshot()
@@ -187,8 +195,8 @@ public final class PostgresMailbox: Mailbox {
     }
 
     /// One chunk of an envelope; the stream's last read ends the snapshot.
-    func chunk(_ id: String, _ n: Int64, last: Bool) throws -> [UInt8] {
-        let rows = try session.rows("SELECT bytes FROM sotto.envelope_chunks WHERE envelope = \(id) AND n = \(Int32(clamping: n))")
+    func chunk(_ id: EnvelopeID, _ n: Int64, last: Bool) throws -> [UInt8] {
+        let rows = try session.rows("SELECT bytes FROM sotto.envelope_chunks WHERE envelope = \(id.hex) AND n = \(Int32(clamping: n))")
         guard var buffer = try rows.first?.decode(ByteBuffer.self) else {
             throw SottoError(.temporary, "envelope \(id) changed while it was read", hints: ["run the command again"])
         }
@@ -237,13 +245,13 @@ public final class PostgresMailbox: Mailbox {
 /// Streams one envelope's chunks, one query per chunk.
 final class PostgresChunkSource: ByteSource {
     private let mailbox: PostgresMailbox
-    private let id: String
+    private let id: EnvelopeID
     private let chunks: Int64
     private var n: Int64 = 0
     private var current = [UInt8]()
     private var offset = 0
 
-    init(mailbox: PostgresMailbox, id: String, chunks: Int64) {
+    init(mailbox: PostgresMailbox, id: EnvelopeID, chunks: Int64) {
         self.mailbox = mailbox
         self.id = id
         self.chunks = chunks

@@ -67,7 +67,7 @@ struct EraseCommand: SottoCommand {
             throw ValidationError("say what to erase: --message, --contact, --thread, --before, --identity or --all")
         }
         if let before, Time.parse(before) == nil { throw ValidationError("--before takes an RFC 3339 time, not '\(before.prefix(40))'") }
-        for id in messages where id != "-" && !Envelope.isID(id) {
+        for id in messages where id != "-" && EnvelopeID(id) == nil {
             throw ValidationError("--message takes an envelope id (32 lowercase hex digits), not '\(id.prefix(70))'")
         }
     }

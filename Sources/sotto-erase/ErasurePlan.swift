@@ -3,7 +3,7 @@ import SottoCore
 
 /// What one erasure removes, worked out before anything is touched.
 struct ErasurePlan {
-    var envelopeIDs = Set<String>()
+    var envelopeIDs = Set<EnvelopeID>()
     var contacts = [String]()
     var identities = [String]()
     var everything = false
@@ -13,12 +13,14 @@ struct ErasurePlan {
     static func make(_ command: EraseCommand, keyring: Keyring, inbox: Inbox?) throws -> ErasurePlan {
         var plan = ErasurePlan()
         plan.everything = command.all
-        for id in command.messages where id != "-" { plan.envelopeIDs.insert(id) }
+        // validate() has checked every id given as an argument.
+        plan.envelopeIDs.formUnion(command.messages.compactMap(EnvelopeID.init))
         if command.messages.contains("-") {
             var loop = RecordLoop(keepGoing: false)
             try loop.each(RecordReader(fd: 0)) { record in
-                let id = try record.string("id")
-                guard Envelope.isID(id) else { throw record.badField("id", "is not an envelope id (32 lowercase hex digits)") }
+                guard let id = EnvelopeID(try record.string("id")) else {
+                    throw record.badField("id", "is not an envelope id (32 lowercase hex digits)")
+                }
                 plan.envelopeIDs.insert(id)
             }
             try loop.finish()
@@ -48,9 +50,17 @@ struct ErasurePlan {
             let sender = try command.contact.flatMap { try keyring.contact(named: $0).card?.identityKey }
             let keys = try keyring.decryptionKeys().map(\.key)
             for envelope in stored {
-                // Sealed sender: who sent it and in which thread is known only inside.
-                guard let opened = try? EnvelopeReader(ByteReader(inbox.source(for: envelope)), identities: keys, now: Int64.min),
-                      let inner = opened.inner else { continue }
+                // Sealed sender: who sent it and in which thread is known only inside. An
+                // envelope none of my keys opens, or that fails to, is passed over; a
+                // failure to read the inbox is not.
+                let source = try inbox.source(for: envelope)
+                let opened: EnvelopeReader
+                do { opened = try EnvelopeReader(ByteReader(source), identities: keys, now: Int64.min) } catch is AgeError {
+                    continue
+                } catch let error as SottoError where error.kind == .refused || error.kind == .malformed {
+                    continue
+                }
+                guard let inner = opened.inner else { continue }
                 if let sender, inner.from == sender { plan.envelopeIDs.insert(envelope.id) }
                 if let thread = command.thread, inner.thread == thread { plan.envelopeIDs.insert(envelope.id) }
             }
@@ -100,7 +110,7 @@ struct ErasurePlan {
             for envelope in present { needles += try Self.needles(of: envelope, source: inbox.source(for: envelope)) }
             removed["envelopes"] = try inbox.delete(ids: present.map(\.id))
         }
-        needles += envelopeIDs.map { Array($0.utf8) }
+        needles += envelopeIDs.map { Array($0.hex.utf8) }
         var erasures = [KeyringErasure]()
         for name in identities { erasures.append(try keyring.eraseIdentity(name)) }
         for name in contacts { erasures.append(try keyring.eraseContact(name)) }
@@ -119,7 +129,7 @@ struct ErasurePlan {
                 try mailbox.remove(entry)
                 removed["mailbox", default: 0] += 1
                 // Another recipient may still be waiting for the same envelope.
-                if let file = mailbox as? SQLiteMailbox, try !file.contains(id: entry.id) { mailboxNeedles += bytes + [Array(entry.id.utf8)] }
+                if let file = mailbox as? SQLiteMailbox, try !file.contains(id: entry.id) { mailboxNeedles += bytes + [Array(entry.id.hex.utf8)] }
             }
         }
         try inbox?.db.compact()

@@ -139,9 +139,11 @@ struct ExpireCommand: SottoCommand {
     /// sotto-open can say why they no longer open.
     func markLostEnvelopes(_ keys: [RetiredKey], store: Keyring, inbox: Inbox, now: Int64) throws {
         let secrets = try keys.compactMap { try store.secret(of: $0) }
-        var lost = [String]()
+        var lost = [EnvelopeID]()
         for envelope in try inbox.list() {
-            guard let header = try? Header.parse(ByteReader(inbox.source(for: envelope))) else { continue }
+            // An envelope whose header does not parse opens with no key; reading the inbox must not fail.
+            let source = try inbox.source(for: envelope)
+            guard let header = try? Header.parse(ByteReader(source)) else { continue }
             if secrets.contains(where: { (try? $0.unwrap(header.stanzas)) != nil }) { lost.append(envelope.id) }
         }
         try inbox.markKeyDestroyed(ids: lost, at: now)

@@ -30,7 +30,7 @@ final class EnvelopeRecordWriter {
             "expires_at": envelope.expiresAt.map(Time.rfc3339).orNull, "received_at": Time.rfc3339(envelope.storedAt),
         ]
         if let outputDir {
-            let path = outputDir + "/" + envelope.id + ".age"
+            let path = outputDir + "/" + envelope.id.hex + ".age"
             if !FileManager.default.fileExists(atPath: path) {
                 let pending = try Files.Pending(path)
                 try copy(bytes.map(MemorySource.init) ?? inbox.source(for: envelope), size: envelope.size, to: pending)

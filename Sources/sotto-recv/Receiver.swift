@@ -31,13 +31,13 @@ struct Receiver {
                     // Only new envelopes are written: a resend of one already received is not news.
                     // A crash between the inbox commit and the records loses no envelope:
                     // --since and --all write them again.
-                    do {
-                        if let stored = try inbox.store(incoming, id: entry.id, mailbox: entry.mailbox, now: Time.now()) {
-                            fresh.append((stored, incoming.bytes))
-                        }
-                    } catch let error as SottoError where error.kind == .malformed {
+                    switch try inbox.store(incoming, mailbox: entry.mailbox, now: Time.now()) {
+                    case .stored(let stored): fresh.append((stored, incoming.bytes))
+                    case .alreadyHeld: break
+                    case .mismatch(let error):
                         // Bytes that do not hash to their id can never be received: left
                         // there, they would stop every later recv. They go, and are reported.
+                        // A damaged inbox is another matter: it throws, and nothing goes.
                         onCorrupt(entry, error)
                     }
                     moved.append(entry)

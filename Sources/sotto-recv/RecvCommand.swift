@@ -132,7 +132,7 @@ struct RecvCommand: SottoCommand {
     /// --since: an envelope id in the inbox, or a time.
     func position(_ text: String, _ inbox: Inbox) throws -> (sequence: Int64?, time: Int64?) {
         if let time = Time.parse(text) { return (nil, time) }
-        guard let envelope = try inbox.envelope(id: text) else {
+        guard let id = EnvelopeID(text), let envelope = try inbox.envelope(id: id) else {
             throw SottoError(.notFound, "--since: no envelope \(text) in the inbox and not an RFC 3339 time")
         }
         return (envelope.sequence, nil)
@@ -151,13 +151,12 @@ struct RecvCommand: SottoCommand {
                 return
             }
             let envelope = try EnvelopeRecord(record)
-            let id = envelope.id
             let mailbox = try record.strings("to")?.first
             let receivedAt = try record.time("received_at") ?? Time.now()
-            let stored = try inbox.store(envelope.incoming, id: id, mailbox: mailbox,
-                                         now: receivedAt, openedAt: try record.time("opened_at"))
-            if let deleteAfter = try record.time("delete_after") { try inbox.restoreDeadline(id: id, deleteAfter: deleteAfter) }
-            if let stored { try writer.write(stored, bytes: envelope.bytes) }
+            let outcome = try inbox.store(envelope.incoming, mailbox: mailbox, now: receivedAt, openedAt: try record.time("opened_at"))
+            if case .mismatch(let error) = outcome { throw error }
+            if let deleteAfter = try record.time("delete_after") { try inbox.restoreDeadline(id: envelope.id, deleteAfter: deleteAfter) }
+            if let stored = outcome.stored { try writer.write(stored, bytes: envelope.bytes) }
         }
         try loop.finish()
     }

@@ -112,7 +112,7 @@ final class Sealer {
         var mailboxes = [String]()
         for mailbox in job.recipients.compactMap(\.mailbox) where !mailboxes.contains(mailbox) { mailboxes.append(mailbox) }
         return [
-            "type": "envelope", "id": Envelope.id(sink.bytes), "to": mailboxes,
+            "type": "envelope", "id": EnvelopeID.of(sink.bytes), "to": mailboxes,
             "expires_at": job.expiresAt.map(Time.rfc3339).orNull, "age": Base64.encode(sink.bytes),
         ]
     }

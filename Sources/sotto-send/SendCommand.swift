@@ -104,7 +104,7 @@ struct SendCommand: SottoCommand {
         // Two passes: the id first, then the bytes, which the mailbox checks against it.
         guard lseek(fd, 0, SEEK_SET) == 0 else { throw SottoError(.usage, "--file needs a regular file, not a pipe") }
         let source = FileDescriptorSource(fd: fd)
-        let envelopeID = try Envelope.id(reading: source)
+        let envelopeID = try EnvelopeID.of(reading: source)
         guard lseek(fd, 0, SEEK_SET) == 0 else { throw SottoError(.io, "cannot read \(path) again") }
         let incoming = IncomingEnvelope(id: envelopeID, expiresAt: expiresAt, source: source)
         let (id, statuses) = try store.deposit(incoming, to: addresses, now: Time.now())

@@ -21,6 +21,25 @@ final class DeliveryTests: CLITestCase {
         try FileManager.default.createDirectory(atPath: path("shared"), withIntermediateDirectories: true)
     }
 
+    /// An inbox that cannot take an envelope is not the envelope's fault: recv
+    /// fails and removes nothing, instead of warning that it removed tampered envelopes.
+    func testADamagedInboxIsNotMistakenForTamperedEnvelopes() throws {
+        let alice = try fixtureHome("alice"), bob = try fixtureHome("bob")
+        for n in 0..<3 {
+            let envelope = try sealEnvelope(["to": ["bob"], "body": "note \(n)"], home: alice)
+            try ok("sotto-send", stdin: Data(jsonLine(envelope).utf8), home: alice, env: shared)
+        }
+        XCTAssertEqual(try ok("sotto-recv", ["--limit", "1"], home: bob, env: shared).stdoutLines.count, 1)
+        // The inbox refuses every new envelope, as a damaged database would.
+        _ = try sqlite(bob + "/inbox.db", "CREATE TRIGGER refuse BEFORE INSERT ON envelope_chunks BEGIN SELECT RAISE(ABORT, 'damaged'); END")
+        let failed = try run("sotto-recv", home: bob, env: shared)
+        assertFailure(failed, tool: "sotto-recv", status: 65, contains: ["damaged"])
+        XCTAssertFalse(failed.err.contains("removed envelope"), failed.summary)
+        XCTAssertEqual(try mailboxEntries().count, 2, "nothing left the mailbox")
+        _ = try sqlite(bob + "/inbox.db", "DROP TRIGGER refuse")
+        XCTAssertEqual(try ok("sotto-recv", home: bob, env: shared).stdoutLines.count, 2, "once repaired, both arrive")
+    }
+
     // MARK: the pipeline between homes
 
     func testPipelineBetweenTwoHomesThroughASharedMailbox() throws {

@@ -134,6 +134,17 @@ final class LifecycleTests: CLITestCase {
         XCTAssertEqual(try ok("sotto-erase", ["--message", id, "--yes"], home: bob).record("erasure")["remnants"] as? Int, 0)
     }
 
+    /// An inbox that cannot be read is reported, never taken for "no envelope of this sender".
+    func testEraseByContactStopsWhenTheInboxCannotBeRead() throws {
+        let alice = try fixtureHome("alice"), bob = try fixtureHome("bob")
+        _ = try deliver([["to": ["bob"], "body": "from alice"]], mailbox: path("mailbox.db"), alice: alice, bob: bob)
+        _ = try sqlite(bob + "/inbox.db", "ALTER TABLE envelope_chunks RENAME TO misplaced")
+        let result = try run("sotto-erase", ["--contact", "alice", "--yes"], home: bob)
+        XCTAssertNotEqual(result.status, 0, result.summary)
+        XCTAssertEqual(result.out, "")
+        XCTAssertNotNil(try contactRecord("alice", home: bob), "nothing was erased")
+    }
+
     func testEraseIdentityShredsEveryKey() throws {
         let alice = try fixtureHome("alice"), bob = try fixtureHome("bob")
         let received = try deliver([["to": ["bob"], "body": "for bob only"]], mailbox: path("mailbox.db"), alice: alice, bob: bob)

@@ -41,7 +41,7 @@ final class MailboxConformanceTests: XCTestCase {
 
     func envelope(_ text: String, expiresAt: Int64? = nil) -> (IncomingEnvelope, [UInt8]) {
         let bytes = Array(text.utf8)
-        return (IncomingEnvelope(bytes: bytes, id: Envelope.id(bytes), expiresAt: expiresAt), bytes)
+        return (IncomingEnvelope(bytes: bytes, id: EnvelopeID.of(bytes), expiresAt: expiresAt), bytes)
     }
 
     func contents(_ mailbox: Mailbox, _ entry: StoredEnvelope) throws -> [UInt8] {
@@ -59,7 +59,7 @@ final class MailboxConformanceTests: XCTestCase {
         try conform { mailbox in
             let (incoming, bytes) = envelope("one")
             let first = try mailbox.deposit(incoming, to: [alice, bob], now: 100)
-            XCTAssertEqual(first.id, Envelope.id(bytes))
+            XCTAssertEqual(first.id, EnvelopeID.of(bytes))
             XCTAssertEqual(first.statuses, [.stored, .stored])
             XCTAssertEqual(try mailbox.deposit(envelope("one").0, to: [alice, bob], now: 101).statuses, [.duplicate, .duplicate])
             XCTAssertEqual(try mailbox.pending(for: [alice], now: 100, limit: 10).count, 1)
@@ -99,7 +99,7 @@ final class MailboxConformanceTests: XCTestCase {
             // A whole number of chunks, and one byte more: the last chunk is found either way.
             for size in [2 * ChunkTable.chunkSize, 2 * ChunkTable.chunkSize + 1] {
                 let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ size) }
-                let id = Envelope.id(bytes)
+                let id = EnvelopeID.of(bytes)
                 let (stored, statuses) = try mailbox.deposit(IncomingEnvelope(id: id, expiresAt: nil, source: MemorySource(bytes)), to: [bob], now: 1)
                 XCTAssertEqual(stored, id)
                 XCTAssertEqual(statuses, [.stored])
@@ -117,12 +117,12 @@ final class MailboxConformanceTests: XCTestCase {
         try conform { mailbox in
             let small = Array("small".utf8), large = [UInt8](repeating: 7, count: Int(Prefetch.sizeLimit(listing: 10)) + 1)
             for bytes in [small, large] {
-                _ = try mailbox.deposit(IncomingEnvelope(bytes: bytes, id: Envelope.id(bytes), expiresAt: nil), to: [bob], now: 1)
+                _ = try mailbox.deposit(IncomingEnvelope(bytes: bytes, id: EnvelopeID.of(bytes), expiresAt: nil), to: [bob], now: 1)
             }
             let entries = try mailbox.pending(for: [bob], now: 1, limit: 10)
             let incoming = try entries.map { try XCTUnwrap(try mailbox.incoming(for: $0)) }
             XCTAssertEqual(incoming.map { $0.bytes != nil }, [true, false], "in memory when small, streamed when not")
-            XCTAssertEqual(incoming.map(\.id), [small, large].map(Envelope.id))
+            XCTAssertEqual(incoming.map(\.id), [small, large].map { EnvelopeID.of($0) })
             var streamed = [UInt8](repeating: 0, count: large.count + 1)
             let n = try streamed.withUnsafeMutableBytes { try incoming[1].read($0) }
             XCTAssertEqual(Array(streamed[..<n]), large)
@@ -131,7 +131,7 @@ final class MailboxConformanceTests: XCTestCase {
 
     func testBytesThatDoNotMatchTheirIdAreRefused() throws {
         try conform { mailbox in
-            let claimed = Envelope.id(Array("the real one".utf8))
+            let claimed = EnvelopeID.of(Array("the real one".utf8))
             let forged = IncomingEnvelope(bytes: Array("something else".utf8), id: claimed, expiresAt: nil)
             XCTAssertThrowsError(try mailbox.deposit(forged, to: [alice], now: 1)) {
                 XCTAssertEqual(($0 as? SottoError)?.kind, .malformed)
@@ -172,18 +172,22 @@ final class InboxTests: XCTestCase {
         let directory = NSTemporaryDirectory() + "sotto-inbox-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let inbox = try XCTUnwrap(try Inbox.open(Home(path: directory), create: true))
-        let bytes = Array("sealed".utf8), id = Envelope.id(bytes)
-        let stored = try inbox.store(IncomingEnvelope(bytes: bytes, id: id, expiresAt: 99), id: id, mailbox: "m", now: 5)
+        let bytes = Array("sealed".utf8), id = EnvelopeID.of(bytes)
+        let stored = try inbox.store(IncomingEnvelope(bytes: bytes, id: id, expiresAt: 99), mailbox: "m", now: 5).stored
         XCTAssertEqual(stored, try inbox.envelope(id: id), "store describes the envelope as the inbox holds it")
         XCTAssertEqual(stored?.size, 6)
-        XCTAssertNil(try inbox.store(IncomingEnvelope(bytes: bytes, id: id, expiresAt: nil), id: id, mailbox: nil, now: 6))
-        let streamed = Array("streamed, size unknown".utf8), streamedID = Envelope.id(streamed)
+        guard case .alreadyHeld = try inbox.store(IncomingEnvelope(bytes: bytes, id: id, expiresAt: nil), mailbox: nil, now: 6) else {
+            return XCTFail("a second store of the same id is not news")
+        }
+        let streamed = Array("streamed, size unknown".utf8), streamedID = EnvelopeID.of(streamed)
         let second = try inbox.store(IncomingEnvelope(id: streamedID, expiresAt: nil, source: MemorySource(streamed)),
-                                     id: streamedID, mailbox: nil, now: 5)
+                                     mailbox: nil, now: 5).stored
         XCTAssertEqual(second, try inbox.envelope(id: streamedID))
         XCTAssertEqual(second?.size, Int64(streamed.count))
-        let other = Envelope.id(Array("other".utf8))
-        XCTAssertThrowsError(try inbox.store(IncomingEnvelope(bytes: bytes, id: other, expiresAt: nil), id: other, mailbox: nil, now: 7))
+        let other = EnvelopeID.of(Array("other".utf8))
+        guard case .mismatch = try inbox.store(IncomingEnvelope(bytes: bytes, id: other, expiresAt: nil), mailbox: nil, now: 7) else {
+            return XCTFail("bytes that do not match their id are a mismatch, told apart from a damaged inbox")
+        }
         XCTAssertNil(try inbox.envelope(id: other), "a refused envelope leaves nothing behind")
         try inbox.markOpened(id: id, now: 10)
         try inbox.markOpened(id: id, now: 20)

@@ -77,29 +77,6 @@ public enum Envelope {
         return sink.bytes
     }
 
-    /// The envelope id: derived from its bytes, so the same envelope always has the same id.
-    public static func id(_ bytes: [UInt8]) -> String {
-        let hasher = EnvelopeIDHasher()
-        bytes.withUnsafeBytes { hasher.update($0) }
-        return hasher.finalize()
-    }
-
-    /// The id of an envelope that streams, read to its end.
-    /// Whether `text` has the form of an envelope id: 32 lowercase hex digits.
-    public static func isID(_ text: String) -> Bool {
-        text.utf8.count == 32 && text.utf8.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
-    }
-
-    public static func id(reading source: ByteSource) throws -> String {
-        let hasher = EnvelopeIDHasher()
-        var buffer = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let n = try buffer.withUnsafeMutableBytes { try source.read(into: $0) }
-            if n == 0 { return hasher.finalize() }
-            buffer.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[..<n])) }
-        }
-    }
-
     /// The expiry an envelope's header declares (nil: none, or a plain age file).
     public static func expiry(of bytes: [UInt8]) throws -> Int64? {
         try expiry(reading: ByteReader(bytes: bytes))
@@ -109,15 +86,4 @@ public enum Envelope {
     public static func expiry(reading reader: ByteReader) throws -> Int64? {
         try SottoStanza.find(in: Header.parse(reader))?.expiresAt
     }
-}
-
-/// Computes an envelope id incrementally, for envelopes that stream.
-public final class EnvelopeIDHasher {
-    private let hash = BLAKE2b(length: 32)
-
-    public init() { hash.update("sotto/1 envelope id\n") }
-
-    public func update(_ bytes: UnsafeRawBufferPointer) { hash.update(bytes) }
-
-    public func finalize() -> String { Hex.encode(Array(hash.finalize().prefix(16))) }
 }

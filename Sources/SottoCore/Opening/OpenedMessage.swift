@@ -1,6 +1,6 @@
 /// An opened message, ready to print.
 public struct OpenedMessage {
-    public var id: String?
+    public var id: EnvelopeID?
     public var envelope: EnvelopeReader
     public var sender: [String: Any]?
     /// Whether the sender is one of my own identities.

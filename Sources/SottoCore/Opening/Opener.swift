@@ -28,7 +28,7 @@ public final class Opener {
 
     /// An envelope decrypted in memory, before the sender policy.
     public struct Decrypted {
-        let id: String
+        let id: EnvelopeID
         /// Nil when no key of mine opens it.
         let envelope: EnvelopeReader?
         let body: [UInt8]
@@ -40,7 +40,7 @@ public final class Opener {
     /// and checking the signature. Safe to run on several envelopes at once.
     public func decrypt(_ bytes: [UInt8]) throws -> Decrypted {
         try requireKeys()
-        let id = Envelope.id(bytes)
+        let id = EnvelopeID.of(bytes)
         let envelope: EnvelopeReader
         do { envelope = try EnvelopeReader(ByteReader(bytes: bytes), identities: identities) } catch AgeError.noMatch {
             return Decrypted(id: id, envelope: nil, body: [], bodyError: nil)

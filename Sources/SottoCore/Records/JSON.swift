@@ -44,3 +44,8 @@ public enum JSON {
         return Fields(dict, line: line)
     }
 }
+
+/// A value written in records as a JSON string: identifiers with a type of their own.
+public protocol JSONText {
+    var jsonText: String { get }
+}

@@ -27,6 +27,7 @@ struct JSONWriter {
             }
             bytes.append(UInt8(ascii: "]"))
         case is JSONNull: append("null")
+        case let value as JSONText: write(string: value.jsonText)
         default: throw SottoError(.internal, "cannot encode a record: a value of type \(type(of: value))")
         }
     }

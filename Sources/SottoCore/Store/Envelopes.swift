@@ -1,7 +1,7 @@
 /// An envelope arriving for storage: its id, its expiry, and a way to
 /// stream its bytes. Stores check the bytes against the id as they go.
 public struct IncomingEnvelope {
-    public var id: String
+    public var id: EnvelopeID
     public var expiresAt: Int64?
     /// The size in bytes when known in advance.
     public var sizeHint: Int?
@@ -10,26 +10,38 @@ public struct IncomingEnvelope {
     /// The whole envelope, when it is already in memory.
     public private(set) var bytes: [UInt8]?
 
-    public init(bytes: [UInt8], id: String, expiresAt: Int64?) {
+    public init(bytes: [UInt8], id: EnvelopeID, expiresAt: Int64?) {
         self.init(id: id, expiresAt: expiresAt, source: MemorySource(bytes), sizeHint: bytes.count)
         self.bytes = bytes
     }
 
-    public init(id: String, expiresAt: Int64?, source: ByteSource, sizeHint: Int? = nil) {
+    public init(id: EnvelopeID, expiresAt: Int64?, source: ByteSource, sizeHint: Int? = nil) {
         self.init(id: id, expiresAt: expiresAt) { try source.read(into: $0) }
         self.sizeHint = sizeHint
     }
 
-    public init(id: String, expiresAt: Int64?, read: @escaping (UnsafeMutableRawBufferPointer) throws -> Int) {
+    public init(id: EnvelopeID, expiresAt: Int64?, read: @escaping (UnsafeMutableRawBufferPointer) throws -> Int) {
         self.id = id
         self.expiresAt = expiresAt
         self.read = read
     }
 }
 
+/// What storing an envelope in the inbox came to.
+public enum InboxOutcome {
+    case stored(StoredEnvelope)
+    /// The inbox already holds this id: a resend is not news.
+    case alreadyHeld
+    /// The bytes do not hash to the id they came with: nothing was stored.
+    /// Not the same as a damaged inbox, which throws.
+    case mismatch(SottoError)
+
+    public var stored: StoredEnvelope? { if case .stored(let envelope) = self { return envelope }; return nil }
+}
+
 /// What a mailbox or inbox knows about one stored envelope.
 public struct StoredEnvelope: Equatable, Sendable {
-    public var id: String
+    public var id: EnvelopeID
     public var mailbox: String?
     public var expiresAt: Int64?
     public var size: Int64
@@ -38,7 +50,7 @@ public struct StoredEnvelope: Equatable, Sendable {
     /// The position in the store, for --since and cursors.
     public var sequence: Int64
 
-    public init(id: String, mailbox: String?, expiresAt: Int64?, size: Int64, storedAt: Int64, openedAt: Int64?, sequence: Int64) {
+    public init(id: EnvelopeID, mailbox: String?, expiresAt: Int64?, size: Int64, storedAt: Int64, openedAt: Int64?, sequence: Int64) {
         self.id = id
         self.mailbox = mailbox
         self.expiresAt = expiresAt
@@ -46,5 +58,15 @@ public struct StoredEnvelope: Equatable, Sendable {
         self.storedAt = storedAt
         self.openedAt = openedAt
         self.sequence = sequence
+    }
+}
+
+extension Row {
+    /// An envelope id stored in a column: anything but 32 lowercase hex digits is damage.
+    func envelopeID(_ index: Int, in database: String) throws -> EnvelopeID {
+        guard let id = text(index).flatMap(EnvelopeID.init) else {
+            throw SottoError(.malformed, "the \(database) is damaged: a stored envelope id is not one", hints: ["the file was altered or corrupted"])
+        }
+        return id
     }
 }

@@ -22,8 +22,8 @@ extension Inbox {
     }
 
     /// Restores a read-after deadline kept in an export (an earlier one stays).
-    public func restoreDeadline(id: String, deleteAfter: Int64) throws {
+    public func restoreDeadline(id: EnvelopeID, deleteAfter: Int64) throws {
         try db.run("UPDATE envelopes SET delete_after = ? WHERE id = ? AND (delete_after IS NULL OR delete_after > ?)",
-                   [.int(deleteAfter), .text(id), .int(deleteAfter)])
+                   [.int(deleteAfter), .text(id.hex), .int(deleteAfter)])
     }
 }

@@ -40,16 +40,19 @@ public final class Inbox {
         try Schema.migrate(db, Self.migrations, what: "inbox")
     }
 
-    /// Stores an envelope unless its id is already here; returns it when new.
-    /// The whole envelope lands in one transaction: after a crash it is
-    /// either entirely present or absent.
+    /// Stores an envelope unless its id is already here. The whole envelope
+    /// lands in one transaction: after a crash it is either entirely present
+    /// or absent; bytes that do not match their id leave nothing behind.
     @discardableResult
-    public func store(_ envelope: IncomingEnvelope, id: String, mailbox: String?, now: Int64, openedAt: Int64? = nil) throws -> StoredEnvelope? {
-        try db.transaction {
+    public func store(_ envelope: IncomingEnvelope, mailbox: String?, now: Int64, openedAt: Int64? = nil) throws -> InboxOutcome {
+        struct Mismatch: Error { let error: SottoError }
+        let id = envelope.id
+        do {
+            return try db.transaction { () throws -> InboxOutcome in
             try db.run("INSERT OR IGNORE INTO envelopes (id, mailbox, expires_at, size, received_at, opened_at) VALUES (?, ?, ?, ?, ?, ?)",
-                       [.text(id), .optional(mailbox), envelope.expiresAt.map { .int($0) } ?? .null, .int(envelope.bytes?.count ?? 0),
+                       [.text(id.hex), .optional(mailbox), envelope.expiresAt.map { .int($0) } ?? .null, .int(envelope.bytes?.count ?? 0),
                         .int(now), openedAt.map { .int($0) } ?? .null])
-            guard db.changes == 1 else { return nil }
+            guard db.changes == 1 else { return .alreadyHeld }
             let owner = db.lastInsertRowID
             let hasher = EnvelopeIDHasher()
             let size = try chunks.write(owner: owner, sizeHint: envelope.sizeHint) { buffer in
@@ -58,24 +61,27 @@ public final class Inbox {
                 return n
             }
             guard hasher.finalize() == id else {
-                throw SottoError(.malformed, "envelope \(id): its bytes do not match its id")
+                throw Mismatch(error: SottoError(.malformed, "envelope \(id): its bytes do not match its id"))
             }
             if envelope.bytes == nil { try db.run("UPDATE envelopes SET size = ? WHERE seq = ?", [.int(size), .int(owner)]) }
-            return StoredEnvelope(id: id, mailbox: mailbox, expiresAt: envelope.expiresAt, size: size, storedAt: now,
-                                  openedAt: openedAt, sequence: owner)
+            return .stored(StoredEnvelope(id: id, mailbox: mailbox, expiresAt: envelope.expiresAt, size: size, storedAt: now,
+                                          openedAt: openedAt, sequence: owner))
+            }
+        } catch let mismatch as Mismatch {
+            return .mismatch(mismatch.error)
         }
     }
 
     static let columns = "seq, mailbox, id, expires_at, size, received_at, opened_at"
 
     static func entry(_ row: Row) throws -> StoredEnvelope {
-        StoredEnvelope(id: try row.required(Row.text, 2, in: "inbox"), mailbox: row.text(1), expiresAt: row.int(3).map(Int64.init),
+        StoredEnvelope(id: try row.envelopeID(2, in: "inbox"), mailbox: row.text(1), expiresAt: row.int(3).map(Int64.init),
                        size: Int64(try row.required(Row.int, 4, in: "inbox")), storedAt: Int64(try row.required(Row.int, 5, in: "inbox")),
                        openedAt: row.int(6).map(Int64.init), sequence: Int64(try row.required(Row.int, 0, in: "inbox")))
     }
 
-    public func envelope(id: String) throws -> StoredEnvelope? {
-        try db.rows("SELECT \(Self.columns) FROM envelopes WHERE id = ?", [.text(id)]).first.map(Self.entry)
+    public func envelope(id: EnvelopeID) throws -> StoredEnvelope? {
+        try db.rows("SELECT \(Self.columns) FROM envelopes WHERE id = ?", [.text(id.hex)]).first.map(Self.entry)
     }
 
     /// Envelopes after a position (exclusive), or received after a time, oldest first.
@@ -91,14 +97,14 @@ public final class Inbox {
 
     /// Records the first time an envelope was opened (later opens keep it),
     /// and, for a read-after timer, when it must then disappear.
-    public func markOpened(id: String, now: Int64, ttlAfterRead: Int64? = nil) throws {
+    public func markOpened(id: EnvelopeID, now: Int64, ttlAfterRead: Int64? = nil) throws {
         try db.transaction {
-            try db.run("UPDATE envelopes SET opened_at = ? WHERE id = ? AND opened_at IS NULL", [.int(now), .text(id)])
+            try db.run("UPDATE envelopes SET opened_at = ? WHERE id = ? AND opened_at IS NULL", [.int(now), .text(id.hex)])
             if let ttlAfterRead {
                 try db.run("""
                     UPDATE envelopes SET delete_after = opened_at + ?
                     WHERE id = ? AND (delete_after IS NULL OR delete_after > opened_at + ?)
-                    """, [.int(ttlAfterRead), .text(id), .int(ttlAfterRead)])
+                    """, [.int(ttlAfterRead), .text(id.hex), .int(ttlAfterRead)])
             }
         }
     }
@@ -113,11 +119,11 @@ public final class Inbox {
 
     /// Deletes envelopes by id in one transaction; returns how many went.
     @discardableResult
-    public func delete(ids: [String]) throws -> Int {
+    public func delete(ids: [EnvelopeID]) throws -> Int {
         try db.transaction {
             var count = 0
             for id in ids {
-                try db.run("DELETE FROM envelopes WHERE id = ?", [.text(id)])
+                try db.run("DELETE FROM envelopes WHERE id = ?", [.text(id.hex)])
                 count += db.changes
             }
             return count
@@ -125,14 +131,14 @@ public final class Inbox {
     }
 
     /// Marks envelopes whose key was destroyed, so opening them says why it fails.
-    public func markKeyDestroyed(ids: [String], at time: Int64) throws {
+    public func markKeyDestroyed(ids: [EnvelopeID], at time: Int64) throws {
         try db.transaction {
-            for id in ids { try db.run("UPDATE envelopes SET key_destroyed_at = ? WHERE id = ?", [.int(time), .text(id)]) }
+            for id in ids { try db.run("UPDATE envelopes SET key_destroyed_at = ? WHERE id = ?", [.int(time), .text(id.hex)]) }
         }
     }
 
-    public func keyDestroyedAt(id: String) throws -> Int64? {
-        try db.rows("SELECT key_destroyed_at FROM envelopes WHERE id = ?", [.text(id)]).first?.int(0).map(Int64.init)
+    public func keyDestroyedAt(id: EnvelopeID) throws -> Int64? {
+        try db.rows("SELECT key_destroyed_at FROM envelopes WHERE id = ?", [.text(id.hex)]).first?.int(0).map(Int64.init)
     }
 
     /// The time expiry decisions use: never earlier than a previous run's,

@@ -10,7 +10,7 @@ public protocol Mailbox: AnyObject {
     /// Stores one envelope for each address; a repeat of an (address, id)
     /// pair stores nothing and reports `.duplicate`. Returns the id and one
     /// status per address.
-    func deposit(_ envelope: IncomingEnvelope, to addresses: [String], now: Int64) throws -> (id: String, statuses: [DepositStatus])
+    func deposit(_ envelope: IncomingEnvelope, to addresses: [String], now: Int64) throws -> (id: EnvelopeID, statuses: [DepositStatus])
 
     /// Envelopes waiting for these addresses, oldest first, not yet expired.
     func pending(for addresses: [String], now: Int64, limit: Int) throws -> [StoredEnvelope]

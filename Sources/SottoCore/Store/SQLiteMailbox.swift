@@ -11,7 +11,7 @@ public final class SQLiteMailbox: Mailbox {
     private var depth = 0
     /// The bytes of the small envelopes the last listing returned, so that
     /// receiving them needs no statement of its own.
-    private var prefetched = [String: [UInt8]]()
+    private var prefetched = [EnvelopeID: [UInt8]]()
     private lazy var watcher = FileWatcher(directory: Path.directory(of: path))
 
     static let migrations = [
@@ -53,7 +53,7 @@ public final class SQLiteMailbox: Mailbox {
         return try db.transaction(body)
     }
 
-    public func deposit(_ envelope: IncomingEnvelope, to addresses: [String], now: Int64) throws -> (id: String, statuses: [DepositStatus]) {
+    public func deposit(_ envelope: IncomingEnvelope, to addresses: [String], now: Int64) throws -> (id: EnvelopeID, statuses: [DepositStatus]) {
         try batch {
             let (owner, id) = try storeBytes(envelope, now: now)
             let statuses = try addresses.map { address -> DepositStatus in
@@ -66,13 +66,13 @@ public final class SQLiteMailbox: Mailbox {
     }
 
     /// Stores the bytes once per id; returns the envelope row and the id.
-    private func storeBytes(_ envelope: IncomingEnvelope, now: Int64) throws -> (Int64, String) {
+    private func storeBytes(_ envelope: IncomingEnvelope, now: Int64) throws -> (Int64, EnvelopeID) {
         let id = envelope.id
-        if let owner = try db.rows("SELECT rowid FROM envelopes WHERE id = ?", [.text(id)]).first?.int(0) {
+        if let owner = try db.rows("SELECT rowid FROM envelopes WHERE id = ?", [.text(id.hex)]).first?.int(0) {
             return (Int64(owner), id)
         }
         try db.run("INSERT INTO envelopes (id, expires_at, size, stored_at) VALUES (?, ?, 0, ?)",
-                   [.text(id), envelope.expiresAt.map { .int($0) } ?? .null, .int(now)])
+                   [.text(id.hex), envelope.expiresAt.map { .int($0) } ?? .null, .int(now)])
         let owner = db.lastInsertRowID
         let hasher = EnvelopeIDHasher()
         let size = try chunks.write(owner: owner, sizeHint: envelope.sizeHint) { buffer in
@@ -106,7 +106,7 @@ public final class SQLiteMailbox: Mailbox {
     }
 
     static func entry(_ row: Row) throws -> StoredEnvelope {
-        StoredEnvelope(id: try row.required(Row.text, 2, in: "mailbox"), mailbox: row.text(1), expiresAt: row.int(3).map(Int64.init),
+        StoredEnvelope(id: try row.envelopeID(2, in: "mailbox"), mailbox: row.text(1), expiresAt: row.int(3).map(Int64.init),
                        size: Int64(try row.required(Row.int, 4, in: "mailbox")), storedAt: Int64(try row.required(Row.int, 5, in: "mailbox")),
                        openedAt: nil, sequence: Int64(try row.required(Row.int, 0, in: "mailbox")))
     }
@@ -119,7 +119,7 @@ public final class SQLiteMailbox: Mailbox {
         let select = try db.prepare("""
             SELECT c.bytes FROM envelope_chunks c JOIN envelopes e ON e.rowid = c.owner WHERE e.id = ? ORDER BY c.n
             """)
-        try select.bind([.text(envelope.id)])
+        try select.bind([.text(envelope.id.hex)])
         guard try select.step() else { return nil }
         return ChunkSource(select, current: select.row().blob(0) ?? [])
     }
@@ -128,7 +128,7 @@ public final class SQLiteMailbox: Mailbox {
         try batch {
             try db.run("DELETE FROM deliveries WHERE seq = ?", [.int(envelope.sequence)])
             try db.run("DELETE FROM envelopes WHERE id = ? AND NOT EXISTS (SELECT 1 FROM deliveries WHERE envelope = envelopes.rowid)",
-                       [.text(envelope.id)])
+                       [.text(envelope.id.hex)])
         }
     }
 
@@ -148,8 +148,8 @@ public final class SQLiteMailbox: Mailbox {
     }
 
     /// Whether any address still has this envelope.
-    public func contains(id: String) throws -> Bool {
-        try !db.rows("SELECT 1 FROM envelopes WHERE id = ?", [.text(id)]).isEmpty
+    public func contains(id: EnvelopeID) throws -> Bool {
+        try !db.rows("SELECT 1 FROM envelopes WHERE id = ?", [.text(id.hex)]).isEmpty
     }
 
     public func waitForChange(timeout: Double) throws {

@@ -582,7 +582,7 @@ final class CorpusGenerator {
         bad("argon2_garbage", "keyring key-derivation parameters are missing or damaged", "parameters that do not parse", [meta("argon2", "CAST('m=lots' AS BLOB)")])
         bad("kdf_unknown", exit: 70, "scrypt", "a key derivation sotto does not know", [meta("kdf", "CAST('scrypt' AS BLOB)")])
         bad("check_tampered", exit: 77, "passphrase", "the passphrase check value changed", [meta("check", "zeroblob(59)")])
-        bad("schema_future", exit: 70, "schema", "a keyring schema version from the future", [meta("schema_version", "CAST('99' AS BLOB)")])
+        bad("schema_future", exit: 70, "schema", "a keyring schema version from the future", ["sql keyring.db PRAGMA user_version = 99"])
         bad("secret_truncated", exit: 65, "a secret key in the keyring failed authentication", "an identity's sealed secret cut short",
             ["sql keyring.db UPDATE identities SET secret = substr(secret, 1, 10)"])
         bad("secret_flipped", exit: 65, "a secret key in the keyring failed authentication", "an identity's sealed secret with a changed byte",
