@@ -81,9 +81,8 @@ public final class ArmorDecoder: ByteSource {
             try decodeNextLine()
         }
         let n = min(buffer.count, pending.count - pendingOffset)
-        pending.withUnsafeBytes { src in
-            buffer.baseAddress?.copyMemory(from: src.baseAddress! + pendingOffset, byteCount: n)
-        }
+        let start = pendingOffset
+        pending.withUnsafeBytes { src in buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: src[start..<(start + n)])) }
         pendingOffset += n
         return n
     }

@@ -28,9 +28,8 @@ public final class MemorySource: ByteSource {
     public func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
         let n = min(buffer.count, bytes.count - offset)
         guard n > 0 else { return 0 }
-        bytes.withUnsafeBytes { src in
-            buffer.baseAddress?.copyMemory(from: src.baseAddress! + offset, byteCount: n)
-        }
+        let start = offset
+        bytes.withUnsafeBytes { src in buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: src[start..<(start + n)])) }
         offset += n
         return n
     }
@@ -67,8 +66,9 @@ public final class ByteReader {
     public func peek(_ count: Int) throws -> [UInt8] {
         guard try fill() else { return [] }
         if end - start < count, start > 0 {
+            let (from, to) = (start, end)
             buffer.withUnsafeMutableBytes { raw in
-                raw.baseAddress!.copyMemory(from: raw.baseAddress! + start, byteCount: end - start)
+                if let base = raw.baseAddress { base.copyMemory(from: base + from, byteCount: to - from) }
             }
             end -= start
             start = 0
@@ -140,8 +140,9 @@ public final class ByteReader {
         var filled = 0
         while filled < target.count, try fill() {
             let n = min(target.count - filled, end - start)
+            let (from, at) = (start, filled)
             buffer.withUnsafeBytes { raw in
-                (target.baseAddress! + filled).copyMemory(from: raw.baseAddress! + start, byteCount: n)
+                UnsafeMutableRawBufferPointer(rebasing: target[at..<(at + n)]).copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[from..<(from + n)]))
             }
             start += n
             filled += n
