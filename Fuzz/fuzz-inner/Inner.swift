@@ -29,7 +29,7 @@ public func fuzzInner(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard (try? sink.write(fixture.header.bytes)) != nil,
           let payload = try? PayloadEncryptor(fileKey: fixture.fileKey, sink: sink),
           (try? payload.write(Array(UnsafeBufferPointer(start: data, count: size)))) != nil,
-          (try? payload.finish()) != nil else { return 0 }
+          (try? payload.close()) != nil else { return 0 }
     if let envelope = try? EnvelopeReader(ByteReader(bytes: sink.bytes), identities: [fixture.identity], now: 1_800_000_000) {
         try? envelope.readBody { _ in }
     }

@@ -103,7 +103,7 @@ final class AgeVectorTests: XCTestCase {
             var reader = ByteReader(bytes: vector.file)
             if vector.armored { reader = ByteReader(ArmorDecoder(reader)) }
             let (_, payload) = try AgeFile.decrypt(reader, identities: identities)
-            while try payload.next({ released.append(contentsOf: $0) }) {}
+            try payload.forEachRun { released.append(contentsOf: $0) }
             return .success(sha256Hex(released))
         } catch let error as AgeError {
             if identities.isEmpty, skipped > 0 { return .unsupported }

@@ -87,7 +87,7 @@ final class EnvelopeTests: XCTestCase {
         let body = Array("pay carol".utf8)
         body.withUnsafeBytes { digest.body($0) }
         try payload.write(InnerHeader.magic + Wire.u32(inner.count) + inner + body + forger.sign(digest.finalize()))
-        try payload.finish()
+        try payload.close()
         XCTAssertThrowsError(try open(sink.bytes, bob)) { error in
             XCTAssertEqual((error as? SottoError)?.kind, .refused)
         }

@@ -110,7 +110,7 @@ final class FormatVectorTests: XCTestCase {
         try sink.write(header.bytes)
         let payload = try PayloadEncryptor(fileKey: fileKey, sink: sink)
         try payload.write(plaintext)
-        try payload.finish()
+        try payload.close()
         return sink.bytes
     }
 

@@ -15,7 +15,7 @@ enum X25519Stanza {
             throw SottoError(.malformed, "recipient key is a low-order point")
         }
         let wrapKey = try HMAC.hkdf(ikm: shared, salt: share + publicKey, info: info)
-        return Stanza(type: type, arguments: [Base64.encode(share, padded: false)], body: ChaChaPoly.wrap(key: wrapKey, secret: fileKey))
+        return Stanza(type: type, arguments: [Base64.encode(share, padded: false)], body: try ChaChaPoly.wrap(key: wrapKey, secret: fileKey))
     }
 
     /// The file key, or nil when the stanza was wrapped to another key.

@@ -18,6 +18,16 @@ final class BLAKE2b {
         state.deallocate()
     }
 
+    private init(copying other: BLAKE2b) {
+        length = other.length
+        state = UnsafeMutableRawPointer.allocate(byteCount: crypto_generichash_statebytes(), alignment: 64)
+        state.copyMemory(from: other.state, byteCount: crypto_generichash_statebytes())
+    }
+
+    /// A hash in the same state, to finish now while this one goes on: a
+    /// running transcript can be signed at a checkpoint and continued.
+    func copy() -> BLAKE2b { BLAKE2b(copying: self) }
+
     func update(_ bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
         crypto_generichash_update(OpaquePointer(state), base.assumingMemoryBound(to: UInt8.self), UInt64(bytes.count))

@@ -5,6 +5,13 @@ public protocol ByteSink: AnyObject {
     func write(_ bytes: UnsafeRawBufferPointer) throws
 }
 
+/// A sink that must be told where the bytes end: an encryptor seals its
+/// last chunk, a signed body appends its signature. Sinks stack, each
+/// writing into the next, as age's `io.WriteCloser`s do.
+public protocol ClosingSink: ByteSink {
+    func close() throws
+}
+
 extension ByteSink {
     public func write(_ bytes: [UInt8]) throws { try bytes.withUnsafeBytes { try write($0) } }
     public func write(_ text: String) throws { try write(Array(text.utf8)) }

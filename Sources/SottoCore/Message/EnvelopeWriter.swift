@@ -22,12 +22,10 @@ public struct SealParameters {
     }
 }
 
-/// Writes one envelope in bounded memory: the age header, then (when signed)
-/// the inner header, the body as it arrives, and the signature at the end.
+/// Writes one envelope in bounded memory: the age header, then the payload,
+/// through the signed body framing when there is a signer.
 public final class EnvelopeWriter {
-    private let payload: PayloadEncryptor
-    private let digest: SignatureDigest?
-    private let signer: Signer?
+    private let body: ClosingSink
 
     public init(_ parameters: SealParameters, sink: ByteSink) throws {
         var unique = [RecipientKey]()
@@ -40,31 +38,21 @@ public final class EnvelopeWriter {
             throw SottoError(.usage, "a read-after timer needs a signed message: it travels in the signed inner header")
         }
         let (header, payload) = try AgeFile.encrypt(to: unique.shuffled(), extraStanzas: extra, sink: sink)
-        self.payload = payload
-        signer = parameters.signer
-        if let signer {
-            let inner = try InnerHeader(from: signer.identityKey, name: signer.name, sentAt: parameters.sentAt,
-                                        expiresAt: parameters.expiresAt, to: unique.map(\.string), thread: parameters.thread,
-                                        contentType: parameters.contentType, ttlAfterRead: parameters.ttlAfterRead).encoded()
-            guard inner.count <= InnerHeader.maxLength else { throw SottoError(.usage, "too many recipients for one envelope") }
-            try payload.write(InnerHeader.magic + Wire.u32(inner.count) + inner)
-            digest = SignatureDigest(header: header.bytes, inner: inner)
-        } else {
-            digest = nil
+        guard let signer = parameters.signer else {
+            body = payload
+            return
         }
+        let inner = try InnerHeader(from: signer.identityKey, name: signer.name, sentAt: parameters.sentAt,
+                                    expiresAt: parameters.expiresAt, to: unique.map(\.string), thread: parameters.thread,
+                                    contentType: parameters.contentType, ttlAfterRead: parameters.ttlAfterRead).encoded()
+        body = try SignedBodyWriter(inner: inner, header: header, signer: signer, payload: payload)
     }
 
-    public func write(_ bytes: UnsafeRawBufferPointer) throws {
-        digest?.body(bytes)
-        try payload.write(bytes)
-    }
+    public func write(_ bytes: UnsafeRawBufferPointer) throws { try body.write(bytes) }
 
     public func write(_ bytes: [UInt8]) throws { try bytes.withUnsafeBytes { try write($0) } }
 
-    public func finish() throws {
-        if let digest, let signer { try payload.write(signer.sign(digest.finalize())) }
-        try payload.finish()
-    }
+    public func finish() throws { try body.close() }
 }
 
 public enum Envelope {

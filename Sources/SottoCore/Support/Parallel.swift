@@ -11,24 +11,27 @@ public enum Parallel {
     /// returns when all are done. Callers write disjoint parts of shared
     /// buffers, which the type system cannot see.
     public static func forEach(_ count: Int, _ body: (Int) -> Void) {
-        let workers = min(Self.workers, count)
-        guard workers > 1 else {
-            for i in 0..<count { body(i) }
-            return
+        spread(count) { work in
+            while let i = work.next() { body(i) }
         }
-        // Each worker takes the next index when it is free: a worker slowed
-        // down (a longer record, a busy core) does not hold the others back.
-        let next = Atomic(0)
-        withoutActuallyEscaping(body) { body in
-            let work = UncheckedSendable(body)
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                while true {
-                    let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                    if i >= count { return }
-                    work.value(i)
-                }
+    }
+
+    /// As `forEach`, with state of each worker's own (a cipher context, say),
+    /// made once per worker by `makeState`. The first error stops the handing
+    /// out of indices and is thrown once every worker has stopped.
+    public static func forEach<State>(_ count: Int, state makeState: () throws -> State,
+                                      _ body: (Int, inout State) throws -> Void) throws {
+        let failure = Mutex<(any Error)?>(nil)
+        spread(count) { work in
+            do {
+                var state = try makeState()
+                while let i = work.next() { try body(i, &state) }
+            } catch {
+                work.stop()
+                failure.withLock { if $0 == nil { $0 = error } }
             }
         }
+        if let error = failure.withLock({ $0 }) { throw error }
     }
 
     /// `transform` of every element, in order, computed over the cores;
@@ -39,6 +42,35 @@ public enum Parallel {
             forEach(elements.count) { i in out[i] = Result { try transform(elements[i]) } }
         }
         return results.map { $0 ?? .failure(SottoError(.internal, "a parallel task did not run")) }
+    }
+
+    /// The indices still to do, handed to whichever worker is free next: a
+    /// worker slowed down (a longer record, a busy core) does not hold the others back.
+    final class Indices: @unchecked Sendable {
+        private let count: Int
+        private let counter = Atomic(0)
+
+        init(_ count: Int) { self.count = count }
+
+        func next() -> Int? {
+            let i = counter.wrappingAdd(1, ordering: .relaxed).oldValue
+            return i < count ? i : nil
+        }
+
+        /// No index is handed out any more.
+        func stop() { counter.store(count, ordering: .relaxed) }
+    }
+
+    /// Runs `worker` on as many threads as there are cores (at most one per
+    /// index), each taking indices from one shared `Indices`.
+    private static func spread(_ count: Int, _ worker: (Indices) -> Void) {
+        let work = Indices(count)
+        let threads = min(Self.workers, count)
+        guard threads > 1 else { return worker(work) }
+        withoutActuallyEscaping(worker) { worker in
+            let shared = UncheckedSendable(worker)
+            DispatchQueue.concurrentPerform(iterations: threads) { _ in shared.value(work) }
+        }
     }
 }
 

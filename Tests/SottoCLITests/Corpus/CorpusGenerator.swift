@@ -127,7 +127,7 @@ final class CorpusGenerator {
         try sink.write(header.bytes)
         let encryptor = try PayloadEncryptor(fileKey: fileKey, sink: sink)
         try encryptor.write(try payload(header))
-        try encryptor.finish()
+        try encryptor.close()
         return sink.bytes
     }
 
