@@ -89,7 +89,12 @@ public final class PostgresMailbox: Mailbox {
 
     // MARK: Sending
 
-    public func deposit(_ envelope: IncomingEnvelope, to addresses: [String], now: Int64) throws -> (id: EnvelopeID, statuses: [DepositStatus]) {
+    public func deposit(_ deliveries: [Delivery], now: Int64) throws -> [DepositReceipt] {
+        try transaction { try deliveries.map { try deposit($0.envelope, to: $0.addresses, now: now) } }
+    }
+
+    /// One envelope, chunk by chunk, inside the caller's transaction.
+    private func deposit(_ envelope: IncomingEnvelope, to addresses: [String], now: Int64) throws -> DepositReceipt {
         try transaction {
             let id = envelope.id
             let hasher = EnvelopeIDHasher()
@@ -111,7 +116,7 @@ public final class PostgresMailbox: Mailbox {
                     guard stored.count == addresses.count else {
                         throw SottoError(.internal, "the mailbox server answered \(stored.count) statuses for \(addresses.count) addresses")
                     }
-                    return (id, stored.map { $0 ? .stored : .duplicate })
+                    return DepositReceipt(id: id, statuses: stored.map { $0 ? .stored : .duplicate })
                 }
                 guard !last else { throw SottoError(.internal, "the mailbox server did not finish envelope \(id)") }
                 swap(&current, &next)

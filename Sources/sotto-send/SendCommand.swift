@@ -48,16 +48,17 @@ struct SendCommand: SottoCommand {
         for address in addresses { try Addresses.validate(address) }
         let store = try Mailboxes.open(mailbox.location, home: home.home)
         if let file { return try sendFile(file, store) }
-        var pending = [(IncomingEnvelope, [String])]()
+        var pending = [Delivery]()
         var pendingBytes = 0
         func flush() throws {
             guard !pending.isEmpty else { return }
             let now = Time.now()
-            let receipts = try store.batch {
-                try pending.flatMap { envelope, to in
-                    let (id, statuses) = try store.deposit(envelope, to: to, now: now)
-                    return zip(to, statuses).map { ["type": "receipt", "id": id, "mailbox": $0, "status": $1.rawValue] as [String: Any] }
-                }
+            let deposited = try store.deposit(pending, now: now)
+            guard deposited.count == pending.count else {
+                throw SottoError(.internal, "the mailbox answered \(deposited.count) receipts for \(pending.count) envelopes")
+            }
+            let receipts = zip(pending, deposited).flatMap { delivery, receipt in
+                zip(delivery.addresses, receipt.statuses).map { ["type": "receipt", "id": receipt.id, "mailbox": $0, "status": $1.rawValue] as [String: Any] }
             }
             pending.removeAll()
             pendingBytes = 0
@@ -67,7 +68,7 @@ struct SendCommand: SottoCommand {
         do {
             try loop.each(RecordReader(fd: 0)) { record in
                 let (envelope, to, size) = try parse(record)
-                pending.append((envelope, to))
+                pending.append(Delivery(envelope, to: to))
                 pendingBytes += size
                 if pending.count >= batch || pendingBytes >= 64 << 20 { try flush() }
             }
@@ -107,9 +108,9 @@ struct SendCommand: SottoCommand {
         let envelopeID = try EnvelopeID.of(reading: source)
         guard lseek(fd, 0, SEEK_SET) == 0 else { throw SottoError(.io, "cannot read \(path) again") }
         let incoming = IncomingEnvelope(id: envelopeID, expiresAt: expiresAt, source: source)
-        let (id, statuses) = try store.deposit(incoming, to: addresses, now: Time.now())
-        for (address, status) in zip(addresses, statuses) {
-            try Output.record(["type": "receipt", "id": id, "mailbox": address, "status": status.rawValue])
+        let receipt = try store.deposit(incoming, to: addresses, now: Time.now())
+        for (address, status) in zip(addresses, receipt.statuses) {
+            try Output.record(["type": "receipt", "id": receipt.id, "mailbox": address, "status": status.rawValue])
         }
     }
 }

@@ -100,9 +100,8 @@ final class MailboxConformanceTests: XCTestCase {
             for size in [2 * ChunkTable.chunkSize, 2 * ChunkTable.chunkSize + 1] {
                 let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ size) }
                 let id = EnvelopeID.of(bytes)
-                let (stored, statuses) = try mailbox.deposit(IncomingEnvelope(id: id, expiresAt: nil, source: MemorySource(bytes)), to: [bob], now: 1)
-                XCTAssertEqual(stored, id)
-                XCTAssertEqual(statuses, [.stored])
+                let receipt = try mailbox.deposit(IncomingEnvelope(id: id, expiresAt: nil, source: MemorySource(bytes)), to: [bob], now: 1)
+                XCTAssertEqual(receipt, DepositReceipt(id: id, statuses: [.stored]))
                 let entry = try XCTUnwrap(try mailbox.pending(for: [bob], now: 1, limit: 10).first { $0.id == id })
                 XCTAssertEqual(entry.size, Int64(size))
                 XCTAssertEqual(try contents(mailbox, entry), bytes)
@@ -153,6 +152,21 @@ final class MailboxConformanceTests: XCTestCase {
             XCTAssertNil(try mailbox.sourceIfPresent(for: bobs))
             // Sending it again after it is gone stores it afresh.
             XCTAssertEqual(try mailbox.deposit(envelope("shared").0, to: [alice], now: 2).statuses, [.stored])
+        }
+    }
+
+    /// A batch of deposits: one receipt per envelope, in order; one bad envelope and none lands.
+    func testDepositsABatchWholeOrNotAtAll() throws {
+        try conform { mailbox in
+            let (one, two) = (envelope("one").0, envelope("two").0)
+            // An incoming envelope streams once: the repeat is a fresh one.
+            let receipts = try mailbox.deposit([Delivery(one, to: [alice]), Delivery(two, to: [alice, bob]),
+                                                Delivery(envelope("one").0, to: [alice])], now: 1)
+            XCTAssertEqual(receipts, [DepositReceipt(id: one.id, statuses: [.stored]), DepositReceipt(id: two.id, statuses: [.stored, .stored]),
+                                      DepositReceipt(id: one.id, statuses: [.duplicate])])
+            let forged = IncomingEnvelope(bytes: Array("three".utf8), id: envelope("five").0.id, expiresAt: nil)
+            XCTAssertThrowsError(try mailbox.deposit([Delivery(envelope("four").0, to: [bob]), Delivery(forged, to: [bob])], now: 2))
+            XCTAssertEqual(try mailbox.pending(for: [bob], now: 2, limit: 10).map(\.id), [two.id], "the good envelope of a failed batch is not kept")
         }
     }
 

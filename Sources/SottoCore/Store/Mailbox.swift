@@ -4,13 +4,13 @@ import FoundationEssentials
 /// embedded default; other stores (PostgreSQL) implement the same protocol,
 /// so no command changes with the backend.
 public protocol Mailbox: AnyObject {
-    /// Runs several deposits in one transaction, for throughput.
+    /// Runs several operations in one transaction.
     func batch<R>(_ body: () throws -> R) throws -> R
 
-    /// Stores one envelope for each address; a repeat of an (address, id)
-    /// pair stores nothing and reports `.duplicate`. Returns the id and one
-    /// status per address.
-    func deposit(_ envelope: IncomingEnvelope, to addresses: [String], now: Int64) throws -> (id: EnvelopeID, statuses: [DepositStatus])
+    /// Stores a batch of envelopes, each for its addresses, in one
+    /// transaction: all land, or none. A repeat of an (address, id) pair
+    /// stores nothing and reports `.duplicate`. One receipt per delivery, in order.
+    func deposit(_ deliveries: [Delivery], now: Int64) throws -> [DepositReceipt]
 
     /// Envelopes waiting for these addresses, oldest first, not yet expired.
     func pending(for addresses: [String], now: Int64, limit: Int) throws -> [StoredEnvelope]
@@ -46,6 +46,28 @@ public enum DepositStatus: String, Sendable {
     case stored, duplicate
 }
 
+/// One envelope and the mailbox addresses it goes to.
+public struct Delivery {
+    public var envelope: IncomingEnvelope
+    public var addresses: [String]
+
+    public init(_ envelope: IncomingEnvelope, to addresses: [String]) {
+        self.envelope = envelope
+        self.addresses = addresses
+    }
+}
+
+/// What a deposit came to: the envelope's id and one status per address.
+public struct DepositReceipt: Equatable, Sendable {
+    public var id: EnvelopeID
+    public var statuses: [DepositStatus]
+
+    public init(id: EnvelopeID, statuses: [DepositStatus]) {
+        self.id = id
+        self.statuses = statuses
+    }
+}
+
 /// Where the mailbox is: --mailbox, else SOTTO_MAILBOX, else a file in the home.
 public enum MailboxLocation: Equatable {
     case sqlite(path: String)
@@ -53,7 +75,7 @@ public enum MailboxLocation: Equatable {
 
     public static func resolve(_ explicit: String?, home: Home) throws -> MailboxLocation {
         let env = ProcessInfo.processInfo.environment["SOTTO_MAILBOX"]
-        let spec = [explicit, env].compactMap { $0 }.first { !$0.isEmpty } ?? home.path + "/mailbox.db"
+        let spec = [explicit, env].compactMap { $0 }.first { !$0.isEmpty } ?? home.mailboxPath
         if spec.hasPrefix("postgres://") || spec.hasPrefix("postgresql://") { return .postgres(url: spec) }
         var path = spec
         if path.hasPrefix("sqlite://") { path.removeFirst("sqlite://".count) } else if path.hasPrefix("sqlite:") { path.removeFirst("sqlite:".count) }
@@ -66,6 +88,15 @@ public enum MailboxLocation: Equatable {
 }
 
 extension Mailbox {
+    /// Stores one envelope: a batch of one.
+    public func deposit(_ envelope: IncomingEnvelope, to addresses: [String], now: Int64) throws -> DepositReceipt {
+        let receipts = try deposit([Delivery(envelope, to: addresses)], now: now)
+        guard let receipt = receipts.first, receipts.count == 1 else {
+            throw SottoError(.internal, "the mailbox answered \(receipts.count) receipts for one envelope")
+        }
+        return receipt
+    }
+
     public func remove(_ envelopes: [StoredEnvelope]) throws {
         try batch { for envelope in envelopes { try remove(envelope) } }
     }

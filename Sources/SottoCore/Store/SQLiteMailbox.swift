@@ -53,15 +53,17 @@ public final class SQLiteMailbox: Mailbox {
         return try db.transaction(body)
     }
 
-    public func deposit(_ envelope: IncomingEnvelope, to addresses: [String], now: Int64) throws -> (id: EnvelopeID, statuses: [DepositStatus]) {
+    public func deposit(_ deliveries: [Delivery], now: Int64) throws -> [DepositReceipt] {
         try batch {
-            let (owner, id) = try storeBytes(envelope, now: now)
-            let statuses = try addresses.map { address -> DepositStatus in
-                try db.run("INSERT OR IGNORE INTO deliveries (mailbox, envelope, stored_at) VALUES (?, ?, ?)",
-                           [.text(address), .int(owner), .int(now)])
-                return db.changes == 1 ? .stored : .duplicate
+            try deliveries.map { delivery in
+                let (owner, id) = try storeBytes(delivery.envelope, now: now)
+                let statuses = try delivery.addresses.map { address -> DepositStatus in
+                    try db.run("INSERT OR IGNORE INTO deliveries (mailbox, envelope, stored_at) VALUES (?, ?, ?)",
+                               [.text(address), .int(owner), .int(now)])
+                    return db.changes == 1 ? .stored : .duplicate
+                }
+                return DepositReceipt(id: id, statuses: statuses)
             }
-            return (id, statuses)
         }
     }
 
