@@ -101,7 +101,8 @@ man:
 	  cp .build/plugins/GenerateManual/outputs/$$c/*.1 man/; \
 	done
 	rm -f man/*.help.1
-	./scripts/dispatcher-docs.sh man > man/sotto.1
+	$(SWIFT) build --product sotto
+	./scripts/dispatcher-docs.sh man $$($(SWIFT) build --show-bin-path)/sotto > man/sotto.1
 
 # Regenerates completions/ from the commands' own definitions.
 completions:
@@ -112,9 +113,10 @@ completions:
 	  $$bin/$$c --generate-completion-script zsh > completions/zsh/_$$c; \
 	  $$bin/$$c --generate-completion-script fish > completions/fish/$$c.fish; \
 	done
-	./scripts/dispatcher-docs.sh bash > completions/bash/sotto
-	./scripts/dispatcher-docs.sh zsh > completions/zsh/_sotto
-	./scripts/dispatcher-docs.sh fish > completions/fish/sotto.fish
+	bin=$$($(SWIFT) build --show-bin-path); \
+	./scripts/dispatcher-docs.sh bash $$bin/sotto > completions/bash/sotto && \
+	./scripts/dispatcher-docs.sh zsh $$bin/sotto > completions/zsh/_sotto && \
+	./scripts/dispatcher-docs.sh fish $$bin/sotto > completions/fish/sotto.fish
 
 # Seals and opens a 1 GiB file and reports peak memory (GNU time).
 memory: deps build

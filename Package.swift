@@ -1,6 +1,7 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// The commands, in the order of `Release.commands` (Sources/SottoRelease), which a test checks.
 let commands = [
     "sotto-keygen", "sotto-seal", "sotto-open", "sotto-send",
     "sotto-recv", "sotto-expire", "sotto-export", "sotto-erase",
@@ -38,11 +39,13 @@ let package = Package(
             .product(name: "NIOSSL", package: "swift-nio-ssl"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // The version and the command list: the dispatcher needs them and nothing else.
+        .target(name: "SottoRelease"),
         .target(name: "SottoCLI", dependencies: [
-            "SottoCore",
+            "SottoCore", "SottoRelease",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        .executableTarget(name: "sotto"),
+        .executableTarget(name: "sotto", dependencies: ["SottoRelease"]),
         .testTarget(name: "SottoCoreTests", dependencies: ["SottoCore", "SottoPostgres", "CZlib"]),
         .testTarget(name: "SottoCLITests", dependencies: ["SottoCore"]),
         // The raw-libsodium floor for `make bench` (scripts/bench.sh): a benchmark tool, not a command; not installed.

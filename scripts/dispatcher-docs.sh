@@ -1,8 +1,13 @@
 #!/bin/sh
-# Writes the `sotto` dispatcher's man page or completion script, from the
-# same command list as its --help (the dispatcher has no option parser).
+# Writes the `sotto` dispatcher's man page or completion script from the
+# command list its --help prints (the dispatcher has no option parser).
+# Usage: dispatcher-docs.sh man|bash|zsh|fish PATH-TO-SOTTO
 set -eu
-commands="keygen seal open send recv expire export erase"
+sotto=${2:?usage: $0 man|bash|zsh|fish PATH-TO-SOTTO}
+# "  name     job" lines between "COMMANDS:" and the next blank line.
+listing=$("$sotto" --help | sed -n '/^COMMANDS:/,/^$/p' | sed -n 's/^  \([a-z]*\)  *\(.*\)$/\1\t\2/p')
+commands=$(printf '%s\n' "$listing" | cut -f1 | tr '\n' ' ' | sed 's/ $//')
+[ -n "$commands" ] || { echo "$0: no commands in $sotto --help" >&2; exit 1; }
 case "${1:-}" in
 man)
   cat <<'MAN'
@@ -23,30 +28,9 @@ executable first and then on
 .BR PATH .
 Each command is also its own executable.
 .SH COMMANDS
-.TP
-.B keygen
-identities, contacts, groups, fingerprints, rotation, passphrase, age interop
-.TP
-.B seal
-encrypt and sign messages or files; age-compatible envelopes
-.TP
-.B open
-decrypt envelopes and age files, verify the sender, refuse expired messages
-.TP
-.B send
-deliver envelopes to each recipient's mailbox
-.TP
-.B recv
-fetch my envelopes from the mailbox into the local inbox
-.TP
-.B expire
-delete expired envelopes and destroy retired keys
-.TP
-.B export
-write everything this home holds as JSON Lines
-.TP
-.B erase
-remove data for good and verify that it is gone
+MAN
+  printf '%s\n' "$listing" | while IFS="$(printf '\t')" read -r name job; do printf '.TP\n.B %s\n%s\n' "$name" "$job"; done
+  cat <<'MAN'
 .SH EXIT STATUS
 The command's own; 64 for an unknown command, 69 when the command cannot be found.
 .SH SEE ALSO

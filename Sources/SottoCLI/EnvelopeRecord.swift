@@ -20,4 +20,17 @@ public struct EnvelopeRecord {
     }
 
     public var incoming: IncomingEnvelope { IncomingEnvelope(bytes: bytes, id: id, expiresAt: expiresAt) }
+
+    /// The fields every envelope record has, whoever writes it (seal, recv,
+    /// export); the writer adds the bytes ("age" or "file") and its own fields.
+    public static func fields(id: EnvelopeID, to mailboxes: [String], expiresAt: Int64?) -> [String: Any] {
+        ["type": "envelope", "id": id, "to": mailboxes, "expires_at": expiresAt.map(Time.rfc3339).orNull]
+    }
+
+    /// The fields of an envelope the inbox holds: as above, with when it arrived.
+    public static func fields(of envelope: StoredEnvelope) -> [String: Any] {
+        var record = fields(id: envelope.id, to: envelope.mailbox.map { [$0] } ?? [], expiresAt: envelope.expiresAt)
+        record["received_at"] = Time.rfc3339(envelope.storedAt)
+        return record
+    }
 }

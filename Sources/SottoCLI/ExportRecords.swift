@@ -62,11 +62,8 @@ public enum ExportFormat {
     /// An inbox envelope's record without its "age" field, which the writer
     /// streams (it sorts first, so it can lead the line).
     public static func envelope(_ envelope: StoredEnvelope, deleteAfter: Int64?) -> [String: Any] {
-        var record: [String: Any] = [
-            "type": "envelope", "id": envelope.id, "to": envelope.mailbox.map { [$0] } ?? [],
-            "expires_at": envelope.expiresAt.map(Time.rfc3339).orNull, "received_at": Time.rfc3339(envelope.storedAt),
-            "opened_at": envelope.openedAt.map(Time.rfc3339).orNull,
-        ]
+        var record = EnvelopeRecord.fields(of: envelope)
+        record["opened_at"] = envelope.openedAt.map(Time.rfc3339).orNull
         if let deleteAfter { record["delete_after"] = Time.rfc3339(deleteAfter) }
         return record
     }

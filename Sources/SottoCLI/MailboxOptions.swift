@@ -14,7 +14,7 @@ public struct MailboxOptions: ParsableArguments {
 public enum Addresses {
     /// Mailbox addresses are 32 lowercase hex characters.
     public static func validate(_ address: String) throws {
-        guard address.utf8.count == 32, address.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }) else {
+        guard Hex.isLowercase(address, digits: 32) else {
             throw SottoError(.malformed, "'\(address.prefix(40))' is not a mailbox address (32 lowercase hex characters)")
         }
     }

@@ -14,18 +14,27 @@ public struct PassphraseOptions: ParsableArguments {
 
     public init() {}
 
+    /// Whether a passphrase can be had without failing: an option, the
+    /// environment, or a terminal to ask on.
+    public var isAvailable: Bool {
+        fd != nil || file != nil || ProcessInfo.processInfo.environment[Self.variable] != nil || isatty(0) == 1
+    }
+
+    public static let variable = "SOTTO_PASSPHRASE"
+
     /// A source for an existing passphrase.
     public var source: Keyring.PassphraseSource {
         { try self.read(prompt: "passphrase: ", confirm: false) }
     }
 
     /// Reads a new passphrase, asking twice when it comes from a terminal.
-    public func newPassphrase(ignoringEnvironment: Bool = false) throws -> SecureBytes {
-        try read(prompt: "new passphrase: ", confirm: true, environment: !ignoringEnvironment)
+    /// `variable` names the environment variable to take it from (nil: none).
+    public func newPassphrase(variable: String? = Self.variable) throws -> SecureBytes {
+        try read(prompt: "new passphrase: ", confirm: true, variable: variable)
     }
 
-    func read(prompt: String, confirm: Bool, environment: Bool = true) throws -> SecureBytes {
-        try Self.read(fd: fd, fdOption: "--passphrase-fd", file: file, variable: environment ? "SOTTO_PASSPHRASE" : nil, prompt: prompt,
+    func read(prompt: String, confirm: Bool, variable: String? = Self.variable) throws -> SecureBytes {
+        try Self.read(fd: fd, fdOption: "--passphrase-fd", file: file, variable: variable, prompt: prompt,
                       repeatPrompt: confirm ? "repeat passphrase: " : nil,
                       noTerminal: SottoError(.locked, "the keyring is locked and there is no terminal to ask for the passphrase",
                                              hints: ["use --passphrase-fd N, --passphrase-file FILE or SOTTO_PASSPHRASE"]))

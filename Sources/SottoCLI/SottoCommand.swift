@@ -1,5 +1,6 @@
 import ArgumentParser
 import SottoCore
+import SottoRelease
 
 /// A sotto command: `execute()` does the work, and every error, whatever its
 /// source, leaves through `Diagnostics` with its documented exit code.
@@ -33,4 +34,4 @@ public func discussion(_ text: String) -> String {
     [text, environmentDiscussion, exitCodeDiscussion].filter { !$0.isEmpty }.joined(separator: "\n\n")
 }
 
-public let sottoVersion = "0.1.0"
+public let sottoVersion = Release.version

@@ -84,17 +84,14 @@ struct ExpireCommand: SottoCommand {
     /// The mailbox named by --mailbox or SOTTO_MAILBOX, or the home's own if it exists.
     func openMailbox(_ home: Home) throws -> Mailbox? {
         let named = mailbox.location ?? ProcessInfo.processInfo.environment["SOTTO_MAILBOX"]
-        if named == nil || named == "", !FileManager.default.fileExists(atPath: home.path + "/mailbox.db") { return nil }
+        if named == nil || named == "", !FileManager.default.fileExists(atPath: home.mailboxPath) { return nil }
         return try Mailboxes.open(mailbox.location, home: home)
     }
 
     /// Unlocks when a passphrase is at hand; a cron job without one still
     /// expires messages and destroys keys, and skips what needs secrets.
     func unlock(_ store: Keyring, now: Int64) throws -> Bool {
-        let options = keyring.passphrase
-        let hasSource = options.fd != nil || options.file != nil
-            || ProcessInfo.processInfo.environment["SOTTO_PASSPHRASE"] != nil || isatty(0) == 1
-        guard !store.isProtected || hasSource else { return false }
+        guard !store.isProtected || keyring.passphrase.isAvailable else { return false }
         let work = try !store.rotationsDue(now: now).isEmpty || !store.retiredKeysDue(now: now).isEmpty
         guard work else { return false }
         try store.unlock()

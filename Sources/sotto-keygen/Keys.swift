@@ -72,12 +72,7 @@ extension KeygenCommand {
                 var source = PassphraseOptions()
                 source.fd = newFD
                 source.file = newFile
-                if newFD == nil, newFile == nil, var env = ProcessInfo.processInfo.environment["SOTTO_NEW_PASSPHRASE"].map({ Array($0.utf8) }) {
-                    guard !env.isEmpty else { throw SottoError(.usage, "SOTTO_NEW_PASSPHRASE is empty") }
-                    fresh = try SecureBytes(consuming: &env)
-                } else {
-                    fresh = try source.newPassphrase(ignoringEnvironment: true)
-                }
+                fresh = try source.newPassphrase(variable: "SOTTO_NEW_PASSPHRASE")
             }
             try store.changePassphrase(to: fresh)
             Diagnostics.notice(noPassphrase ? "the keyring no longer has a passphrase" : "passphrase changed")

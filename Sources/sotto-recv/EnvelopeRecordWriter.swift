@@ -25,10 +25,7 @@ final class EnvelopeRecordWriter {
     func write(_ envelope: StoredEnvelope, bytes: [UInt8]? = nil) throws {
         guard remaining > 0 else { return }
         remaining -= 1
-        var record: [String: Any] = [
-            "type": "envelope", "id": envelope.id, "to": envelope.mailbox.map { [$0] } ?? [],
-            "expires_at": envelope.expiresAt.map(Time.rfc3339).orNull, "received_at": Time.rfc3339(envelope.storedAt),
-        ]
+        var record = EnvelopeRecord.fields(of: envelope)
         if let outputDir {
             let path = outputDir + "/" + envelope.id.hex + ".age"
             if !FileManager.default.fileExists(atPath: path) {

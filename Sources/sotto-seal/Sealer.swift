@@ -111,9 +111,8 @@ final class Sealer {
         try writer.finish()
         var mailboxes = [String]()
         for mailbox in job.recipients.compactMap(\.mailbox) where !mailboxes.contains(mailbox) { mailboxes.append(mailbox) }
-        return [
-            "type": "envelope", "id": EnvelopeID.of(sink.bytes), "to": mailboxes,
-            "expires_at": job.expiresAt.map(Time.rfc3339).orNull, "age": Base64.encode(sink.bytes),
-        ]
+        var record = EnvelopeRecord.fields(id: EnvelopeID.of(sink.bytes), to: mailboxes, expiresAt: job.expiresAt)
+        record["age"] = Base64.encode(sink.bytes)
+        return record
     }
 }

@@ -1,20 +1,12 @@
 import FoundationEssentials
 import Glibc
+import SottoRelease
 
 /// `sotto NAME ARGS...` runs `sotto-NAME ARGS...`, found beside this executable
 /// first and then on PATH, the way git finds its subcommands.
 @main
 enum Dispatcher {
-    static let commands: [(String, String)] = [
-        ("keygen", "identities, contacts, groups, fingerprints, rotation, passphrase, age interop"),
-        ("seal", "encrypt and sign messages or files; age-compatible envelopes"),
-        ("open", "decrypt envelopes and age files, verify the sender, refuse expired messages"),
-        ("send", "deliver envelopes to each recipient's mailbox"),
-        ("recv", "fetch my envelopes from the mailbox into the local inbox"),
-        ("expire", "delete expired envelopes and destroy retired keys"),
-        ("export", "write everything this home holds as JSON Lines"),
-        ("erase", "remove data for good and verify that it is gone"),
-    ]
+    static let commands = Release.commands
 
     static let usage = """
         USAGE: sotto <command> [<arguments>...]
@@ -39,7 +31,7 @@ enum Dispatcher {
             print(usage)
             exit(0)
         case "--version":
-            print("0.1.0")
+            print(Release.version)
             exit(0)
         default:
             break

@@ -2,7 +2,29 @@ import Foundation
 import XCTest
 
 final class DispatcherTests: CLITestCase {
-    static let commands = ["keygen", "seal", "open", "send", "recv", "expire", "export", "erase"]
+    /// The commands Package.swift builds (`sotto-NAME`), in its order: the
+    /// dispatcher's list, its man page and its completions must say the same.
+    static let commands: [String] = {
+        let manifest = (try? String(contentsOf: Binaries.packageRoot.appendingPathComponent("Package.swift"), encoding: .utf8)) ?? ""
+        guard let start = manifest.range(of: "let commands = ["),
+              let end = manifest[start.upperBound...].firstIndex(of: "]") else { return [] }
+        return manifest[start.upperBound..<end].split(separator: "\"").compactMap { part in
+            part.hasPrefix("sotto-") ? String(part.dropFirst("sotto-".count)) : nil
+        }
+    }()
+
+    func testTheManifestListsTheCommands() {
+        XCTAssertEqual(Self.commands.count, 8, "Package.swift's command list was read")
+    }
+
+    /// The man page and the completions are made from the dispatcher's own list.
+    func testManPageAndCompletionsNameEveryCommand() throws {
+        let page = try String(contentsOf: Binaries.packageRoot.appendingPathComponent("man/sotto.1"), encoding: .utf8)
+        let paged = page.split(separator: "\n").compactMap { $0.hasPrefix(".B ") && !$0.contains("sotto") ? String($0.dropFirst(3)) : nil }
+        XCTAssertEqual(paged, Self.commands)
+        let bash = try String(contentsOf: Binaries.packageRoot.appendingPathComponent("completions/bash/sotto"), encoding: .utf8)
+        XCTAssertTrue(bash.contains(Self.commands.joined(separator: " ")), bash)
+    }
 
     func testHelpListsEveryCommand() throws {
         let help = try ok("sotto", ["--help"])

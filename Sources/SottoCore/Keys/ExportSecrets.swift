@@ -96,7 +96,7 @@ public final class ExportUnsealer {
 enum SecretsJSON {
     static func encode(_ secrets: IdentitySecrets) throws -> SecureBytes {
         var parts: [Part] = [.text("{\"encryption_keys\":[")]
-        let keys = secrets.encryptionKeys.map { (recipient: Bech32.encode(hrp: "age", data: $0.key), secret: $0.value) }
+        let keys = try secrets.encryptionKeys.map { (recipient: try RecipientKey(bytes: $0.key).string, secret: $0.value) }
             .sorted { $0.recipient < $1.recipient }
         for (index, key) in keys.enumerated() {
             parts += [.text((index > 0 ? "," : "") + "{\"age\":\"\(key.recipient)\",\"secret\":\""), .secret(key.secret), .text("\"}")]
@@ -146,9 +146,9 @@ enum SecretsJSON {
               let list = object["encryption_keys"] as? [[String: Any]] else { return nil }
         var keys = [[UInt8]: SecureBytes]()
         for entry in list {
-            guard let text = entry["age"] as? String, let (hrp, publicKey) = Bech32.decode(text), hrp == "age", publicKey.count == 32,
-                  let secret = try secret(entry["secret"], count: 32) else { return nil }
-            keys[publicKey] = secret
+            guard let text = entry["age"] as? String, let publicKey = try? RecipientKey(parsing: text),
+                  let secret = try secret(entry["secret"], count: publicKey.kind.secretLength) else { return nil }
+            keys[publicKey.bytes] = secret
         }
         return IdentitySecrets(signingKey: signing, encryptionKeys: keys)
     }

@@ -96,6 +96,11 @@ extension Keyring {
         try Names.validate(name, what: "group name")
         guard !members.isEmpty else { throw SottoError(.usage, "a group needs at least one member") }
         for member in members where !member.hasPrefix("@") { _ = try resolve(member) }
+        try writeGroup(name, members: members)
+    }
+
+    /// Replaces a group's members, in order, in one transaction.
+    func writeGroup(_ name: String, members: [String]) throws {
         try db.transaction {
             try db.run("DELETE FROM group_members WHERE name = ?", [.text(name)])
             for (position, member) in members.enumerated() {

@@ -83,13 +83,7 @@ extension Keyring {
     public func restoreGroup(_ name: String, members: [String]) throws {
         try Names.validate(name, what: "group name")
         guard !members.isEmpty else { throw SottoError(.malformed, "group '\(name)' has no members") }
-        try db.transaction {
-            try db.run("DELETE FROM group_members WHERE name = ?", [.text(name)])
-            for (position, member) in members.enumerated() {
-                try db.run("INSERT OR IGNORE INTO group_members (name, member, position) VALUES (?, ?, ?)",
-                           [.text(name), .text(member), .int(position)])
-            }
-        }
+        try writeGroup(name, members: members)
     }
 
     /// Runs `body` as one transaction: every change in it lands, or none.

@@ -6,9 +6,7 @@ public struct EnvelopeID: Hashable, Comparable, Sendable, CustomStringConvertibl
 
     /// An id as written; nil unless it is 32 lowercase hex digits.
     public init?(_ text: String) {
-        guard text.utf8.count == 32, text.utf8.allSatisfy({ ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }) else {
-            return nil
-        }
+        guard Hex.isLowercase(text, digits: 32) else { return nil }
         hex = text
     }
 

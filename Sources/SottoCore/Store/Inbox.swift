@@ -24,7 +24,7 @@ public final class Inbox {
         """,
     ]
 
-    public static func path(_ home: Home) -> String { home.path + "/inbox.db" }
+    public static func path(_ home: Home) -> String { home.inboxPath }
 
     /// Opens the inbox; without `create`, nil when there is none yet.
     public static func open(_ home: Home, create: Bool) throws -> Inbox? {

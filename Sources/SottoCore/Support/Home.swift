@@ -17,6 +17,9 @@ public struct Home: Sendable {
     }
 
     public var keyringPath: String { path + "/keyring.db" }
+    public var inboxPath: String { path + "/inbox.db" }
+    /// The SQLite mailbox used when none is named.
+    public var mailboxPath: String { path + "/mailbox.db" }
     public var exists: Bool { FileManager.default.fileExists(atPath: keyringPath) }
 
     /// Creates the directory with mode 0700 (and its parents), or tightens it.
