@@ -1,8 +1,9 @@
 import Foundation
 import XCTest
 
-/// DESIGN.md: "stdout carries data only: JSON Lines, one record per line,
-/// each with a "type" field; sorted keys, RFC 3339 UTC times".
+/// README.md, "Exit codes": "stdout carries data only"; docs/FORMAT.md
+/// section 12: JSON Lines, one object per line, each with a `type` field,
+/// keys in UTF-8 byte order, times in RFC 3339 UTC.
 final class ConventionsTests: CLITestCase {
     /// The keys of every object in a JSON text, in the order written.
     func keyOrders(_ json: String) -> [[String]] {

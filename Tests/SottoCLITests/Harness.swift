@@ -336,7 +336,8 @@ final class Fixtures: @unchecked Sendable {
 }
 
 /// The base of every CLI test: a throwaway directory per test, helpers to
-/// run commands in it, and assertions for the conventions of DESIGN.md.
+/// run commands in it, and assertions for the conventions of README.md
+/// ("Exit codes") and docs/FORMAT.md (sections 12 and 15).
 class CLITestCase: XCTestCase {
     private(set) var tmp: URL!
     private var runner: Runner!

@@ -45,10 +45,56 @@ final class ReadAheadTests: XCTestCase {
         XCTAssertThrowsError(try blocks.next()) { XCTAssertEqual(($0 as? SottoError)?.kind, .io) }
     }
 
+    /// Hands out `open` bytes at once; every read after them blocks until
+    /// the test lets it go, then ends the input (writing nothing, so a block
+    /// freed under it would not be written to), and notes when it returned.
+    final class Gate: ByteSource, @unchecked Sendable {
+        let open: Int
+        var offset = 0
+        let entered = DispatchSemaphore(value: 0)
+        let proceed = DispatchSemaphore(value: 0)
+        private let lock = NSLock()
+        private var log = [String]()
+        init(open: Int) { self.open = open }
+
+        func note(_ event: String) { lock.lock(); log.append(event); lock.unlock() }
+        var events: [String] { lock.lock(); defer { lock.unlock() }; return log }
+
+        func read(into buffer: UnsafeMutableRawBufferPointer) throws -> Int {
+            if offset < open {
+                let n = min(buffer.count, open - offset)
+                UnsafeMutableRawBufferPointer(rebasing: buffer[..<n]).initializeMemory(as: UInt8.self, repeating: 1)
+                offset += n
+                return n
+            }
+            entered.signal()
+            proceed.wait()
+            note("read returned")
+            return 0
+        }
+    }
+
+    /// close() must not free the blocks under a read on the other thread:
+    /// it returns only after that read has.
     func testClosingWhileAReadIsUnderWayWaitsForIt() throws {
-        let blocks = ReadAhead(Trickle([UInt8](repeating: 1, count: 1 << 20), piece: 1), blockSize: 64 * 1024)
-        XCTAssertEqual(try blocks.next().count, 64 * 1024)
-        blocks.close()  // the second block is being read a byte at a time
+        let gate = Gate(open: 4096)
+        let blocks = ReadAhead(gate, blockSize: 4096)
+        XCTAssertEqual(try blocks.next().count, 4096)
+        XCTAssertEqual(gate.entered.wait(timeout: .now() + 10), .success, "the next block is being read on another thread")
+
+        let closed = DispatchSemaphore(value: 0)
+        Thread {
+            blocks.close()
+            gate.note("close returned")
+            closed.signal()
+        }.start()
+        let closedEarly = closed.wait(timeout: .now() + 0.5) == .success
+        XCTAssertFalse(closedEarly, "close returned while the read was still blocked")
+        gate.proceed.signal()
+        if !closedEarly {
+            XCTAssertEqual(closed.wait(timeout: .now() + 10), .success, "close returns once the read has")
+        }
+        XCTAssertEqual(gate.events, ["read returned", "close returned"])
         XCTAssertEqual(try blocks.next().count, 0, "closed")
     }
 }
