@@ -63,7 +63,8 @@ public final class DecryptionKey: AgeIdentity, @unchecked Sendable {
     public static func parse(_ text: String) throws -> DecryptionKey? {
         let upper = text.uppercased()
         guard let kind = KeyKind.allCases.first(where: { upper.hasPrefix($0.secretPrefix + "1") }) else { return nil }
-        guard var (hrp, data) = Bech32.decode(text), hrp.uppercased() == kind.secretPrefix, data.count == kind.secretLength else {
+        // The decoded secret is held by `data` alone, so consuming it wipes the only copy.
+        guard case (let hrp, var data)? = Bech32.decode(text), hrp.uppercased() == kind.secretPrefix, data.count == kind.secretLength else {
             throw SottoError(.malformed, "malformed age identity")
         }
         return try DecryptionKey(kind: kind, secret: SecureBytes(consuming: &data))

@@ -75,12 +75,12 @@ public final class PayloadDecryptor: RunSource {
             try plain.withUnsafeMutableBufferPointer { output in
                 guard let source = input.baseAddress, let target = output.baseAddress else { return }
                 try ok.withUnsafeMutableBufferPointer { results in
-                    try Parallel.forEach(chunks, state: { try Stream.Cipher.context(key: key) }) { i, cipher in
+                    try Parallel.forEach(chunks, state: { Stream.Cipher.context(key: key) }) { i, cipher in
                         results[i] = open(&cipher, i, final: final[i], source, target)
                     }
                 }
                 // A full chunk that fails as non-final may be a full final chunk.
-                var cipher = try Stream.Cipher.context(key: key)
+                var cipher = Stream.Cipher.context(key: key)
                 if let first = ok.firstIndex(of: false), !final[first],
                    first < chunks - 1 || lastLength == Stream.sealedChunkSize, open(&cipher, first, final: true, source, target) {
                     ok[first] = true

@@ -90,7 +90,7 @@ public final class PayloadEncryptor: ClosingSink {
         }
         try sealed.withUnsafeMutableBufferPointer { output in
             guard let target = output.baseAddress else { return }
-            try Parallel.forEach(chunks, state: { try Stream.Cipher.context(key: key) }) { i, cipher in
+            try Parallel.forEach(chunks, state: { Stream.Cipher.context(key: key) }) { i, cipher in
                 try Stream.Cipher.seal(&cipher, nonce: Stream.chunkNonce(base + UInt64(i), final: final && i == chunks - 1),
                                        input: chunk(i), count: min(Stream.chunkSize, total - i * Stream.chunkSize),
                                        output: target + i * Stream.sealedChunkSize)

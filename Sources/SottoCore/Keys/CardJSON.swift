@@ -27,7 +27,7 @@ extension Card {
                                 certificate: try key.base64("cert"))
         }
         guard !name.isEmpty, name.utf8.count <= 200 else { throw fields.bad("name", "must be 1 to 200 bytes") }
-        guard mailbox.utf8.count <= 200 else { throw fields.bad("mailbox", "is longer than 200 bytes") }
+        guard Hex.isLowercase(mailbox, digits: 32) else { throw fields.bad("mailbox", "is not a mailbox address (32 lowercase hex digits)") }
         guard keys.count <= 1000 else { throw fields.bad("keys", "holds more than 1000 keys") }
     }
 }

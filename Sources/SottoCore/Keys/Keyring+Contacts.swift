@@ -9,6 +9,10 @@ extension Keyring {
         guard try db.rows("SELECT 1 FROM identities WHERE public_key = ?", [.blob(card.identityKey)]).isEmpty else {
             throw SottoError(.usage, "this card is one of your own identities")
         }
+        guard card.currentKey != nil else {
+            throw SottoError(.malformed, "this card of '\(card.name)' has no current encryption key: nobody could seal to it")
+        }
+        try ensureUnclaimed(card)
         let text = String(decoding: try JSON.encode(card.record), as: UTF8.self)
         if let existing = try db.rows("SELECT name FROM contacts WHERE identity_key = ?", [.blob(card.identityKey)]).first?.text(0) {
             // Refuse a rollback: an older card would make senders seal to a retired key.
@@ -25,6 +29,35 @@ extension Keyring {
         try db.run("INSERT INTO contacts (name, identity_key, card, added_at) VALUES (?, ?, ?, ?)",
                    [.text(name), .blob(card.identityKey), .text(text), .int(now)])
         return try contact(named: name)
+    }
+
+    /// A card may certify any key and name any mailbox: it must not claim one
+    /// that belongs to one of my identities or to another contact, or messages
+    /// meant for its holder would be sealed to, and delivered to, someone else.
+    private func ensureUnclaimed(_ card: Card) throws {
+        let hint = ["a card certifies only its own keys and mailbox; someone may be passing off another's as theirs"]
+        func claimed(_ what: String, of owner: String) -> SottoError {
+            SottoError(.malformed, "this card of '\(card.name)' claims the \(what) of '\(owner)'", hints: hint)
+        }
+        for identity in try identities() {
+            if identity.mailbox == card.mailbox { throw claimed("mailbox", of: identity.name) }
+            if identity.card.keys.contains(where: { mine in card.keys.contains { $0.key == mine.key } }) {
+                throw claimed("encryption key", of: identity.name)
+            }
+        }
+        for contact in try contacts() {
+            switch contact.kind {
+            case .sotto(let other) where other.identityKey != card.identityKey:
+                if other.mailbox == card.mailbox { throw claimed("mailbox", of: contact.name) }
+                if other.keys.contains(where: { theirs in card.keys.contains { $0.key == theirs.key } }) {
+                    throw claimed("encryption key", of: contact.name)
+                }
+            case .age(let recipient) where card.keys.contains(where: { $0.key == recipient }):
+                throw claimed("encryption key", of: contact.name)
+            default:
+                continue
+            }
+        }
     }
 
     /// Adds a bare age recipient: sealable to, never verifiable as a sender.

@@ -458,6 +458,7 @@ final class CorpusGenerator {
         }
         bad("name_changed", "card signature does not verify", "the name changed after signing", ["name": "mallory"])
         bad("mailbox_changed", "card signature does not verify", "the mailbox changed after signing", ["mailbox": String(repeating: "0", count: 32)])
+        bad("mailbox_not_address", "is not a mailbox address", "a mailbox address in upper case", ["mailbox": String(repeating: "A", count: 32)])
         bad("signature_missing", "field \"signature\" is missing", "no signature", ["signature": nil])
         bad("signature_short", "card signature does not verify", "a 63-byte signature", ["signature": Base64.encode([UInt8](repeating: 1, count: 63))])
         bad("signature_zero", "card signature does not verify", "a signature of zeros", ["signature": Base64.encode([UInt8](repeating: 0, count: 64))])

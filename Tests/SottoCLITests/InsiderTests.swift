@@ -1,0 +1,82 @@
+import Foundation
+@testable import SottoCore
+import XCTest
+
+/// Attacks by insiders, through the real commands: someone who hands out a
+/// card, a sender who is not a contact. Each test fails without the check
+/// that stops its attack.
+final class InsiderTests: CLITestCase {
+    /// A card as mallory can make one: her own identity key signs it, and it
+    /// certifies whatever key and names whatever mailbox she likes.
+    func forgedCard(name: String, keys: [RecipientKey], mailbox: String) throws -> Data {
+        let (identity, signingKey) = try Ed25519.generate()
+        let certified = keys.map {
+            CertifiedKey.certify(key: $0, notBefore: 1_700_000_000, notAfter: nil, identity: identity, signingKey: signingKey)
+        }
+        let card = Card.make(name: name, identityKey: identity, mailbox: mailbox, keys: certified, signingKey: signingKey)
+        return Data(try JSON.encode(card.record) + [0x0A])
+    }
+
+    func card(_ name: String) throws -> Card {
+        try Card(fields: JSON.object(Array(try fixtureCard(name)), line: 1))
+    }
+
+    /// Misbinding: a card for "mallory2" that certifies alice's key or names
+    /// alice's mailbox would route bob's messages for mallory2 to alice, who
+    /// would open them as addressed to her. bob's keyring refuses it.
+    func testACardClaimingAnotherContactsKeyOrMailboxIsRefused() throws {
+        let bob = try fixtureHome("bob")
+        let alice = try card("alice")
+        let aliceKey = try XCTUnwrap(alice.currentKey?.key)
+        let fresh = Hex.encode(Sodium.random(16))
+        let contactsBefore = try ok("sotto-keygen", ["list"], home: bob).out
+        for (what, forged) in [
+            ("encryption key", try forgedCard(name: "mallory2", keys: [aliceKey], mailbox: fresh)),
+            ("mailbox", try forgedCard(name: "mallory2", keys: [try DecryptionKey.generate().recipient], mailbox: alice.mailbox)),
+        ] {
+            let result = try run("sotto-keygen", ["import"], stdin: forged, home: bob)
+            assertFailure(result, tool: "sotto-keygen", status: 65, contains: ["claims the \(what) of 'alice'"])
+        }
+        XCTAssertEqual(try ok("sotto-keygen", ["list"], home: bob).out, contactsBefore, "nothing was stored")
+    }
+
+    /// The same against one of my own identities: a card that claims bob's own
+    /// key would have his contacts' messages to "mallory2" land with bob.
+    func testACardClaimingMyOwnKeyOrMailboxIsRefused() throws {
+        let bob = try fixtureHome("bob")
+        let mine = try XCTUnwrap(try identityRecord(home: bob)["age_recipient"] as? String)
+        let mailbox = try XCTUnwrap(try identityRecord(home: bob)["mailbox"] as? String)
+        let byKey = try forgedCard(name: "mallory2", keys: [try RecipientKey(parsing: mine)], mailbox: Hex.encode(Sodium.random(16)))
+        assertFailure(try run("sotto-keygen", ["import"], stdin: byKey, home: bob), tool: "sotto-keygen", status: 65,
+                      contains: ["claims the encryption key of 'bob'"])
+        let byMailbox = try forgedCard(name: "mallory2", keys: [try DecryptionKey.generate().recipient], mailbox: mailbox)
+        assertFailure(try run("sotto-keygen", ["import"], stdin: byMailbox, home: bob), tool: "sotto-keygen", status: 65,
+                      contains: ["claims the mailbox of 'bob'"])
+        XCTAssertNil(try contactRecord("mallory2", home: bob))
+    }
+
+    /// A null `not_after` and 1970-01-01 sign alike, so whoever relays a card
+    /// can retire its current key without breaking a signature. A card that
+    /// would leave a contact with no current key is refused.
+    func testARelayedCardThatRetiresTheCurrentKeyIsRefused() throws {
+        let bob = try fixtureHome("bob")
+        var record = try XCTUnwrap(try JSONSerialization.jsonObject(with: try fixtureCard("alice")) as? [String: Any])
+        var keys = try XCTUnwrap(record["keys"] as? [[String: Any]])
+        for index in keys.indices where keys[index]["not_after"] is NSNull { keys[index]["not_after"] = "1970-01-01T00:00:00Z" }
+        record["keys"] = keys
+        let result = try run("sotto-keygen", ["import"], stdin: Data((jsonLine(record) + "\n").utf8), home: bob)
+        assertFailure(result, tool: "sotto-keygen", status: 65, contains: ["has no current encryption key"])
+        XCTAssertNotNil(try contactRecord("alice", home: bob)?["age_recipient"] as? String, "alice keeps her current key")
+    }
+
+    /// A mailbox address is written one way only: 32 lowercase hex digits.
+    func testACardWithAMailboxThatIsNotAnAddressIsRefused() throws {
+        let bob = try fixtureHome("bob")
+        let key = try DecryptionKey.generate().recipient
+        for mailbox in [Hex.encode(Sodium.random(16)).uppercased(), "../../etc", Hex.encode(Sodium.random(17))] {
+            let result = try run("sotto-keygen", ["import"], stdin: try forgedCard(name: "mallory2", keys: [key], mailbox: mailbox), home: bob)
+            assertFailure(result, tool: "sotto-keygen", status: 65, contains: ["is not a mailbox address"])
+        }
+        XCTAssertNil(try contactRecord("mallory2", home: bob))
+    }
+}
