@@ -12,7 +12,8 @@ public enum Diagnostics {
 
     private static func emit(_ label: String, _ code: String, _ message: String) {
         let tag = colour ? "\u{1B}[\(code)m\(label)\u{1B}[0m" : label
-        try? FileDescriptorSink(fd: 2).write("\(tool): \(tag): \(message)\n")
+        // Messages quote input (names, fields, paths): controls in it are shown, never acted on.
+        try? FileDescriptorSink(fd: 2).write("\(tool): \(tag): \(message.printable)\n")
     }
 
     public static func error(_ message: String) { emit("error", "1;31", message) }

@@ -10,7 +10,7 @@ extension Opener {
         let home = options.home.home
         let keyring = home.exists || identityFiles.isEmpty ? try options.open() : nil
         return try Opener(keyring: keyring, identities: identities, inbox: try Inbox.open(home, create: false),
-                          requireKnown: requireKnown, notice: Diagnostics.notice)
+                          requireKnown: requireKnown) { Diagnostics.notice($0.description) }
     }
 
     static func readIdentityFile(_ path: String) throws -> [AgeIdentity] {

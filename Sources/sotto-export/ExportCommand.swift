@@ -74,7 +74,10 @@ struct ExportCommand: SottoCommand {
                                                  secrets: secrets, decrypted: decrypt))
             try held.write(to: out)
             if let inbox {
-                let opener = decrypt ? try Opener(keyring: store, inbox: inbox, notice: Diagnostics.notice) : nil
+                // The records already say who is unknown; one notice per message would drown the warning that matters.
+                let opener = decrypt ? try Opener(keyring: store, inbox: inbox) { notice in
+                    if case .blockedSender = notice { Diagnostics.notice(notice.description) }
+                } : nil
                 try InboxExport(inbox: inbox, opener: opener, now: now).write(to: out)
             }
         }

@@ -15,6 +15,9 @@ struct OpenCommand: SottoCommand {
               {"type":"message","id":...,"from":{"name":...,"fingerprint":...,"known":...,"verified":...},
                "to":[...],"sent_at":...,"expires_at":...,"thread":...,"body":...}
             ("body_base64" when the body is not UTF-8; "from" is null for anonymous messages and plain age files).
+            "from.name" is your name for the sender (a petname, or one of your identities); a sender who is \
+            neither has "name": null and the name they chose for themself in "claimed_name", and a notice \
+            on stderr says the message is from an unknown sender.
 
             Refused with exit 1: a message past its expiry, a bad or missing signature, a header or payload \
             that fails authentication, no matching key, a message not addressed to the key that opened it, \

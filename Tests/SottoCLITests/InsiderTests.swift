@@ -79,4 +79,53 @@ final class InsiderTests: CLITestCase {
         }
         XCTAssertNil(try contactRecord("mallory2", home: bob))
     }
+
+    /// A sealed, signed envelope record from a sender bob does not know, who
+    /// calls themself `name` in the inner header (any bytes: a forged one).
+    func envelopeFromStranger(calling name: String, to recipient: String) throws -> Data {
+        let (identity, signingKey) = try Ed25519.generate()
+        let signer = Signer(identityKey: identity, name: name, secretKey: signingKey)
+        let sealed = try Envelope.seal(Array("it is me, honest".utf8),
+                                       SealParameters(recipients: [try RecipientKey(parsing: recipient)], signer: signer, expiresAt: nil))
+        return Data(try JSON.encode(["type": "envelope", "age": Base64.encode(sealed)]) + [0x0A])
+    }
+
+    /// An unknown sender who calls themself "alice" is not shown as alice:
+    /// the record carries the claim apart, with no name, and stderr says so.
+    func testAStrangerCallingThemselfAliceIsNotShownAsAlice() throws {
+        let bob = try fixtureHome("bob")
+        let bobKey = try XCTUnwrap(try identityRecord(home: bob)["age_recipient"] as? String)
+        let result = try run("sotto-open", stdin: try envelopeFromStranger(calling: "alice", to: bobKey), home: bob)
+        XCTAssertEqual(result.status, 0, result.summary)
+        let from = try XCTUnwrap(result.record("message")["from"] as? [String: Any])
+        XCTAssertTrue(from["name"] is NSNull, "no name for an unknown sender: \(from)")
+        XCTAssertEqual(from["claimed_name"] as? String, "alice")
+        XCTAssertEqual(from["known"] as? Bool, false)
+        XCTAssertTrue(result.stderrLines.contains { $0.hasPrefix("sotto-open: notice: ") && $0.contains("unknown sender") && $0.contains("alice") },
+                      result.err)
+        // The real alice, a contact, opens with her petname as before.
+        let alice = try fixtureHome("alice")
+        let genuine = try sealEnvelope(["to": ["bob"], "body": "really me"], home: alice)
+        XCTAssertEqual((try openMessage(genuine, home: bob)["from"] as? [String: Any])?["name"] as? String, "alice")
+    }
+
+    /// Control characters in a message field never reach a terminal raw: not
+    /// in the notice on stderr, and not in the record (escaped JSON).
+    func testControlCharactersFromAMessageNeverReachTheTerminalRaw() throws {
+        let bob = try fixtureHome("bob")
+        let bobKey = try XCTUnwrap(try identityRecord(home: bob)["age_recipient"] as? String)
+        let name = "\u{1B}]0;owned\u{07}\u{1B}[2J\u{9B}31m\u{202E}ecila"
+        let result = try run("sotto-open", stdin: try envelopeFromStranger(calling: name, to: bobKey), home: bob)
+        XCTAssertEqual(result.status, 0, result.summary)
+        for (stream, bytes) in [("stdout", result.stdout), ("stderr", result.stderr)] {
+            let text = String(decoding: bytes, as: UTF8.self)
+            let raw = text.unicodeScalars.filter { scalar in
+                (scalar.value < 0x20 && scalar != "\n") || (0x7F...0x9F).contains(scalar.value) || (0x202A...0x202E).contains(scalar.value)
+                    || (0x2066...0x2069).contains(scalar.value)
+            }
+            XCTAssertTrue(raw.isEmpty, "\(stream) carries control characters raw: \(raw.map { String($0.value, radix: 16) })")
+        }
+        let from = try XCTUnwrap(result.record("message")["from"] as? [String: Any])
+        XCTAssertEqual(from["claimed_name"] as? String, name, "the claim is kept whole, escaped in JSON")
+    }
 }

@@ -123,4 +123,13 @@ final class JSONTests: XCTestCase {
             XCTAssertEqual(try foundation(String(decoding: viaFoundation, as: UTF8.self)), try foundation(text), text)
         }
     }
+
+    /// What a terminal would act on is escaped; other non-ASCII text is written as it is.
+    func testTerminalControlsAreEscapedAndOtherTextIsNot() throws {
+        let text = "a\u{1B}[2J b\u{7F} c\u{9B}31m d\u{202E}e\u{2066} \u{2026}\u{2014}é/"
+        let line = String(decoding: try JSON.encode(["t": text]), as: UTF8.self)
+        XCTAssertEqual(line, #"{"t":"a\u001b[2J b\u007f c\u009b31m d\u202ee\u2066 …—é/"}"#)
+        XCTAssertEqual(try JSON.object(Array(line.utf8), line: 1).values["t"] as? String, text, "the escapes read back as the text")
+        XCTAssertEqual(text.printable, "a\\u{1b}[2J b\\u{7f} c\\u{9b}31m d\\u{202e}e\\u{2066} …—é/")
+    }
 }

@@ -10,12 +10,30 @@ public final class Opener {
     let requireKnown: Bool
     /// The local inbox, which knows which envelopes lost their key to expiry.
     let inbox: Inbox?
-    let notice: (String) -> Void
+    let notice: (Notice) -> Void
+
+    /// What a person should hear of while messages open.
+    public enum Notice: CustomStringConvertible {
+        /// A message from a blocked contact, dropped.
+        case blockedSender(name: String)
+        /// A signed message from an identity that is neither mine nor a contact.
+        case unknownSender(id: EnvelopeID?, fingerprint: String, claimedName: String)
+
+        public var description: String {
+            switch self {
+            case .blockedSender(let name):
+                "dropped a message from blocked contact '\(name)'"
+            case .unknownSender(let id, let fingerprint, let claimedName):
+                "message \(id.map { "\($0) " } ?? "")is from an unknown sender (fingerprint \(fingerprint.prefix(16))…), "
+                    + "who calls themself '\(claimedName)'; it is not your contact of that name"
+            }
+        }
+    }
 
     /// Opens with the keys of `keyring` (when there is one) and `identities`.
     /// With `requireKnown`, a sender who is not a contact is refused.
     public init(keyring: Keyring?, identities extra: [AgeIdentity] = [], inbox: Inbox?, requireKnown: Bool = false,
-                notice: @escaping (String) -> Void) throws {
+                notice: @escaping (Notice) -> Void) throws {
         self.keyring = keyring
         identities = try extra + (keyring?.decryptionKeys().map(\.key) ?? [])
         self.requireKnown = requireKnown
@@ -64,7 +82,7 @@ public final class Opener {
             }
             throw AgeError.noMatch
         }
-        guard var message = try admit(envelope) else { return nil }
+        guard var message = try admit(envelope, id: decrypted.id) else { return nil }
         if let error = decrypted.bodyError { throw error }
         message.id = decrypted.id
         message.body = decrypted.body
@@ -76,7 +94,7 @@ public final class Opener {
     public func open(reader: ByteReader, stream: (UnsafeRawBufferPointer) throws -> Void) throws -> OpenedMessage? {
         try requireKeys()
         let envelope = try EnvelopeReader(reader, identities: identities)
-        guard let message = try admit(envelope) else { return nil }
+        guard let message = try admit(envelope, id: nil) else { return nil }
         try envelope.readBody(stream)
         return message
     }
@@ -96,15 +114,18 @@ public final class Opener {
 
     /// The sender policy: nil for a blocked sender, an error for one
     /// --require-known refuses, else the message without its body.
-    private func admit(_ envelope: EnvelopeReader) throws -> OpenedMessage? {
+    private func admit(_ envelope: EnvelopeReader, id: EnvelopeID?) throws -> OpenedMessage? {
         let sender = try describeSender(envelope.inner)
         if let sender, sender.blocked {
-            notice("dropped a message from blocked contact '\(sender.name)'")
+            notice(.blockedSender(name: sender.name))
             return nil
         }
         if requireKnown, sender?.known != true {
             throw SottoError(.refused, sender == nil ? "anonymous message refused (--require-known)"
-                                                     : "message from unknown sender '\(sender?.name ?? "")' refused (--require-known)")
+                                                     : "message from an unknown sender calling themself '\(sender?.name ?? "")' refused (--require-known)")
+        }
+        if let sender, !sender.known {
+            notice(.unknownSender(id: id, fingerprint: sender.fingerprint, claimedName: sender.name))
         }
         let to = try envelope.inner?.to.map(label) ?? []
         return OpenedMessage(id: nil, envelope: envelope, sender: sender?.record, fromMe: sender?.mine ?? false, to: to, body: [])
@@ -123,13 +144,20 @@ public final class Opener {
     }
 
     struct Sender {
+        /// My name for the sender; for an unknown sender, the name they claim.
         var name: String
         var fingerprint: String
         var known: Bool
         var verified: Bool
         var blocked: Bool
         var mine = false
-        var record: [String: Any] { ["name": name, "fingerprint": fingerprint, "known": known, "verified": verified] }
+        /// An unknown sender's self-chosen name is a claim, never a name: it
+        /// is kept apart so that `.from.name` is only ever my name for someone.
+        var record: [String: Any] {
+            var record: [String: Any] = ["name": known ? name : JSONNull(), "fingerprint": fingerprint, "known": known, "verified": verified]
+            if !known { record["claimed_name"] = name }
+            return record
+        }
     }
 
     func describeSender(_ inner: InnerHeader?) throws -> Sender? {

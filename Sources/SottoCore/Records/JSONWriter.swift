@@ -1,7 +1,8 @@
 /// Writes a record as compact JSON with its keys in UTF-8 byte order, so the
 /// same record always gives the same bytes (the inner header is signed as
 /// written). Slashes and non-ASCII text are written as they are; quotes,
-/// backslashes and control characters are escaped.
+/// backslashes and whatever a terminal would act on (C0 and C1 controls, DEL,
+/// bidirectional controls) are escaped.
 struct JSONWriter {
     private(set) var bytes: [UInt8] = []
 
@@ -50,31 +51,38 @@ struct JSONWriter {
     private mutating func write(string: String) {
         bytes.append(UInt8(ascii: "\""))
         var string = string
-        string.withUTF8 { utf8 in
-            if !utf8.contains(where: Self.needsEscape) {
+        let clean = string.withUTF8 { utf8 in
+            guard utf8.contains(where: Self.mayNeedEscape) else {
                 bytes.append(contentsOf: utf8)
-                return
+                return true
             }
-            for byte in utf8 {
-                guard Self.needsEscape(byte) else { bytes.append(byte); continue }
-                switch byte {
-                case UInt8(ascii: "\""): append("\\\"")
-                case UInt8(ascii: "\\"): append("\\\\")
-                case 0x0A: append("\\n")
-                case 0x0D: append("\\r")
-                case 0x09: append("\\t")
-                case 0x08: append("\\b")
-                case 0x0C: append("\\f")
+            return false
+        }
+        if !clean {
+            for scalar in string.unicodeScalars {
+                switch scalar {
+                case "\"": append("\\\"")
+                case "\\": append("\\\\")
+                case "\n": append("\\n")
+                case "\r": append("\\r")
+                case "\t": append("\\t")
+                case "\u{08}": append("\\b")
+                case "\u{0C}": append("\\f")
+                case _ where scalar.isTerminalControl:
+                    let hex = Array("0123456789abcdef".utf8), value = Int(scalar.value)
+                    bytes.append(contentsOf: Array("\\u".utf8) + [12, 8, 4, 0].map { hex[(value >> $0) & 0x0F] })
                 default:
-                    let hex = Array("0123456789abcdef".utf8)
-                    bytes.append(contentsOf: Array("\\u00".utf8) + [hex[Int(byte >> 4)], hex[Int(byte & 0x0F)]])
+                    bytes.append(contentsOf: String(scalar).utf8)
                 }
             }
         }
         bytes.append(UInt8(ascii: "\""))
     }
 
-    private static func needsEscape(_ byte: UInt8) -> Bool {
-        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\")
+    /// ASCII controls, quote and backslash, DEL, and the lead bytes of the C1
+    /// controls (C2) and of the bidirectional controls (E2): only those strings
+    /// take the slow path, which escapes what a terminal would act on.
+    private static func mayNeedEscape(_ byte: UInt8) -> Bool {
+        byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte == 0x7F || byte == 0xC2 || byte == 0xE2
     }
 }

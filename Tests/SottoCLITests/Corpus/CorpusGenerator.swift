@@ -362,7 +362,7 @@ final class CorpusGenerator {
         fields("from_bob", ["from": Base64.encode(bob.identityKey)], "bad signature", "claims to be from bob, signed by alice")
         guard let (publicKey, secretKey) = try? Ed25519.generate() else { return }
         let stranger = Signer(identityKey: publicKey, name: "stranger", secretKey: secretKey)
-        bad("unknown_sender", "unknown sender 'stranger' refused", "signed by a key that is no contact, with --require-known", args: ["--require-known"]) { header in
+        bad("unknown_sender", "unknown sender calling themself 'stranger' refused", "signed by a key that is no contact, with --require-known", args: ["--require-known"]) { header in
             var changes = self.innerFields()
             changes["from"] = Base64.encode(publicKey)
             changes["name"] = "stranger"
