@@ -53,7 +53,10 @@ struct ExpireCommand: SottoCommand {
 
         if let inbox {
             let due = try inbox.due(now: clock)
-            if !dryRun { try inbox.delete(ids: due.map(\.envelope.id)) }
+            if !dryRun {
+                try inbox.delete(ids: due.map(\.envelope.id))
+                try inbox.pruneTombstones(now: clock)
+            }
             for (envelope, reason) in due {
                 try emit(["type": "expired", "id": envelope.id, "where": "inbox", "reason": reason,
                           "expires_at": envelope.expiresAt.map(Time.rfc3339).orNull])

@@ -8,6 +8,8 @@ struct Receiver {
     let addresses: [String]
     /// Told of each mailbox entry whose bytes do not match its id; the entry is removed.
     var onCorrupt: (StoredEnvelope, SottoError) -> Void = { _, _ in }
+    /// Told of each mailbox entry the inbox deleted before (a replay); the entry is removed.
+    var onReplay: (StoredEnvelope) -> Void = { _ in }
 
     /// Moves pending envelopes until none is left, `limit` are done, or `stop`
     /// says so, a batch at a time and in the order that keeps the guarantee:
@@ -34,6 +36,7 @@ struct Receiver {
                     switch try inbox.store(incoming, mailbox: entry.mailbox, now: Time.now()) {
                     case .stored(let stored): fresh.append((stored, incoming.bytes))
                     case .alreadyHeld: break
+                    case .deletedBefore: onReplay(entry)
                     case .mismatch(let error):
                         // Bytes that do not hash to their id can never be received: left
                         // there, they would stop every later recv. They go, and are reported.

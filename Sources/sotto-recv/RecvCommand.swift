@@ -22,6 +22,8 @@ struct RecvCommand: SottoCommand {
             record was written; after a crash at any point, re-running recv converges to the same inbox. \
             Only newly received envelopes are written; a consumer that died after recv, or a recv killed \
             between storing and writing, gets the same envelopes again with --all or --since.
+            An envelope this inbox deleted before (it expired, its read-after timer ran out, or it was \
+            erased) is not received again: it is dropped with a notice on stderr and leaves the mailbox.
 
             --input FILE takes envelope records from a file instead (the output of sotto-seal, sotto-recv \
             or sotto-export); the other records of an export are passed over, and each envelope keeps the \
@@ -78,6 +80,7 @@ struct RecvCommand: SottoCommand {
             corrupt += 1
             Diagnostics.warning("removed envelope \(entry.id) from the mailbox: \(error.message)")
         }
+        receiver.onReplay = { Diagnostics.notice(Self.replayNotice($0.id)) }
         if all || since != nil {
             try receiver.drain { _, _ in }
             let start = try since.map { try position($0, inbox) }
@@ -129,6 +132,10 @@ struct RecvCommand: SottoCommand {
         }
     }
 
+    static func replayNotice(_ id: EnvelopeID) -> String {
+        "dropped envelope \(id): this inbox deleted it before (it expired, was read or was erased), so it came again as a replay"
+    }
+
     /// --since: an envelope id in the inbox, or a time.
     func position(_ text: String, _ inbox: Inbox) throws -> (sequence: Int64?, time: Int64?) {
         if let time = Time.parse(text) { return (nil, time) }
@@ -155,6 +162,7 @@ struct RecvCommand: SottoCommand {
             let receivedAt = try record.time("received_at") ?? Time.now()
             let outcome = try inbox.store(envelope.incoming, mailbox: mailbox, now: receivedAt, openedAt: try record.time("opened_at"))
             if case .mismatch(let error) = outcome { throw error }
+            if case .deletedBefore = outcome { Diagnostics.notice(Self.replayNotice(envelope.id)) }
             if let deleteAfter = try record.time("delete_after") { try inbox.restoreDeadline(id: envelope.id, deleteAfter: deleteAfter) }
             if let stored = outcome.stored { try writer.write(stored, bytes: envelope.bytes) }
         }

@@ -71,6 +71,46 @@ final class LifecycleTests: CLITestCase {
         XCTAssertEqual(try sqlite(bob + "/inbox.db", "SELECT COUNT(*) FROM envelopes"), "0")
     }
 
+    /// Replay: whoever can write the mailbox (its operator, any sender) sends
+    /// the same bytes again after they disappeared. recv drops them with a
+    /// notice, so sotto-open never sees the message again.
+    func testAReplayAfterAReadAfterTimerIsDropped() throws {
+        let alice = try fixtureHome("alice"), bob = try fixtureHome("bob")
+        let mailbox = path("mailbox.db")
+        let received = try deliver([["to": ["bob"], "body": "burn after reading", "ttl_after_read": "30s"]],
+                                   mailbox: mailbox, alice: alice, bob: bob)
+        _ = try openMessage(received[0], home: bob, env: ["SOTTO_TEST_NOW": String(now + 10)])
+        XCTAssertEqual(try expire(bob, at: now + 41).first?["reason"] as? String, "read")
+        try assertReplayIsDropped(received[0], mailbox: mailbox, bob: bob, at: now + 42)
+    }
+
+    func testAReplayAfterAnErasureIsDropped() throws {
+        let alice = try fixtureHome("alice"), bob = try fixtureHome("bob")
+        let mailbox = path("mailbox.db")
+        let received = try deliver([["to": ["bob"], "body": "erase me for good"]], mailbox: mailbox, alice: alice, bob: bob)
+        let id = try XCTUnwrap(received[0]["id"] as? String)
+        XCTAssertEqual(try ok("sotto-erase", ["--message", id, "--yes"], home: bob).record("erasure")["remnants"] as? Int, 0)
+        try assertReplayIsDropped(received[0], mailbox: mailbox, bob: bob, at: now + 1)
+        // What the inbox remembers is not a remnant: a second erasure's scan still finds nothing.
+        XCTAssertFalse(try filesContain(bob + "/inbox.db", Data(id.utf8)))
+    }
+
+    /// Sends `record` to bob again and checks that recv drops it.
+    func assertReplayIsDropped(_ record: [String: Any], mailbox: String, bob: String, at time: Int) throws {
+        var replay = record
+        replay.removeValue(forKey: "received_at")
+        let id = try XCTUnwrap(record["id"] as? String)
+        let resent = try ok("sotto-send", ["--mailbox", mailbox], stdin: Data(jsonLine(replay).utf8), home: bob)
+        XCTAssertEqual(resent.record("receipt")["status"] as? String, "stored", "the mailbox took the replay")
+        let recv = try run("sotto-recv", ["--mailbox", mailbox], home: bob, env: ["SOTTO_TEST_NOW": String(time)])
+        XCTAssertEqual(recv.status, 0, recv.summary)
+        XCTAssertEqual(recv.out, "", "no envelope record for a replay")
+        XCTAssertTrue(recv.stderrLines.contains { $0.hasPrefix("sotto-recv: notice: ") && $0.contains(id) && $0.contains("replay") }, recv.err)
+        XCTAssertEqual(try sqlite(bob + "/inbox.db", "SELECT COUNT(*) FROM envelopes"), "0", "the inbox does not hold it again")
+        XCTAssertEqual(try sqlite(mailbox, "SELECT COUNT(*) FROM deliveries"), "0", "and the mailbox no longer offers it")
+        XCTAssertEqual(try ok("sotto-recv", ["--mailbox", mailbox, "--all"], home: bob).out, "")
+    }
+
     func testConcurrentRunsAndABackwardClock() throws {
         let alice = try fixtureHome("alice"), bob = try fixtureHome("bob")
         let mailbox = path("mailbox.db")

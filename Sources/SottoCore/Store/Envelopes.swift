@@ -32,6 +32,9 @@ public enum InboxOutcome {
     case stored(StoredEnvelope)
     /// The inbox already holds this id: a resend is not news.
     case alreadyHeld
+    /// The inbox deleted this envelope before (it expired, was read, or was
+    /// erased): the same bytes again are a replay, and are not kept.
+    case deletedBefore
     /// The bytes do not hash to the id they came with: nothing was stored.
     /// Not the same as a damaged inbox, which throws.
     case mismatch(SottoError)

@@ -22,6 +22,7 @@ public final class Inbox {
         ALTER TABLE envelopes ADD COLUMN key_destroyed_at INTEGER;
         CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
         """,
+        tombstoneMigration,
     ]
 
     public static func path(_ home: Home) -> String { home.inboxPath }
@@ -47,6 +48,7 @@ public final class Inbox {
     public func store(_ envelope: IncomingEnvelope, mailbox: String?, now: Int64, openedAt: Int64? = nil) throws -> InboxOutcome {
         struct Mismatch: Error { let error: SottoError }
         let id = envelope.id
+        if try wasDeleted(id) { return .deletedBefore }
         do {
             return try db.transaction { () throws -> InboxOutcome in
             try db.run("INSERT OR IGNORE INTO envelopes (id, mailbox, expires_at, size, received_at, opened_at) VALUES (?, ?, ?, ?, ?, ?)",
@@ -117,12 +119,14 @@ public final class Inbox {
             """, [.int(now), .int(now), .int(now)]).map { (try Self.entry($0), try $0.required(Row.text, 7, in: "inbox")) }
     }
 
-    /// Deletes envelopes by id in one transaction; returns how many went.
+    /// Deletes envelopes by id in one transaction, remembering each (see
+    /// `bury`) so that it is not received again; returns how many went.
     @discardableResult
     public func delete(ids: [EnvelopeID]) throws -> Int {
         try db.transaction {
             var count = 0
             for id in ids {
+                if let envelope = try envelope(id: id) { try bury([envelope]) }
                 try db.run("DELETE FROM envelopes WHERE id = ?", [.text(id.hex)])
                 count += db.changes
             }
