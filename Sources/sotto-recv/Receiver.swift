@@ -8,8 +8,9 @@ struct Receiver {
     let addresses: [String]
     /// Told of each mailbox entry whose bytes do not match its id; the entry is removed.
     var onCorrupt: (StoredEnvelope, SottoError) -> Void = { _, _ in }
-    /// Told of each mailbox entry the inbox deleted before (a replay); the entry is removed.
-    var onReplay: (StoredEnvelope) -> Void = { _ in }
+    /// Told of each mailbox entry that is not kept, and why: the inbox deleted
+    /// it before (a replay), or its own stanza says it has expired. The entry is removed.
+    var onDropped: (StoredEnvelope, InboxOutcome) -> Void = { _, _ in }
 
     /// Moves pending envelopes until none is left, `limit` are done, or `stop`
     /// says so, a batch at a time and in the order that keeps the guarantee:
@@ -33,10 +34,11 @@ struct Receiver {
                     // Only new envelopes are written: a resend of one already received is not news.
                     // A crash between the inbox commit and the records loses no envelope:
                     // --since and --all write them again.
-                    switch try inbox.store(incoming, mailbox: entry.mailbox, now: Time.now()) {
+                    let outcome = try inbox.store(incoming, mailbox: entry.mailbox, now: Time.now())
+                    switch outcome {
                     case .stored(let stored): fresh.append((stored, incoming.bytes))
                     case .alreadyHeld: break
-                    case .deletedBefore: onReplay(entry)
+                    case .deletedBefore, .expired: onDropped(entry, outcome)
                     case .mismatch(let error):
                         // Bytes that do not hash to their id can never be received: left
                         // there, they would stop every later recv. They go, and are reported.

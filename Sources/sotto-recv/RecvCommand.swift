@@ -80,7 +80,7 @@ struct RecvCommand: SottoCommand {
             corrupt += 1
             Diagnostics.warning("removed envelope \(entry.id) from the mailbox: \(error.message)")
         }
-        receiver.onReplay = { Diagnostics.notice(Self.replayNotice($0.id)) }
+        receiver.onDropped = { entry, outcome in Self.noticeDropped(entry.id, outcome) }
         if all || since != nil {
             try receiver.drain { _, _ in }
             let start = try since.map { try position($0, inbox) }
@@ -132,8 +132,16 @@ struct RecvCommand: SottoCommand {
         }
     }
 
-    static func replayNotice(_ id: EnvelopeID) -> String {
-        "dropped envelope \(id): this inbox deleted it before (it expired, was read or was erased), so it came again as a replay"
+    /// Says why an envelope was not kept, when it was not.
+    static func noticeDropped(_ id: EnvelopeID, _ outcome: InboxOutcome) {
+        switch outcome {
+        case .deletedBefore:
+            Diagnostics.notice("dropped envelope \(id): this inbox deleted it before (it expired, was read or was erased), so it came again as a replay")
+        case .expired(let time):
+            Diagnostics.notice("dropped envelope \(id): it expired at \(Time.rfc3339(time))")
+        case .stored, .alreadyHeld, .mismatch:
+            break
+        }
     }
 
     /// --since: an envelope id in the inbox, or a time.
@@ -162,7 +170,7 @@ struct RecvCommand: SottoCommand {
             let receivedAt = try record.time("received_at") ?? Time.now()
             let outcome = try inbox.store(envelope.incoming, mailbox: mailbox, now: receivedAt, openedAt: try record.time("opened_at"))
             if case .mismatch(let error) = outcome { throw error }
-            if case .deletedBefore = outcome { Diagnostics.notice(Self.replayNotice(envelope.id)) }
+            Self.noticeDropped(envelope.id, outcome)
             if let deleteAfter = try record.time("delete_after") { try inbox.restoreDeadline(id: envelope.id, deleteAfter: deleteAfter) }
             if let stored = outcome.stored { try writer.write(stored, bytes: envelope.bytes) }
         }

@@ -18,7 +18,10 @@ final class ExportTests: CLITestCase {
     /// a retention, a retired key still held, and two envelopes in the inbox
     /// (one from bob sealed to her retired key and opened, one note to self).
     func populatedAlice(file: StaticString = #filePath, line: UInt = #line) throws -> (alice: String, bob: String) {
-        let alice = try fixtureHome("alice"), bob = try fixtureHome("bob"), carol = try fixtureHome("carol")
+        let alice = try fixtureHome("alice"), bob = try fixtureHome("bob"), carol = home("carol-age")
+        // An age user alice knows by key alone (not the fixture's carol, whose card alice holds:
+        // a second name for a contact's key is refused).
+        try ok("sotto-keygen", ["new", "carol", "--no-passphrase"], home: carol)
         let carolKey = try ok("sotto-keygen", ["age-recipient"], home: carol).out.trimmingCharacters(in: .whitespacesAndNewlines)
         try ok("sotto-keygen", ["verify", "bob"], home: alice)
         try ok("sotto-keygen", ["import", "--name", "carol-age"], stdin: Data((carolKey + "\n").utf8), home: alice)

@@ -69,6 +69,37 @@ final class InsiderTests: CLITestCase {
         XCTAssertNotNil(try contactRecord("alice", home: bob)?["age_recipient"] as? String, "alice keeps her current key")
     }
 
+    /// A bare age recipient that is someone's sotto key is a second name for
+    /// them: messages sealed to it would go to them. Refused like a card.
+    func testABareAgeRecipientThatIsAKnownKeyIsRefused() throws {
+        let bob = try fixtureHome("bob")
+        let aliceKey = try XCTUnwrap(try card("alice").currentKey?.key.string)
+        let ownKey = try XCTUnwrap(try identityRecord(home: bob)["age_recipient"] as? String)
+        for (key, owner) in [(aliceKey, "alice"), (ownKey, "bob")] {
+            let result = try run("sotto-keygen", ["import", "-", "--name", "mallory-age"], stdin: Data((key + "\n").utf8), home: bob)
+            assertFailure(result, tool: "sotto-keygen", status: 65, contains: ["is an encryption key of '\(owner)'"])
+        }
+        XCTAssertNil(try contactRecord("mallory-age", home: bob))
+    }
+
+    /// Restoring an identity that a contact's card already claimed would leave
+    /// the contact routing to the restored identity's key or mailbox: refused.
+    func testRestoringAnIdentityThatAContactClaimsIsRefused() throws {
+        let alice = try fixtureHome("alice")
+        let env = ["SOTTO_EXPORT_PASSPHRASE": "export passphrase"]
+        let backup = path("alice-backup.jsonl")
+        try ok("sotto-export", ["--secrets", "-o", backup], home: alice, env: env)
+        let aliceCard = try card("alice")
+        let dave = home("dave")
+        try ok("sotto-keygen", ["new", "dave", "--no-passphrase"], home: dave)
+        let forged = try forgedCard(name: "mallory", keys: [try XCTUnwrap(aliceCard.currentKey?.key)], mailbox: aliceCard.mailbox)
+        try ok("sotto-keygen", ["import"], stdin: forged, home: dave)
+        let restore = try run("sotto-keygen", ["import", backup], home: dave, env: env)
+        assertFailure(restore, tool: "sotto-keygen", status: 65, contains: ["'mallory' in this keyring claims the"])
+        let names = try ok("sotto-keygen", ["list"], home: dave).records().compactMap { $0["name"] as? String }
+        XCTAssertFalse(names.contains("alice"), "nothing of the restore was stored: \(names)")
+    }
+
     /// A mailbox address is written one way only: 32 lowercase hex digits.
     func testACardWithAMailboxThatIsNotAnAddressIsRefused() throws {
         let bob = try fixtureHome("bob")

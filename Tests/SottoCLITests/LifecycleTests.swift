@@ -95,6 +95,37 @@ final class LifecycleTests: CLITestCase {
         XCTAssertFalse(try filesContain(bob + "/inbox.db", Data(id.utf8)))
     }
 
+    /// Whoever can write the mailbox file can set an envelope's expiry to
+    /// NULL; the inbox takes the expiry from the envelope's own bytes, so the
+    /// message still disappears on time.
+    func testTheInboxTakesTheExpiryFromTheEnvelopeNotTheMailboxRow() throws {
+        let alice = try fixtureHome("alice"), bob = try fixtureHome("bob")
+        let mailbox = path("mailbox.db")
+        let sealed = try ok("sotto-seal", [], stdin: Data(jsonLine(["to": ["bob"], "body": "gone within the hour", "ttl": "1h"]).utf8),
+                            home: alice, env: ["SOTTO_TEST_NOW": String(now)])
+        try ok("sotto-send", ["--mailbox", mailbox], stdin: sealed.stdout, home: alice)
+        _ = try sqlite(mailbox, "UPDATE envelopes SET expires_at = NULL")
+        let received = try ok("sotto-recv", ["--mailbox", mailbox], home: bob, env: ["SOTTO_TEST_NOW": String(now)]).record("envelope")
+        XCTAssertEqual(received["expires_at"] as? String, sealed.record("envelope")["expires_at"] as? String)
+        XCTAssertEqual(try sqlite(bob + "/inbox.db", "SELECT expires_at FROM envelopes"), String(now + 3600))
+        XCTAssertEqual(try expire(bob, at: now + 3601).first?["reason"] as? String, "expired")
+        XCTAssertEqual(try sqlite(bob + "/inbox.db", "SELECT COUNT(*) FROM envelopes"), "0")
+    }
+
+    /// An envelope whose own stanza says it has expired is not received, from
+    /// a mailbox or from an old export: it never reaches sotto-open.
+    func testAnExpiredEnvelopeIsNotReceivedFromAnOldExport() throws {
+        let alice = try fixtureHome("alice"), bob = try fixtureHome("bob")
+        let sealed = try ok("sotto-seal", [], stdin: Data(jsonLine(["to": ["bob"], "body": "gone in a minute", "ttl": "1m"]).utf8),
+                            home: alice, env: ["SOTTO_TEST_NOW": String(now)])
+        let old = try write("old-export.jsonl", sealed.stdout)
+        let recv = try run("sotto-recv", ["--input", old], home: bob, env: ["SOTTO_TEST_NOW": String(now + 120)])
+        XCTAssertEqual(recv.status, 0, recv.summary)
+        XCTAssertEqual(recv.out, "", "nothing for sotto-open")
+        XCTAssertTrue(recv.stderrLines.contains { $0.contains("notice: dropped envelope") && $0.contains("expired") }, recv.err)
+        XCTAssertEqual(try sqlite(bob + "/inbox.db", "SELECT COUNT(*) FROM envelopes"), "0")
+    }
+
     /// Sends `record` to bob again and checks that recv drops it.
     func assertReplayIsDropped(_ record: [String: Any], mailbox: String, bob: String, at time: Int) throws {
         var replay = record

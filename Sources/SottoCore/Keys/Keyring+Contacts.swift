@@ -35,29 +35,35 @@ extension Keyring {
     /// that belongs to one of my identities or to another contact, or messages
     /// meant for its holder would be sealed to, and delivered to, someone else.
     private func ensureUnclaimed(_ card: Card) throws {
-        let hint = ["a card certifies only its own keys and mailbox; someone may be passing off another's as theirs"]
-        func claimed(_ what: String, of owner: String) -> SottoError {
-            SottoError(.malformed, "this card of '\(card.name)' claims the \(what) of '\(owner)'", hints: hint)
+        if let (what, owner) = try claimant(of: card.keys.map(\.key), mailbox: card.mailbox, besides: card.identityKey) {
+            throw SottoError(.malformed, "this card of '\(card.name)' claims the \(what) of '\(owner)'",
+                             hints: ["a card certifies only its own keys and mailbox; someone may be passing off another's as theirs"])
         }
-        for identity in try identities() {
-            if identity.mailbox == card.mailbox { throw claimed("mailbox", of: identity.name) }
-            if identity.card.keys.contains(where: { mine in card.keys.contains { $0.key == mine.key } }) {
-                throw claimed("encryption key", of: identity.name)
-            }
+    }
+
+    /// Who in this keyring already holds one of `keys` or `mailbox`: one of
+    /// my identities, a contact's card, or a bare age recipient, other than
+    /// the identity `besides`. Returns what is held ("encryption key" or
+    /// "mailbox") and its holder's name.
+    func claimant(of keys: [RecipientKey], mailbox: String?, besides identityKey: [UInt8]) throws -> (String, String)? {
+        func holds(_ card: Card) -> String? {
+            if card.mailbox == mailbox { return "mailbox" }
+            return card.keys.contains { held in keys.contains(held.key) } ? "encryption key" : nil
+        }
+        for identity in try identities() where identity.publicKey != identityKey {
+            if let what = holds(identity.card) { return (what, identity.name) }
         }
         for contact in try contacts() {
             switch contact.kind {
-            case .sotto(let other) where other.identityKey != card.identityKey:
-                if other.mailbox == card.mailbox { throw claimed("mailbox", of: contact.name) }
-                if other.keys.contains(where: { theirs in card.keys.contains { $0.key == theirs.key } }) {
-                    throw claimed("encryption key", of: contact.name)
-                }
-            case .age(let recipient) where card.keys.contains(where: { $0.key == recipient }):
-                throw claimed("encryption key", of: contact.name)
+            case .sotto(let card) where card.identityKey != identityKey:
+                if let what = holds(card) { return (what, contact.name) }
+            case .age(let recipient) where keys.contains(recipient):
+                return ("encryption key", contact.name)
             default:
                 continue
             }
         }
+        return nil
     }
 
     /// Adds a bare age recipient: sealable to, never verifiable as a sender.
@@ -66,6 +72,10 @@ extension Keyring {
         try Names.validate(petname, what: "contact name")
         if let existing = try db.rows("SELECT name FROM contacts WHERE age_recipient = ?", [.text(recipient.string)]).first?.text(0) {
             throw SottoError(.outputExists, "this age recipient is already the contact '\(existing)'")
+        }
+        if let (_, owner) = try claimant(of: [recipient], mailbox: nil, besides: []) {
+            throw SottoError(.malformed, "this age recipient is an encryption key of '\(owner)'",
+                             hints: ["seal to '\(owner)' by name; a second name for the same key would send their messages astray"])
         }
         try ensureFree(petname)
         try db.run("INSERT INTO contacts (name, age_recipient, added_at) VALUES (?, ?, ?)",

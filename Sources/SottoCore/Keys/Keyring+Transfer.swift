@@ -41,6 +41,10 @@ extension Keyring {
         guard try db.rows("SELECT 1 FROM contacts WHERE name = ? OR identity_key = ?", [.text(card.name), .blob(card.identityKey)]).isEmpty else {
             throw SottoError(.outputExists, "the identity '\(card.name)' is already a contact in this keyring")
         }
+        if let (what, owner) = try claimant(of: card.keys.map(\.key), mailbox: card.mailbox, besides: card.identityKey) {
+            throw SottoError(.malformed, "'\(owner)' in this keyring claims the \(what) of the identity '\(card.name)' being restored",
+                             hints: ["a contact's card may have passed off these as its own: erase it with `sotto-erase --contact \(owner)` first"])
+        }
         try db.transaction {
             try insert(.identity, ["name": .text(card.name), "public_key": .blob(card.identityKey), "mailbox": .text(card.mailbox),
                                    "created_at": .int(createdAt ?? card.keys.map(\.notBefore).min() ?? now),

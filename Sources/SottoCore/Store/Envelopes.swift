@@ -35,6 +35,9 @@ public enum InboxOutcome {
     /// The inbox deleted this envelope before (it expired, was read, or was
     /// erased): the same bytes again are a replay, and are not kept.
     case deletedBefore
+    /// The envelope's own stanza says it expired at this time: nothing is
+    /// kept, as expiry would delete it at once.
+    case expired(Int64)
     /// The bytes do not hash to the id they came with: nothing was stored.
     /// Not the same as a damaged inbox, which throws.
     case mismatch(SottoError)

@@ -41,19 +41,20 @@ public final class Inbox {
         try Schema.migrate(db, Self.migrations, what: "inbox")
     }
 
-    /// Stores an envelope unless its id is already here. The whole envelope
-    /// lands in one transaction: after a crash it is either entirely present
-    /// or absent; bytes that do not match their id leave nothing behind.
+    /// Stores an envelope unless its id is already here, received at `now`.
+    /// The whole envelope lands in one transaction: after a crash it is either
+    /// entirely present or absent; bytes that do not match their id, or that
+    /// declare an expiry already past, leave nothing behind. The expiry is read
+    /// from the envelope's own sotto stanza, never taken from where it came from.
     @discardableResult
     public func store(_ envelope: IncomingEnvelope, mailbox: String?, now: Int64, openedAt: Int64? = nil) throws -> InboxOutcome {
-        struct Mismatch: Error { let error: SottoError }
+        enum Refusal: Error { case mismatch(SottoError), expired(Int64) }
         let id = envelope.id
         if try wasDeleted(id) { return .deletedBefore }
         do {
             return try db.transaction { () throws -> InboxOutcome in
-            try db.run("INSERT OR IGNORE INTO envelopes (id, mailbox, expires_at, size, received_at, opened_at) VALUES (?, ?, ?, ?, ?, ?)",
-                       [.text(id.hex), .optional(mailbox), envelope.expiresAt.map { .int($0) } ?? .null, .int(envelope.bytes?.count ?? 0),
-                        .int(now), openedAt.map { .int($0) } ?? .null])
+            try db.run("INSERT OR IGNORE INTO envelopes (id, mailbox, expires_at, size, received_at, opened_at) VALUES (?, ?, NULL, ?, ?, ?)",
+                       [.text(id.hex), .optional(mailbox), .int(envelope.bytes?.count ?? 0), .int(now), openedAt.map { .int($0) } ?? .null])
             guard db.changes == 1 else { return .alreadyHeld }
             let owner = db.lastInsertRowID
             let hasher = EnvelopeIDHasher()
@@ -63,15 +64,35 @@ public final class Inbox {
                 return n
             }
             guard hasher.finalize() == id else {
-                throw Mismatch(error: SottoError(.malformed, "envelope \(id): its bytes do not match its id"))
+                throw Refusal.mismatch(SottoError(.malformed, "envelope \(id): its bytes do not match its id"))
             }
-            if envelope.bytes == nil { try db.run("UPDATE envelopes SET size = ? WHERE seq = ?", [.int(size), .int(owner)]) }
-            return .stored(StoredEnvelope(id: id, mailbox: mailbox, expiresAt: envelope.expiresAt, size: size, storedAt: now,
+            let expiresAt = try declaredExpiry(owner: owner, bytes: envelope.bytes)
+            if let expiresAt, expiresAt <= max(Time.now(), try storedClock()) { throw Refusal.expired(expiresAt) }
+            try db.run("UPDATE envelopes SET size = ?, expires_at = ? WHERE seq = ?",
+                       [.int(size), expiresAt.map { .int($0) } ?? .null, .int(owner)])
+            return .stored(StoredEnvelope(id: id, mailbox: mailbox, expiresAt: expiresAt, size: size, storedAt: now,
                                           openedAt: openedAt, sequence: owner))
             }
-        } catch let mismatch as Mismatch {
-            return .mismatch(mismatch.error)
+        } catch Refusal.mismatch(let error) {
+            return .mismatch(error)
+        } catch Refusal.expired(let time) {
+            return .expired(time)
         }
+    }
+
+    /// The expiry the stored envelope's sotto stanza declares; nil for none, and
+    /// for bytes whose header does not parse (no key will open them either).
+    private func declaredExpiry(owner: Int64, bytes: [UInt8]?) throws -> Int64? {
+        let reader = try bytes.map { ByteReader(bytes: $0) } ?? ByteReader(chunks.source(owner: owner), bufferSize: 64 * 1024)
+        // A failure to read the inbox throws; a header that is not one is no expiry.
+        let header: Header
+        do { header = try Header.parse(reader) } catch is AgeError { return nil }
+        return (try? SottoStanza.find(in: header))??.expiresAt
+    }
+
+    /// The latest clock an expiry run used (see `expiryClock`), without moving it.
+    private func storedClock() throws -> Int64 {
+        try db.rows("SELECT value FROM meta WHERE key = 'expire_clock'").first?.int(0).map(Int64.init) ?? Int64.min
     }
 
     static let columns = "seq, mailbox, id, expires_at, size, received_at, opened_at"
