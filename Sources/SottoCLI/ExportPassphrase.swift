@@ -15,6 +15,8 @@ public struct ExportPassphraseOptions: ParsableArguments {
 
     public init() {}
 
+    public func validate() throws { try PassphraseOptions.checkOpen(fd, option: "--export-passphrase-fd") }
+
     /// A new export passphrase, for writing: asked twice on a terminal.
     public func newPassphrase() throws -> SecureBytes {
         try read(prompt: "export passphrase: ", repeatPrompt: "repeat export passphrase: ")

@@ -14,6 +14,17 @@ public struct PassphraseOptions: ParsableArguments {
 
     public init() {}
 
+    public func validate() throws { try Self.checkOpen(fd, option: "--passphrase-fd") }
+
+    /// A descriptor given for a passphrase must have been open when the
+    /// command started: checked while parsing, before the command opens
+    /// anything, so that a descriptor the caller never opened cannot turn
+    /// out to be one of sotto's own files (the keyring) and be read as the passphrase.
+    public static func checkOpen(_ fd: Int32?, option: String) throws {
+        guard let fd, fcntl(fd, F_GETFD) == -1 else { return }
+        throw ValidationError("\(option) \(fd): descriptor \(fd) is not open (give it to the command, as in `\(fd)< FILE`)")
+    }
+
     /// Whether a passphrase can be had without failing: an option, the
     /// environment, or a terminal to ask on.
     public var isAvailable: Bool {

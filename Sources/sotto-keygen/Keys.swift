@@ -64,6 +64,8 @@ extension KeygenCommand {
 
         @OptionGroup var keyring: KeyringOptions
 
+        func validate() throws { try PassphraseOptions.checkOpen(newFD, option: "--new-passphrase-fd") }
+
         func execute() throws {
             let store = try keyring.open()
             try store.unlock()

@@ -53,6 +53,28 @@ final class PassphraseTests: CLITestCase {
         XCTAssertEqual(fromFD3.record("message")["body"] as? String, "secret")
     }
 
+    /// A descriptor the caller never opened used to be sotto's own keyring
+    /// file by the time the passphrase was read: `new` then sealed the secrets
+    /// under bytes of the database, and the keyring could never be unlocked.
+    /// Any passphrase descriptor not open at start is a usage error, and nothing is stored.
+    func testAPassphraseDescriptorThatWasNeverOpenedIsAUsageError() throws {
+        let pass = try write("pw.txt", Data("correct horse\n".utf8))
+        let fresh = home("never-opened")
+        let created = try run("sotto-keygen", ["new", "alice", "--passphrase-fd", "3"], home: fresh,
+                              wrapper: ["/bin/sh", "-c", "exec \"$@\" < \"$0\"", pass])
+        assertFailure(created, tool: "sotto-keygen", status: 64, contains: ["--passphrase-fd 3", "not open"])
+        XCTAssertFalse(exists(fresh + "/keyring.db"), "nothing was created")
+
+        let home = try makeKeyring("one-one")
+        let passwd = try run("sotto-keygen", ["passwd", "--new-passphrase-fd", "5"], home: home, env: ["SOTTO_PASSPHRASE": "one-one"])
+        assertFailure(passwd, tool: "sotto-keygen", status: 64, contains: ["--new-passphrase-fd 5"])
+        assertSuccess(try seal(home, env: ["SOTTO_PASSPHRASE": "one-one"]), allowStderr: true)
+        let export = try run("sotto-export", ["--secrets", "--export-passphrase-fd", "7", "-o", path("x.jsonl")], home: home,
+                             env: ["SOTTO_PASSPHRASE": "one-one"])
+        assertFailure(export, tool: "sotto-export", status: 64, contains: ["--export-passphrase-fd 7"])
+        XCTAssertFalse(exists(path("x.jsonl")))
+    }
+
     func testLockedKeyringWithoutPassphraseOrTerminalIs77() throws {
         let home = try makeKeyring("hunter22")
         let locked = try seal(home, wrapper: noTerminal)
