@@ -10,7 +10,8 @@ struct OpenCommand: SottoCommand {
         abstract: "Decrypt envelopes and age files, verify the sender, refuse expired messages.",
         discussion: discussion("""
             Reads envelope records (the output of sotto-seal or sotto-recv) or one age file, binary or \
-            armored, detected from the first bytes. Tries every retained key of the keyring and the -i \
+            armored, detected from the first bytes. Empty standard input holds no records: nothing is \
+            written and the exit status is 0, so `sotto-recv | sotto-open` works when there is no new mail. Tries every retained key of the keyring and the -i \
             identity files; with only -i, no keyring is needed. Writes one message record per envelope:
               {"type":"message","id":...,"from":{"name":...,"fingerprint":...,"known":...,"verified":...},
                "to":[...],"sent_at":...,"expires_at":...,"thread":...,"body":...}
@@ -71,6 +72,8 @@ struct OpenCommand: SottoCommand {
             progress.visible = output != nil || (raw && isatty(1) == 0)
             try openFile(try AgeFile.reader(detecting: source), opener)
         } else if first.isEmpty {
+            // `sotto-recv | sotto-open` with no new mail: no records, nothing to open.
+            guard input != "-" else { return }
             throw SottoError(.malformed, "the input is empty")
         } else {
             throw SottoError(.malformed, "the input is neither envelope records nor an age file")

@@ -36,7 +36,7 @@ struct RecvCommand: SottoCommand {
             """),
         version: sottoVersion)
 
-    @Flag(help: "Write every envelope in the inbox (after fetching new ones).")
+    @Flag(help: "Write every envelope in the inbox that has not expired (after fetching new ones).")
     var all = false
 
     @Option(help: ArgumentHelp("Write inbox envelopes received after this envelope id or RFC 3339 time.", valueName: "ID|TIME"))
@@ -84,7 +84,8 @@ struct RecvCommand: SottoCommand {
         if all || since != nil {
             try receiver.drain { _, _ in }
             let start = try since.map { try position($0, inbox) }
-            for envelope in try inbox.list(afterSequence: start?.sequence, receivedAfter: start?.time, limit: limit) {
+            let now = try inbox.readClock(now: Time.now())
+            for envelope in try inbox.list(afterSequence: start?.sequence, receivedAfter: start?.time, unexpiredAt: now, limit: limit) {
                 try writer.write(envelope)
             }
             return

@@ -40,6 +40,32 @@ final class DeliveryTests: CLITestCase {
         XCTAssertEqual(try ok("sotto-recv", home: bob, env: shared).stdoutLines.count, 2, "once repaired, both arrive")
     }
 
+    /// The README's pipelines just work: with no new mail `sotto-recv | sotto-open`
+    /// writes nothing and succeeds, under `set -o pipefail` too, and `--all`
+    /// leaves out what has expired instead of stopping sotto-open at it.
+    func testTheReadmePipelinesWorkWithNoMailAndWithExpiredMail() throws {
+        let alice = try fixtureHome("alice"), bob = try fixtureHome("bob")
+        let bin = Binaries.directory
+        let script = "set -eu -o pipefail; \"$0/sotto-recv\" | \"$0/sotto-open\"; \"$0/sotto-recv\" --all | \"$0/sotto-open\""
+        let empty = try run("/bin/bash", ["-c", script, bin], home: bob, env: shared)
+        XCTAssertEqual(empty.status, 0, empty.summary)
+        XCTAssertEqual(empty.out, "")
+        XCTAssertEqual(empty.err, "")
+
+        for (ttl, body) in [("1m", "soon gone"), ("1d", "still here")] {
+            let envelope = try sealEnvelope(["to": ["bob"], "body": body, "ttl": ttl], home: alice, env: ["SOTTO_TEST_NOW": String(t0)])
+            try ok("sotto-send", stdin: Data(jsonLine(envelope).utf8), home: alice, env: shared)
+        }
+        let first = try run("/bin/bash", ["-c", "set -o pipefail; \"$0/sotto-recv\" | \"$0/sotto-open\"", bin], home: bob,
+                            env: shared.merging(["SOTTO_TEST_NOW": String(t0)]) { $1 })
+        XCTAssertEqual(first.status, 0, first.summary)
+        XCTAssertEqual(first.stdoutLines.count, 2)
+        let later = try run("/bin/bash", ["-c", "set -o pipefail; \"$0/sotto-recv\" --all | \"$0/sotto-open\"", bin], home: bob,
+                            env: shared.merging(["SOTTO_TEST_NOW": String(t0 + 120)]) { $1 })
+        XCTAssertEqual(later.status, 0, later.summary)
+        XCTAssertEqual(later.records().compactMap { $0["body"] as? String }, ["still here"])
+    }
+
     // MARK: the pipeline between homes
 
     func testPipelineBetweenTwoHomesThroughASharedMailbox() throws {

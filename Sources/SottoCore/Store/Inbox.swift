@@ -107,11 +107,17 @@ public final class Inbox {
         try db.rows("SELECT \(Self.columns) FROM envelopes WHERE id = ?", [.text(id.hex)]).first.map(Self.entry)
     }
 
-    /// Envelopes after a position (exclusive), or received after a time, oldest first.
-    public func list(afterSequence: Int64? = nil, receivedAfter: Int64? = nil, limit: Int? = nil) throws -> [StoredEnvelope] {
-        try db.rows("""
-            SELECT \(Self.columns) FROM envelopes WHERE seq > ? AND received_at > ? ORDER BY seq LIMIT ?
-            """, [.int(afterSequence ?? 0), .int(receivedAfter ?? Int64.min), .int(Int64(limit ?? -1))]).map(Self.entry)
+    /// Envelopes after a position (exclusive), or received after a time, oldest
+    /// first; with `unexpiredAt`, only those neither expired nor past their
+    /// read-after deadline then (what expiry has not yet deleted is as good as gone).
+    public func list(afterSequence: Int64? = nil, receivedAfter: Int64? = nil, unexpiredAt now: Int64? = nil,
+                     limit: Int? = nil) throws -> [StoredEnvelope] {
+        let at = now ?? Int64.min
+        return try db.rows("""
+            SELECT \(Self.columns) FROM envelopes WHERE seq > ? AND received_at > ?
+                AND (expires_at IS NULL OR expires_at > ?) AND (delete_after IS NULL OR delete_after > ?)
+            ORDER BY seq LIMIT ?
+            """, [.int(afterSequence ?? 0), .int(receivedAfter ?? Int64.min), .int(at), .int(at), .int(Int64(limit ?? -1))]).map(Self.entry)
     }
 
     public func source(for envelope: StoredEnvelope) throws -> ByteSource {
@@ -165,6 +171,9 @@ public final class Inbox {
     public func keyDestroyedAt(id: EnvelopeID) throws -> Int64? {
         try db.rows("SELECT key_destroyed_at FROM envelopes WHERE id = ?", [.text(id.hex)]).first?.int(0).map(Int64.init)
     }
+
+    /// As `expiryClock`, without moving the stored clock: for readers.
+    public func readClock(now: Int64) throws -> Int64 { max(now, try storedClock()) }
 
     /// The time expiry decisions use: never earlier than a previous run's,
     /// so a clock set backwards brings nothing back.

@@ -232,7 +232,8 @@ final class CorpusGenerator {
         let share = Base64.encode(Sodium.random(32), padded: false)
         let stanza = "-> X25519 \(share)\n\(Base64.encode(Sodium.random(32), padded: false))\n"
         let mac = "--- \(Base64.encode(Sodium.random(32), padded: false))\n"
-        bad("empty", exit: 65, "the input is empty", "no input at all", [])
+        // Empty stdin is no records (`sotto-recv | sotto-open` with no new mail); an empty file is an error.
+        add("envelope/empty", "sotto-open", ["empty.age"], file: "empty.age", exit: 65, "the input is empty", "an empty file named as input", [])
         bad("version_v2", exit: 65, "malformed age header", "a future version line", Array(("age-encryption.org/v2\n" + stanza + mac).utf8))
         bad("no_mac", exit: 65, "malformed age header", "the header ends without its MAC line", Array((version + stanza).utf8))
         bad("no_stanza", exit: 65, "malformed age header", "a header with no stanza", Array((version + mac).utf8))
