@@ -13,7 +13,8 @@ struct SealCommand: SottoCommand {
               {"to":["bob","@team","age1..."],"body":"hi","ttl":"2d","thread":"x"}
             ("body_base64" for bytes; "expires_at" instead of "ttl") and writes one envelope record each:
               {"type":"envelope","id":...,"to":[mailbox addresses],"expires_at":...,"age":"<base64 age file>"}
-            Records without "to" go to the -r/-R recipients. Unknown recipients are an error (66) before \
+            Records without "to" go to the -r/-R recipients; a record with "to" while -r or -R is given is \
+            a usage error (64), as one of the two would be ignored. Unknown recipients are an error (66) before \
             anything is written for that record.
 
             With --file PATH (or --raw for stdin) the bytes are sealed in bounded memory to an age file on \

@@ -79,7 +79,13 @@ final class Sealer {
     }
 
     func job(_ record: Fields) throws -> Job {
-        let recipients = try resolve(try record.strings("to"))
+        let named = try record.strings("to")
+        // Two sources of recipients would leave one unused, a typo in it unreported.
+        if named != nil, !defaultRecipients.isEmpty {
+            throw SottoError(.usage, "line \(record.line): the record's \"to\" and -r/-R both name recipients",
+                             hints: ["name recipients in the records or with -r/-R, not both"])
+        }
+        let recipients = try resolve(named)
         let body: [UInt8]
         let contentType: String
         if record.has("body"), record.has("body_base64") { throw record.badField("body_base64", "conflicts with \"body\": give one") }

@@ -190,18 +190,19 @@ final class CorpusGenerator {
     // MARK: message records (sotto-seal)
 
     private func seal() {
+        // Records that name recipients in "to" take no -r: the two together are a usage error.
         func bad(_ name: String, exit: Int32 = 65, _ error: String, _ comment: String, _ record: String, args: [String] = ["-r", "bob"]) {
             add("seal/\(name)", "sotto-seal", args, home: "alice", exit: exit, error, comment, text: record + "\n")
         }
-        bad("no_body", "field \"body\"", "a message record with neither body nor body_base64", #"{"type":"message","to":"bob"}"#)
+        bad("no_body", "field \"body\"", "a message record with neither body nor body_base64", #"{"type":"message","to":"bob"}"#, args: [])
         bad("body_number", "field \"body\" must be a string", "body is a number", #"{"type":"message","body":5}"#)
         bad("body_base64_bad", "field \"body_base64\" is not valid base64", "body_base64 is not base64",
             #"{"type":"message","body_base64":"***"}"#)
         bad("both_bodies", "body", "both body and body_base64", #"{"type":"message","body":"a","body_base64":"YQ=="}"#)
-        bad("to_number", "field \"to\" must be an array of strings", "to is a number", #"{"type":"message","body":"a","to":7}"#)
-        bad("to_mixed", "field \"to\" must be an array of strings", "to holds a number", #"{"type":"message","body":"a","to":["bob",7]}"#)
-        bad("to_unknown", exit: 66, "nobody", "a recipient that is no contact, group or key", #"{"type":"message","body":"a","to":["nobody"]}"#)
-        bad("to_bad_key", exit: 65, "age1qqqq", "an age1 recipient with a bad checksum", #"{"type":"message","body":"a","to":["age1qqqq"]}"#)
+        bad("to_number", "field \"to\" must be an array of strings", "to is a number", #"{"type":"message","body":"a","to":7}"#, args: [])
+        bad("to_mixed", "field \"to\" must be an array of strings", "to holds a number", #"{"type":"message","body":"a","to":["bob",7]}"#, args: [])
+        bad("to_unknown", exit: 66, "nobody", "a recipient that is no contact, group or key", #"{"type":"message","body":"a","to":["nobody"]}"#, args: [])
+        bad("to_bad_key", exit: 65, "age1qqqq", "an age1 recipient with a bad checksum", #"{"type":"message","body":"a","to":["age1qqqq"]}"#, args: [])
         bad("ttl_word", "field \"ttl\" is not a duration", "ttl is not a duration", #"{"type":"message","body":"a","ttl":"forever"}"#)
         bad("ttl_negative", "field \"ttl\" is not a duration", "a negative ttl", #"{"type":"message","body":"a","ttl":"-5s"}"#)
         bad("ttl_overflow", "field \"ttl\" is not a duration", "a ttl that overflows 64 bits", #"{"type":"message","body":"a","ttl":"99999999999999999999d"}"#)
