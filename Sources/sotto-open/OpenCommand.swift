@@ -26,7 +26,8 @@ struct OpenCommand: SottoCommand {
             dropped with a notice on stderr.
 
             No unverified plaintext is released to a record or to -o FILE: the body is buffered, or written \
-            to a temporary file beside FILE and renamed once the signature verifies. --raw streams a single \
+            to an unlinked file in FILE's directory that is linked as FILE only once the signature verifies \
+            (a kill, even SIGKILL, leaves nothing behind). --raw streams a single \
             age file's body to stdout as each 64 KiB chunk authenticates under the file key; the sender's \
             signature covers the whole body and is checked at the end: if it fails, the bytes already \
             written must be discarded and the exit status is 1. Opening an age file to -o FILE or with \

@@ -34,6 +34,45 @@ final class HardeningTests: CLITestCase {
         XCTAssertEqual(cores, [], "a core file was written")
     }
 
+    /// `sotto-open -o FILE` of a signed file writes the body before the
+    /// signature at its end is checked. Killed half way (SIGKILL: no cleanup
+    /// runs), it leaves nothing in the directory: the output was unlinked
+    /// until complete, so no unverified plaintext survives under any name.
+    func testKilledWhileWritingOutputLeavesNothing() throws {
+        let alice = try fixtureHome("alice"), bob = try fixtureHome("bob")
+        let body = Data((0..<(8 << 20)).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+        let sealed = try ok("sotto-seal", ["--raw", "-r", "bob"], stdin: body, home: alice).stdout
+        let out = path("out")
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let fifo = path("sealed.fifo")
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        let writer = open(fifo, O_RDWR)
+        defer { close(writer) }
+        let command = try start("sotto-open", ["-o", out + "/plain.bin"], stdinFile: fifo, home: bob)
+        // Half the file, and the writer held open: sotto-open writes what it has and waits for more.
+        let half = sealed.prefix(sealed.count / 2)
+        XCTAssertEqual(half.withUnsafeBytes { Glibc.write(writer, $0.baseAddress, $0.count) }, half.count)
+        var writing = false
+        let deadline = Date().addingTimeInterval(10)
+        while Date() < deadline, !writing {
+            let fds = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(command.pid)/fd")) ?? []
+            writing = fds.contains { fd in
+                let target = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(command.pid)/fd/\(fd)")) ?? ""
+                return target.hasPrefix(out + "/") && Self.size(of: "/proc/\(command.pid)/fd/\(fd)") > 1 << 20
+            }
+            usleep(20_000)
+        }
+        XCTAssertTrue(writing, "sotto-open was writing the body into the output directory")
+        command.signal(SIGKILL)
+        _ = try command.finish()
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: out), [], "nothing is left behind")
+    }
+
+    static func size(of path: String) -> Int {
+        var info = stat()
+        return stat(path, &info) == 0 ? Int(info.st_size) : 0
+    }
+
     /// The soft and hard "Max core file size" of a /proc/PID/limits text.
     private func coreLimit(_ limits: String) -> String? {
         guard let line = limits.split(separator: "\n").first(where: { $0.hasPrefix("Max core file size") }) else { return nil }
