@@ -159,4 +159,29 @@ final class InsiderTests: CLITestCase {
         let from = try XCTUnwrap(result.record("message")["from"] as? [String: Any])
         XCTAssertEqual(from["claimed_name"] as? String, name, "the claim is kept whole, escaped in JSON")
     }
+
+    /// KDF downgrade: whoever can write the keyring file (but has no
+    /// passphrase) sets kdf to "none" with a check value copied from any
+    /// passphrase-less keyring. The next identity would be sealed under the
+    /// all-zero key, readable by them. sotto refuses, and stores nothing.
+    func testAKeyringSwitchedToNoPassphraseIsRefused() throws {
+        let victim = home("victim")
+        try ok("sotto-keygen", ["new", "pat"], home: victim, env: ["SOTTO_PASSPHRASE": "correct horse"])
+        let donor = try fixtureHome("bob")  // passphrase-less
+        let check = try XCTUnwrap(try sqliteRows(donor + "/keyring.db", "SELECT hex(value) FROM meta WHERE key = 'check'").first)
+        _ = try sqliteRows(victim + "/keyring.db", "UPDATE meta SET value = CAST('none' AS BLOB) WHERE key = 'kdf'; " +
+                           "UPDATE meta SET value = X'\(check)' WHERE key = 'check'")
+        let before = try sqliteRows(victim + "/keyring.db", "SELECT name FROM identities")
+        let created = try run("sotto-keygen", ["new", "second"], home: victim)
+        assertFailure(created, tool: "sotto-keygen", status: 65, contains: ["no passphrase", "do not open"])
+        XCTAssertEqual(try sqliteRows(victim + "/keyring.db", "SELECT name FROM identities"), before, "nothing was stored")
+        let rotated = try run("sotto-keygen", ["rotate"], home: victim)
+        assertFailure(rotated, tool: "sotto-keygen", status: 65)
+    }
+
+    func sqliteRows(_ database: String, _ sql: String) throws -> [String] {
+        let result = try run("/usr/bin/sqlite3", ["-batch", database, sql])
+        XCTAssertEqual(result.status, 0, result.summary)
+        return result.stdoutLines
+    }
 }

@@ -131,6 +131,13 @@ public final class Keyring {
             if kdf == "none" { throw SottoError(.malformed, "the keyring check value is damaged") }
             throw SottoError(.locked, "wrong passphrase")
         }
+        // The check value proves the passphrase only when there is one: with "none" the key is
+        // public, and anyone who can write the file can switch a protected keyring to it. The
+        // secrets themselves must open under the key too, or new ones would be sealed under it.
+        guard try kdf != "none" || secrets.opensAll(under: candidate) else {
+            throw SottoError(.malformed, "the keyring says it has no passphrase, but its secrets do not open without one",
+                             hints: ["the keyring file was altered: its passphrase setting may have been removed"])
+        }
         key = candidate
         return candidate
     }

@@ -30,6 +30,8 @@ protocol SecretStore {
     /// Deletes rows of `owner`'s table with their secrets; returns the stored
     /// forms of those secrets, which an erasure then looks for.
     func delete(_ owner: SecretOwner, where condition: String, _ values: [SQLValue]) throws -> [[UInt8]]
+    /// Whether every held secret opens under `key`.
+    func opensAll(under key: SecureBytes) throws -> Bool
     /// Seals every held secret under a new keyring key, in the caller's transaction.
     func rekey(from old: SecureBytes, to new: SecureBytes) throws
     /// The files the secrets live in.
@@ -80,6 +82,18 @@ struct ColumnSecretStore: SecretStore {
         let stored = try db.rows("SELECT secret FROM \(owner.table) WHERE secret IS NOT NULL AND (\(condition))", values).compactMap { $0.blob(0) }
         try db.run("DELETE FROM \(owner.table) WHERE \(condition)", values)
         return stored
+    }
+
+    func opensAll(under key: SecureBytes) throws -> Bool {
+        for owner in SecretOwner.allCases {
+            for row in try db.rows("SELECT public_key, secret FROM \(owner.table) WHERE secret IS NOT NULL") {
+                let publicKey = try row.required(Row.blob, 0, in: "keyring")
+                guard try SecretBox.open(row.required(Row.blob, 1, in: "keyring"), key: key, context: SecretBox.context(publicKey)) != nil else {
+                    return false
+                }
+            }
+        }
+        return true
     }
 
     func rekey(from old: SecureBytes, to new: SecureBytes) throws {
