@@ -49,10 +49,12 @@ struct Restore {
     private func restore(into store: Keyring, initial: SecureBytes??, secrets: [IdentitySecrets]) throws -> [[String: Any]] {
         try store.atomically {
             if let initial { try store.initialize(passphrase: initial) }
+            // A home in use keeps its default identity: the one the export had is the old home's choice.
+            let keepsDefault = try !store.identities().isEmpty
             var records = [[String: Any]]()
             for (identity, secret) in zip(stream.identities, secrets) {
                 let name = identity.card.name
-                try store.restoreIdentity(card: identity.card, secrets: secret, isDefault: identity.isDefault,
+                try store.restoreIdentity(card: identity.card, secrets: secret, isDefault: identity.isDefault && !keepsDefault,
                                           defaultTTL: identity.defaultTTL, createdAt: identity.createdAt)
                 if let every = identity.rotateEvery { try store.setRotationInterval(name, every: every) }
                 records.append(try store.identity(named: name).record)
@@ -66,7 +68,8 @@ struct Restore {
                 try store.restoreGroup(group.name, members: group.members)
                 records.append(ExportFormat.group(name: group.name, members: group.members))
             }
-            for setting in stream.settings where try apply(setting, to: store) {
+            for setting in stream.settings where !(keepsDefault && setting.name == "default_identity") {
+                guard try apply(setting, to: store) else { continue }
                 records.append(ExportFormat.setting(name: setting.name, value: setting.value))
             }
             return records

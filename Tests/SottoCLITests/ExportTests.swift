@@ -73,6 +73,20 @@ final class ExportTests: CLITestCase {
         }
     }
 
+    /// Restoring into a home in use keeps its default identity: the next seal
+    /// without --as signs as before, not as the restored identity.
+    func testRestoringIntoAHomeInUseKeepsItsDefaultIdentity() throws {
+        let alice = try fixtureHome("alice")
+        let backup = path("alice.jsonl")
+        try ok("sotto-export", ["--secrets", "-o", backup], home: alice, env: exportEnv)
+        let work = home("work")
+        try ok("sotto-keygen", ["new", "work", "--no-passphrase"], home: work)
+        try ok("sotto-keygen", ["import", backup], home: work, env: exportEnv)
+        let identities = try ok("sotto-keygen", ["list"], home: work).records().filter { $0["type"] as? String == "identity" }
+        XCTAssertEqual(identities.filter { $0["default"] as? Bool == true }.compactMap { $0["name"] as? String }, ["work"])
+        XCTAssertEqual(identities.count, 2)
+    }
+
     func testRoundTripRestoresEverythingIntoAnEmptyHome() throws {
         let (alice, bob) = try populatedAlice()
         let backup = path("backup.jsonl")
