@@ -92,7 +92,12 @@ extension KeygenCommand {
     struct Verify: SottoCommand {
         static let configuration = CommandConfiguration(
             abstract: "Mark a contact verified after comparing safety numbers.",
-            discussion: "With --safety-number, the contact is marked only if the number matches (spaces ignored); otherwise exit 1.")
+            discussion: """
+                With --safety-number, the contact is marked only if the number matches (spaces ignored); \
+                otherwise exit 1. Without it, the safety number is shown on the terminal and you are asked \
+                whether the contact reads the same digits (y/N); with no terminal to ask on, \
+                --safety-number is required (64).
+                """)
 
         @Argument(help: "The contact.")
         var contact: String
@@ -107,14 +112,23 @@ extension KeygenCommand {
 
         func execute() throws {
             let store = try keyring.open()
+            let me = try store.identity(named: identity)
+            guard let card = try store.contact(named: contact).card else {
+                throw SottoError(.usage, "'\(contact)' is a bare age recipient: there is no identity to verify")
+            }
+            let expected = SottoCore.Fingerprint.safetyNumber(me.publicKey, card.identityKey)
             if let safetyNumber {
-                let me = try store.identity(named: identity)
-                guard let card = try store.contact(named: contact).card else {
-                    throw SottoError(.usage, "'\(contact)' is a bare age recipient: there is no identity to verify")
-                }
-                let expected = SottoCore.Fingerprint.safetyNumber(me.publicKey, card.identityKey)
                 guard safetyNumber.filter(\.isNumber) == expected else {
                     throw SottoError(.refused, "the safety number does not match; '\(contact)' stays unverified")
+                }
+            } else {
+                guard try Terminal.confirm(
+                    "Safety number of you and \(contact):\n" + SottoCore.Fingerprint.display(expected).map { "  " + $0 }.joined(separator: "\n")
+                        + "\nDoes \(contact) read you the same 60 digits? [y/N] ",
+                    noTerminal: SottoError(.usage, "there is no terminal to show the safety number on",
+                                           hints: ["compare it with `sotto-keygen fingerprint \(contact)`, then give it with --safety-number"]))
+                else {
+                    throw SottoError(.refused, "not confirmed; '\(contact)' stays unverified")
                 }
             }
             try store.setVerified(contact, true)

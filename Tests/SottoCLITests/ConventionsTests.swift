@@ -55,7 +55,7 @@ final class ConventionsTests: CLITestCase {
         assertConventions(try ok("sotto-keygen", ["card"], home: alice))
         assertConventions(try ok("sotto-keygen", ["fingerprint", "bob"], home: alice))
         assertConventions(try ok("sotto-keygen", ["group", "g", "bob"], home: alice))
-        assertConventions(try ok("sotto-keygen", ["verify", "bob"], home: alice))
+        assertConventions(try verify("bob", home: alice))
         assertConventions(try ok("sotto-keygen", ["new", "second"], home: alice))
         assertConventions(try ok("sotto-keygen", ["default", "second", "--ttl", "1d"], home: alice))
         let sealed = try ok("sotto-seal", ["--as", "alice"], stdin: Data(jsonLine(["to": ["bob"], "body": "x", "thread": "t"]).utf8),

@@ -23,7 +23,7 @@ final class ExportTests: CLITestCase {
         // a second name for a contact's key is refused).
         try ok("sotto-keygen", ["new", "carol", "--no-passphrase"], home: carol)
         let carolKey = try ok("sotto-keygen", ["age-recipient"], home: carol).out.trimmingCharacters(in: .whitespacesAndNewlines)
-        try ok("sotto-keygen", ["verify", "bob"], home: alice)
+        try verify("bob", home: alice)
         try ok("sotto-keygen", ["import", "--name", "carol-age"], stdin: Data((carolKey + "\n").utf8), home: alice)
         try ok("sotto-keygen", ["block", "carol-age"], home: alice)
         try ok("sotto-keygen", ["group", "team", "bob", "carol-age"], home: alice)

@@ -22,6 +22,14 @@ extension CLITestCase {
         return result.record("message", file: file, line: line)
     }
 
+    /// Marks a contact verified the way a script does: with the safety number it compared.
+    @discardableResult
+    func verify(_ contact: String, home: String, file: StaticString = #filePath, line: UInt = #line) throws -> CommandResult {
+        let number = try ok("sotto-keygen", ["fingerprint", contact], home: home, file: file, line: line)
+            .record("safety_number", file: file, line: line)["safety_number"] as? String ?? ""
+        return try ok("sotto-keygen", ["verify", contact, "--safety-number", number], home: home, file: file, line: line)
+    }
+
     /// The identity record of a home's default identity.
     func identityRecord(home: String, file: StaticString = #filePath, line: UInt = #line) throws -> [String: Any] {
         let list = try ok("sotto-keygen", ["list"], home: home, file: file, line: line).records(file: file, line: line)

@@ -170,6 +170,30 @@ final class KeygenTests: CLITestCase {
                       contains: ["nosuch"])
     }
 
+    /// verify without --safety-number used to mark the contact at once. On a
+    /// terminal it now shows the number and asks; with none to ask on, it is a usage error.
+    func testVerifyShowsTheSafetyNumberAndAsks() throws {
+        let alice = try fixtureHome("alice")
+        let noTerminal = FileManager.default.isExecutableFile(atPath: "/usr/bin/setsid") ? ["/usr/bin/setsid", "-w"] : []
+        assertFailure(try run("sotto-keygen", ["verify", "bob"], home: alice, wrapper: noTerminal), tool: "sotto-keygen", status: 64,
+                      contains: ["no terminal"])
+        XCTAssertEqual(try contactRecord("bob", home: alice)?["verified"] as? Bool, false)
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { throw XCTSkip("script(1) is missing") }
+        let number = try XCTUnwrap(try ok("sotto-keygen", ["fingerprint", "bob"], home: alice).record("safety_number")["safety_number"] as? String)
+        // script(1) gives the command a terminal of its own, and types our answer at it.
+        let onTerminal = { (answer: String) throws -> CommandResult in
+            try self.run("/usr/bin/script", ["-qec", "'\(Binaries.path("sotto-keygen"))' verify bob", "/dev/null"],
+                         stdin: Data(answer.utf8), home: alice)
+        }
+        let declined = try onTerminal("n\n")
+        XCTAssertNotEqual(declined.status, 0, declined.summary)
+        XCTAssertTrue(declined.out.contains(String(number.prefix(11))), "the number is shown: \(declined.out)")
+        XCTAssertEqual(try contactRecord("bob", home: alice)?["verified"] as? Bool, false)
+        let confirmed = try onTerminal("y\n")
+        XCTAssertEqual(confirmed.status, 0, confirmed.summary)
+        XCTAssertEqual(try contactRecord("bob", home: alice)?["verified"] as? Bool, true)
+    }
+
     func testVerifyWithTheSafetyNumber() throws {
         let alice = try fixtureHome("alice")
         let bob = try fixtureHome("bob")
@@ -223,7 +247,7 @@ final class KeygenTests: CLITestCase {
 
         // Bob still seals to the old key until he imports the new card...
         XCTAssertEqual(try contactRecord("alice", home: bob)?["age_recipient"] as? String, oldRecipient)
-        try ok("sotto-keygen", ["verify", "alice"], home: bob)
+        try verify("alice", home: bob)
         let cardLine = try ok("sotto-keygen", ["card"], home: alice).stdout
         let updated = try ok("sotto-keygen", ["import"], stdin: cardLine, home: bob).record("contact")
         XCTAssertEqual(updated["age_recipient"] as? String, newRecipient)
