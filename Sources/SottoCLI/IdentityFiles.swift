@@ -9,8 +9,10 @@ extension Opener {
         for path in identityFiles { identities += try readIdentityFile(path) }
         let home = options.home.home
         let keyring = home.exists || identityFiles.isEmpty ? try options.open() : nil
-        return try Opener(keyring: keyring, identities: identities, inbox: try Inbox.open(home, create: false),
-                          requireKnown: requireKnown) { Diagnostics.notice($0.description) }
+        let opener = try Opener(keyring: keyring, identities: identities, inbox: try Inbox.open(home, create: false),
+                                requireKnown: requireKnown) { Diagnostics.notice($0.description) }
+        opener.removesTampered = true
+        return opener
     }
 
     static func readIdentityFile(_ path: String) throws -> [AgeIdentity] {

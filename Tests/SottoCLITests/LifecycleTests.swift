@@ -126,6 +126,28 @@ final class LifecycleTests: CLITestCase {
         XCTAssertEqual(try sqlite(bob + "/inbox.db", "SELECT COUNT(*) FROM envelopes"), "0")
     }
 
+    /// Whoever can write the mailbox can rewrite an envelope's expiry stanza
+    /// to "never" (and its id to match): recv cannot check the header MAC,
+    /// holding no unlocked key. sotto-open can: the altered envelope is
+    /// removed from the inbox with a notice, so it cannot stay for ever.
+    func testAnEnvelopeWithAnAlteredExpiryLeavesTheInboxWhenOpened() throws {
+        let alice = try fixtureHome("alice"), bob = try fixtureHome("bob")
+        let sealed = try sealEnvelope(["to": ["bob"], "body": "an hour only", "ttl": "1h"], home: alice, env: ["SOTTO_TEST_NOW": String(now)])
+        let original = String(decoding: ageBytes(sealed), as: UTF8.self)
+        let stanza = try XCTUnwrap(original.split(separator: "\n").first { $0.hasPrefix("-> sotto/v1 signed ") })
+        let altered = original.replacingOccurrences(of: String(stanza), with: "-> sotto/v1 signed never")
+        XCTAssertNotEqual(altered, original)
+        let record = ["type": "envelope", "age": Data(altered.utf8).base64EncodedString()]
+        let stored = try ok("sotto-recv", ["--input", "-"], stdin: Data(jsonLine(record).utf8), home: bob).record("envelope")
+        XCTAssertTrue(stored["expires_at"] is NSNull, "the inbox took the altered stanza's 'never'")
+        let opened = try run("sotto-open", stdin: Data(jsonLine(stored).utf8), home: bob)
+        assertFailure(opened, tool: "sotto-open", status: 1, contains: ["header failed authentication"])
+        XCTAssertTrue(opened.stderrLines.contains { $0.contains("hint: envelope") && $0.contains("removed from the inbox") }, opened.err)
+        XCTAssertEqual(try sqlite(bob + "/inbox.db", "SELECT COUNT(*) FROM envelopes"), "0")
+        // And it does not come back.
+        XCTAssertEqual(try ok("sotto-recv", ["--input", "-"], stdin: Data(jsonLine(record).utf8), home: bob, allowStderr: true).out, "")
+    }
+
     /// Sends `record` to bob again and checks that recv drops it.
     func assertReplayIsDropped(_ record: [String: Any], mailbox: String, bob: String, at time: Int) throws {
         var replay = record

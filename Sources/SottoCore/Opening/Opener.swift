@@ -11,6 +11,9 @@ public final class Opener {
     /// The local inbox, which knows which envelopes lost their key to expiry.
     let inbox: Inbox?
     let notice: (Notice) -> Void
+    /// Whether an inbox envelope with an altered header is removed when met
+    /// (sotto-open); an export, which reads one snapshot, leaves the inbox as it is.
+    public var removesTampered = false
 
     /// What a person should hear of while messages open.
     public enum Notice: CustomStringConvertible {
@@ -62,6 +65,8 @@ public final class Opener {
         let envelope: EnvelopeReader
         do { envelope = try EnvelopeReader(ByteReader(bytes: bytes), identities: identities) } catch AgeError.noMatch {
             return Decrypted(id: id, envelope: nil, body: [], bodyError: nil)
+        } catch AgeError.hmac {
+            return Decrypted(id: id, envelope: nil, body: [], bodyError: AgeError.hmac)
         }
         var body = [UInt8]()
         do {
@@ -75,6 +80,10 @@ public final class Opener {
     /// The rest of opening, in input order: the sender policy, names from
     /// the keyring, and why an envelope no key opens cannot be opened.
     public func accept(_ decrypted: Decrypted) throws -> OpenedMessage? {
+        if case AgeError.hmac? = decrypted.bodyError as? AgeError {
+            guard try removeTampered(decrypted.id) else { throw AgeError.hmac }
+            throw AgeError.hmac.sottoError.hint("envelope \(decrypted.id) was altered after it was sealed and is removed from the inbox")
+        }
         guard let envelope = decrypted.envelope else {
             if let destroyed = try inbox?.keyDestroyedAt(id: decrypted.id) {
                 throw SottoError(.refused, "envelope \(decrypted.id) can no longer be opened: the key it was sealed to was destroyed at \(Time.rfc3339(destroyed))",
@@ -87,6 +96,16 @@ public final class Opener {
         message.id = decrypted.id
         message.body = decrypted.body
         return message
+    }
+
+    /// A header whose MAC fails under the file key a key of mine unwrapped was
+    /// altered after sealing (its expiry stanza, say): if the inbox holds it,
+    /// it goes, remembered as deleted, so an edited stanza cannot keep
+    /// ciphertext there for ever.
+    private func removeTampered(_ id: EnvelopeID) throws -> Bool {
+        guard removesTampered, let inbox, try inbox.envelope(id: id) != nil else { return false }
+        try inbox.delete(ids: [id])
+        return true
     }
 
     /// Opens from a stream, passing body bytes to `stream`; a signature
