@@ -1,4 +1,5 @@
 import FoundationEssentials
+import Glibc
 import SottoCLI
 import SottoCore
 
@@ -28,7 +29,15 @@ final class EnvelopeRecordWriter {
         var record = EnvelopeRecord.fields(of: envelope)
         if let outputDir {
             let path = outputDir + "/" + envelope.id.hex + ".age"
-            if !FileManager.default.fileExists(atPath: path) {
+            if FileManager.default.fileExists(atPath: path) {
+                // Written by an earlier run, or planted by someone who can write DIR: only the former will do.
+                let fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+                defer { if fd >= 0 { close(fd) } }
+                guard fd >= 0, try EnvelopeID.of(reading: FileDescriptorSource(fd: fd)) == envelope.id else {
+                    throw SottoError(.outputExists, "\(path) already exists and is not envelope \(envelope.id)",
+                                     hints: ["it is safe in the inbox; remove the file or choose another --output-dir"])
+                }
+            } else {
                 let pending = try Files.Pending(path)
                 try copy(bytes.map(MemorySource.init) ?? inbox.source(for: envelope), size: envelope.size, to: pending)
                 try pending.commit()

@@ -93,7 +93,7 @@ struct RecvCommand: SottoCommand {
         guard follow else {
             try receiver.drain(limit: limit) { try writer.write($0, bytes: $1) }
             if corrupt > 0 {
-                throw SottoError(.malformed, "\(corrupt) envelope\(corrupt == 1 ? "" : "s") in the mailbox did not match \(corrupt == 1 ? "its id" : "their ids") and \(corrupt == 1 ? "was" : "were") removed")
+                throw SottoError(.malformed, "\(corrupt) envelope\(corrupt == 1 ? "" : "s") in the mailbox could not be received (bytes that do not match the id, or no well-formed header) and \(corrupt == 1 ? "was" : "were") removed")
             }
             return
         }

@@ -1,4 +1,5 @@
 import Foundation
+import SottoCore
 import XCTest
 
 /// Delivery: sotto-send and sotto-recv between homes that share
@@ -64,6 +65,45 @@ final class DeliveryTests: CLITestCase {
                             env: shared.merging(["SOTTO_TEST_NOW": String(t0 + 120)]) { $1 })
         XCTAssertEqual(later.status, 0, later.summary)
         XCTAssertEqual(later.records().compactMap { $0["body"] as? String }, ["still here"])
+    }
+
+    /// A writer of the shared mailbox file can put in rows that sotto-send
+    /// refuses (bytes that are no age file, with a matching id). recv does not
+    /// keep them in the inbox for ever: it removes them with a warning.
+    func testBytesThatAreNoEnvelopeAreNotKeptFromTheMailbox() throws {
+        let alice = try fixtureHome("alice"), bob = try fixtureHome("bob")
+        let bobAddress = try XCTUnwrap(try identityRecord(home: bob)["mailbox"] as? String)
+        let envelope = try sealEnvelope(["to": ["bob"], "body": "a real one"], home: alice)
+        try ok("sotto-send", stdin: Data(jsonLine(envelope).utf8), home: alice, env: shared)
+        let junk = Array("not an age file at all".utf8)
+        let junkID = EnvelopeID.of(junk).hex
+        _ = try sqlite(mailbox, """
+            INSERT INTO envelopes (id, expires_at, size, stored_at) VALUES ('\(junkID)', NULL, \(junk.count), 1);
+            INSERT INTO envelope_chunks (owner, n, bytes) VALUES (last_insert_rowid(), 0, X'\(junk.map { String(format: "%02x", $0) }.joined())');
+            INSERT INTO deliveries (mailbox, envelope, stored_at) SELECT '\(bobAddress)', rowid, 1 FROM envelopes WHERE id = '\(junkID)';
+            """)
+        let received = try run("sotto-recv", home: bob, env: shared)
+        XCTAssertEqual(received.status, 65, received.summary)
+        XCTAssertEqual(received.records().count, 1, "the real envelope still arrives")
+        XCTAssertTrue(received.stderrLines.contains { $0.contains("warning: removed envelope \(junkID)") }, received.err)
+        XCTAssertEqual(try sqlite(bob + "/inbox.db", "SELECT COUNT(*) FROM envelopes WHERE id = '\(junkID)'"), ["0"])
+        XCTAssertEqual(try mailboxEntries(), [])
+    }
+
+    /// Someone who can write the --output-dir plants their own envelope under
+    /// the name of one waiting for me: recv does not take it for mine.
+    func testAFilePlantedInTheOutputDirectoryIsNotTakenForTheEnvelope() throws {
+        let alice = try fixtureHome("alice"), bob = try fixtureHome("bob")
+        let envelope = try sealEnvelope(["to": ["bob"], "body": "the real one"], home: alice)
+        try ok("sotto-send", stdin: Data(jsonLine(envelope).utf8), home: alice, env: shared)
+        let id = try XCTUnwrap(envelope["id"] as? String)
+        let dir = path("spool")
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let planted = try sealEnvelope(["to": ["bob"], "body": "planted"], home: alice)
+        try ageBytes(planted).write(to: URL(fileURLWithPath: dir + "/\(id).age"))
+        let received = try run("sotto-recv", ["--output-dir", dir], home: bob, env: shared)
+        assertFailure(received, tool: "sotto-recv", status: 73, contains: ["is not envelope \(id)"])
+        XCTAssertEqual(try sqlite(bob + "/inbox.db", "SELECT COUNT(*) FROM envelopes WHERE id = '\(id)'"), ["1"], "safe in the inbox")
     }
 
     // MARK: the pipeline between homes

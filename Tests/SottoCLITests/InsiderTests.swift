@@ -173,15 +173,60 @@ final class InsiderTests: CLITestCase {
                            "UPDATE meta SET value = X'\(check)' WHERE key = 'check'")
         let before = try sqliteRows(victim + "/keyring.db", "SELECT name FROM identities")
         let created = try run("sotto-keygen", ["new", "second"], home: victim)
-        assertFailure(created, tool: "sotto-keygen", status: 65, contains: ["no passphrase", "do not open"])
+        assertFailure(created, tool: "sotto-keygen", status: 65, contains: ["no passphrase", "sealed without one"])
         XCTAssertEqual(try sqliteRows(victim + "/keyring.db", "SELECT name FROM identities"), before, "nothing was stored")
         let rotated = try run("sotto-keygen", ["rotate"], home: victim)
         assertFailure(rotated, tool: "sotto-keygen", status: 65)
+    }
+
+    /// The same, with every secret blob replaced by one sealed under the zero
+    /// key: each opens, but none is the secret of its row's public key.
+    func testAKeyringSwitchedToNoPassphraseWithForgedSecretsIsRefused() throws {
+        let victim = home("victim")
+        try ok("sotto-keygen", ["new", "pat"], home: victim, env: ["SOTTO_PASSPHRASE": "correct horse"])
+        let db = victim + "/keyring.db"
+        let check = try XCTUnwrap(try sqliteRows(try fixtureHome("bob") + "/keyring.db", "SELECT hex(value) FROM meta WHERE key = 'check'").first)
+        var sql = "UPDATE meta SET value = CAST('none' AS BLOB) WHERE key = 'kdf'; UPDATE meta SET value = X'\(check)' WHERE key = 'check';"
+        let zero = try SecureBytes(count: 32)
+        for (table, length) in [("identities", 64), ("encryption_keys", 32)] {
+            for hex in try sqliteRows(db, "SELECT hex(public_key) FROM \(table)") {
+                let publicKey = Array(Data(hexString: hex))
+                var random = Sodium.random(length)
+                let blob = SecretBox.seal(try SecureBytes(consuming: &random), key: zero, context: SecretBox.context(publicKey))
+                sql += " UPDATE \(table) SET secret = X'\(Hex.encode(blob))' WHERE public_key = X'\(hex)';"
+            }
+        }
+        _ = try sqliteRows(db, sql)
+        assertFailure(try run("sotto-keygen", ["new", "second"], home: victim), tool: "sotto-keygen", status: 65,
+                      contains: ["no passphrase"])
+        assertFailure(try run("sotto-keygen", ["rotate"], home: victim), tool: "sotto-keygen", status: 65)
+        XCTAssertEqual(try sqliteRows(db, "SELECT COUNT(*) FROM encryption_keys"), ["1"], "nothing was stored")
+    }
+
+    /// Deleting the key-derivation settings of a keyring that holds identities
+    /// must not let the next command write new ones (no passphrase, or a typo).
+    func testAKeyringWhoseSettingsWereDeletedIsRefused() throws {
+        let victim = home("victim")
+        try ok("sotto-keygen", ["new", "pat"], home: victim, env: ["SOTTO_PASSPHRASE": "correct horse"])
+        _ = try sqliteRows(victim + "/keyring.db", "DELETE FROM meta WHERE key = 'kdf'")
+        for (args, env) in [(["new", "eve", "--no-passphrase"], [String: String]()), (["new", "eve"], ["SOTTO_PASSPHRASE": "typo"])] {
+            assertFailure(try run("sotto-keygen", args, home: victim, env: env), tool: "sotto-keygen", status: 65,
+                          contains: ["key-derivation settings are missing"])
+        }
+        XCTAssertEqual(try sqliteRows(victim + "/keyring.db", "SELECT name FROM identities"), ["pat"])
     }
 
     func sqliteRows(_ database: String, _ sql: String) throws -> [String] {
         let result = try run("/usr/bin/sqlite3", ["-batch", database, sql])
         XCTAssertEqual(result.status, 0, result.summary)
         return result.stdoutLines
+    }
+}
+
+extension Data {
+    /// Bytes from hex digits, as sqlite3's hex() prints them.
+    init(hexString: String) {
+        let digits = Array(hexString.utf8)
+        self.init(stride(from: 0, to: digits.count - 1, by: 2).compactMap { UInt8(String(decoding: digits[$0...$0 + 1], as: UTF8.self), radix: 16) })
     }
 }

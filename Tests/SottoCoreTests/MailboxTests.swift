@@ -182,22 +182,40 @@ final class MailboxConformanceTests: XCTestCase {
 }
 
 final class InboxTests: XCTestCase {
+    /// An age file sealed to a throwaway key, expiring at `expiresAt`.
+    func sealed(_ text: String, expiresAt: Int64?) throws -> [UInt8] {
+        try Envelope.seal(Array(text.utf8), SealParameters(recipients: [try DecryptionKey.generate().recipient], signer: nil,
+                                                           expiresAt: expiresAt))
+    }
+
     func testStoreOnceAndRefuseBytesThatDoNotMatchTheirId() throws {
         let directory = NSTemporaryDirectory() + "sotto-inbox-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let inbox = try XCTUnwrap(try Inbox.open(Home(path: directory), create: true))
-        let bytes = Array("sealed".utf8), id = EnvelopeID.of(bytes)
-        let stored = try inbox.store(IncomingEnvelope(bytes: bytes, id: id, expiresAt: 99), mailbox: "m", now: 5).stored
+        let later = Time.now() + 3600
+        let bytes = try sealed("sealed", expiresAt: later), id = EnvelopeID.of(bytes)
+        // The record's expiry is not trusted: the stanza's is stored.
+        let stored = try inbox.store(IncomingEnvelope(bytes: bytes, id: id, expiresAt: nil), mailbox: "m", now: 5).stored
         XCTAssertEqual(stored, try inbox.envelope(id: id), "store describes the envelope as the inbox holds it")
-        XCTAssertEqual(stored?.size, 6)
+        XCTAssertEqual(stored?.size, Int64(bytes.count))
+        XCTAssertEqual(stored?.expiresAt, later)
         guard case .alreadyHeld = try inbox.store(IncomingEnvelope(bytes: bytes, id: id, expiresAt: nil), mailbox: nil, now: 6) else {
             return XCTFail("a second store of the same id is not news")
         }
-        let streamed = Array("streamed, size unknown".utf8), streamedID = EnvelopeID.of(streamed)
-        let second = try inbox.store(IncomingEnvelope(id: streamedID, expiresAt: nil, source: MemorySource(streamed)),
+        let streamed = try sealed("streamed, size unknown", expiresAt: nil), streamedID = EnvelopeID.of(streamed)
+        let second = try inbox.store(IncomingEnvelope(id: streamedID, expiresAt: 1, source: MemorySource(streamed)),
                                      mailbox: nil, now: 5).stored
         XCTAssertEqual(second, try inbox.envelope(id: streamedID))
         XCTAssertEqual(second?.size, Int64(streamed.count))
+        XCTAssertNil(second?.expiresAt)
+        let notAge = Array("not an age file".utf8)
+        guard case .mismatch = try inbox.store(IncomingEnvelope(bytes: notAge, id: EnvelopeID.of(notAge), expiresAt: nil), mailbox: nil, now: 5) else {
+            return XCTFail("bytes with no age header are refused: no one could open or expire them")
+        }
+        let past = try sealed("gone", expiresAt: 99)
+        guard case .expired(99) = try inbox.store(IncomingEnvelope(bytes: past, id: EnvelopeID.of(past), expiresAt: nil), mailbox: nil, now: 5) else {
+            return XCTFail("an envelope whose stanza has expired is not kept")
+        }
         let other = EnvelopeID.of(Array("other".utf8))
         guard case .mismatch = try inbox.store(IncomingEnvelope(bytes: bytes, id: other, expiresAt: nil), mailbox: nil, now: 7) else {
             return XCTFail("bytes that do not match their id are a mismatch, told apart from a damaged inbox")

@@ -4,6 +4,7 @@ internal import CSodium
 public enum Ed25519 {
     public static let publicKeyLength = 32
     public static let signatureLength = 64
+    static let secretKeyLength = 64
 
     /// A new key pair: the 64-byte libsodium secret key (seed || public key).
     static func generate() throws -> (publicKey: [UInt8], secretKey: SecureBytes) {
@@ -25,9 +26,15 @@ public enum Ed25519 {
         return crypto_sign_verify_detached(signature, message, UInt64(message.count), publicKey) == 0
     }
 
-    static func publicKey(of secretKey: SecureBytes) -> [UInt8] {
+    /// The public key the secret key's seed derives, not the copy that
+    /// libsodium's secret key carries at its end (which anyone can append).
+    static func publicKey(of secretKey: SecureBytes) throws -> [UInt8] {
+        guard secretKey.count == secretKeyLength else { throw SottoError(.malformed, "an Ed25519 secret key is 64 bytes") }
+        let seed = try SecureBytes(count: 32)
+        crypto_sign_ed25519_sk_to_seed(seed.mutableBytePointer, secretKey.bytePointer)
         var pk = [UInt8](repeating: 0, count: 32)
-        crypto_sign_ed25519_sk_to_pk(&pk, secretKey.bytePointer)
+        let derived = try SecureBytes(count: secretKeyLength)
+        crypto_sign_seed_keypair(&pk, derived.mutableBytePointer, seed.bytePointer)
         return pk
     }
 }

@@ -29,7 +29,7 @@ extension Keyring {
                                 createdAt: Int64? = nil, now: Int64 = Time.now()) throws -> IdentityInfo {
         try card.verify()
         try Names.validate(card.name, what: "identity name")
-        guard Ed25519.publicKey(of: secrets.signingKey) == card.identityKey else {
+        guard (try? Ed25519.publicKey(of: secrets.signingKey)) == card.identityKey else {
             throw SottoError(.malformed, "the secret key of '\(card.name)' does not match its card")
         }
         for (pk, secret) in secrets.encryptionKeys where (try? DecryptionKey(secret: secret, of: RecipientKey(bytes: pk))) == nil {

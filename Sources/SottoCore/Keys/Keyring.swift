@@ -66,6 +66,7 @@ public final class Keyring {
 
     /// Sets up key derivation: Argon2id under `passphrase`, or none at all.
     public func initialize(passphrase newPassphrase: SecureBytes?, parameters: Argon2Parameters = .standard) throws {
+        try ensureSettingsNotLost()
         let newKey = try deriveNew(newPassphrase, parameters: parameters)
         try db.transaction { try storeKDF(newKey) }
         key = newKey.key
@@ -111,6 +112,7 @@ public final class Keyring {
     func unlockedKey() throws -> SecureBytes {
         if let key { return key }
         guard let kdf = try meta("kdf").map({ String(decoding: $0, as: UTF8.self) }) else {
+            try ensureSettingsNotLost()
             throw SottoError(.notFound, "the keyring holds no identity yet", hints: ["create one with `sotto-keygen new NAME`"])
         }
         let candidate: SecureBytes
@@ -134,12 +136,21 @@ public final class Keyring {
         // The check value proves the passphrase only when there is one: with "none" the key is
         // public, and anyone who can write the file can switch a protected keyring to it. The
         // secrets themselves must open under the key too, or new ones would be sealed under it.
-        guard try kdf != "none" || secrets.opensAll(under: candidate) else {
-            throw SottoError(.malformed, "the keyring says it has no passphrase, but its secrets do not open without one",
+        guard try kdf != "none" || secrets.holdsOnlyOwnSecrets(under: candidate) else {
+            throw SottoError(.malformed, "the keyring says it has no passphrase, but its secrets are not ones sealed without one",
                              hints: ["the keyring file was altered: its passphrase setting may have been removed"])
         }
         key = candidate
         return candidate
+    }
+
+    /// Key-derivation settings are missing only from a keyring that never held
+    /// an identity: one that has identities lost them to damage or tampering,
+    /// and new settings (a new passphrase, or none) must not be written over it.
+    private func ensureSettingsNotLost() throws {
+        guard try meta("kdf") == nil, try !db.rows("SELECT 1 FROM identities LIMIT 1").isEmpty else { return }
+        throw SottoError(.malformed, "the keyring holds identities but its key-derivation settings are missing",
+                         hints: ["the keyring file was altered or damaged"])
     }
 
     /// Unlocks now, so a wrong passphrase is reported before any other work.

@@ -3,6 +3,14 @@
 enum SecretOwner: CaseIterable {
     case identity, encryptionKey
 
+    /// Whether `secret` is the secret of `publicKey`.
+    func isSecret(_ secret: SecureBytes, of publicKey: [UInt8]) throws -> Bool {
+        switch self {
+        case .identity: return (try? Ed25519.publicKey(of: secret)) == publicKey
+        case .encryptionKey: return (try? DecryptionKey(secret: secret, of: RecipientKey(bytes: publicKey))) != nil
+        }
+    }
+
     var table: String {
         switch self {
         case .identity: "identities"
@@ -30,8 +38,9 @@ protocol SecretStore {
     /// Deletes rows of `owner`'s table with their secrets; returns the stored
     /// forms of those secrets, which an erasure then looks for.
     func delete(_ owner: SecretOwner, where condition: String, _ values: [SQLValue]) throws -> [[UInt8]]
-    /// Whether every held secret opens under `key`.
-    func opensAll(under key: SecureBytes) throws -> Bool
+    /// Whether every held secret opens under `key` and is the secret of its
+    /// row's public key (a blob that merely opens may have been forged under a known key).
+    func holdsOnlyOwnSecrets(under key: SecureBytes) throws -> Bool
     /// Seals every held secret under a new keyring key, in the caller's transaction.
     func rekey(from old: SecureBytes, to new: SecureBytes) throws
     /// The files the secrets live in.
@@ -84,11 +93,12 @@ struct ColumnSecretStore: SecretStore {
         return stored
     }
 
-    func opensAll(under key: SecureBytes) throws -> Bool {
+    func holdsOnlyOwnSecrets(under key: SecureBytes) throws -> Bool {
         for owner in SecretOwner.allCases {
             for row in try db.rows("SELECT public_key, secret FROM \(owner.table) WHERE secret IS NOT NULL") {
                 let publicKey = try row.required(Row.blob, 0, in: "keyring")
-                guard try SecretBox.open(row.required(Row.blob, 1, in: "keyring"), key: key, context: SecretBox.context(publicKey)) != nil else {
+                guard let secret = try SecretBox.open(row.required(Row.blob, 1, in: "keyring"), key: key, context: SecretBox.context(publicKey)),
+                      try owner.isSecret(secret, of: publicKey) else {
                     return false
                 }
             }

@@ -66,7 +66,9 @@ public final class Inbox {
             guard hasher.finalize() == id else {
                 throw Refusal.mismatch(SottoError(.malformed, "envelope \(id): its bytes do not match its id"))
             }
-            let expiresAt = try declaredExpiry(owner: owner, bytes: envelope.bytes)
+            guard case .envelope(let expiresAt) = try declaredExpiry(owner: owner, bytes: envelope.bytes) else {
+                throw Refusal.mismatch(SottoError(.malformed, "envelope \(id) has no well-formed age header and sotto stanza"))
+            }
             if let expiresAt, expiresAt <= max(Time.now(), try storedClock()) { throw Refusal.expired(expiresAt) }
             try db.run("UPDATE envelopes SET size = ?, expires_at = ? WHERE seq = ?",
                        [.int(size), expiresAt.map { .int($0) } ?? .null, .int(owner)])
@@ -80,14 +82,21 @@ public final class Inbox {
         }
     }
 
-    /// The expiry the stored envelope's sotto stanza declares; nil for none, and
-    /// for bytes whose header does not parse (no key will open them either).
-    private func declaredExpiry(owner: Int64, bytes: [UInt8]?) throws -> Int64? {
+    /// The expiry the stored envelope's sotto stanza declares (nil inside: none,
+    /// as for a plain age file); nil when the bytes have no well-formed age
+    /// header and sotto stanza, which sotto-send refuses and no one can open or expire.
+    private func declaredExpiry(owner: Int64, bytes: [UInt8]?) throws -> Declared {
         let reader = try bytes.map { ByteReader(bytes: $0) } ?? ByteReader(chunks.source(owner: owner), bufferSize: 64 * 1024)
-        // A failure to read the inbox throws; a header that is not one is no expiry.
+        // A failure to read the inbox throws; bytes that are not an envelope are told apart.
         let header: Header
-        do { header = try Header.parse(reader) } catch is AgeError { return nil }
-        return (try? SottoStanza.find(in: header))??.expiresAt
+        do { header = try Header.parse(reader) } catch is AgeError { return .notAnEnvelope }
+        do { return .envelope(expiresAt: try SottoStanza.find(in: header)?.expiresAt) } catch { return .notAnEnvelope }
+    }
+
+    private enum Declared {
+        case notAnEnvelope
+        /// An age file; its expiry when a sotto stanza declares one.
+        case envelope(expiresAt: Int64?)
     }
 
     /// The latest clock an expiry run used (see `expiryClock`), without moving it.
