@@ -80,7 +80,10 @@ struct RecvCommand: SottoCommand {
             corrupt += 1
             Diagnostics.warning("removed envelope \(entry.id) from the mailbox: \(error.message)")
         }
-        receiver.onDropped = { entry, outcome in Self.noticeDropped(entry.id, outcome) }
+        receiver.onDropped = { entry, outcome in
+            // An entry that expired between the listing and its receipt is expiry at work, not news.
+            if case .deletedBefore = outcome { Self.noticeDropped(entry.id, outcome) }
+        }
         if all || since != nil {
             try receiver.drain { _, _ in }
             let start = try since.map { try position($0, inbox) }
