@@ -9,6 +9,6 @@ public struct KeyringOptions: ParsableArguments {
     public init() {}
 
     public func open(create: Bool = false) throws -> Keyring {
-        try Keyring(home: home.home, create: create, passphrase: passphrase.source)
+        try Keyring(home: home.home, create: create, passphrase: passphrase.source, passphraseOffered: passphrase.isOffered)
     }
 }

@@ -25,6 +25,9 @@ public struct PassphraseOptions: ParsableArguments {
         throw ValidationError("\(option) \(fd): descriptor \(fd) is not open (give it to the command, as in `\(fd)< FILE`)")
     }
 
+    /// Whether a passphrase was given: an option or the environment.
+    public var isOffered: Bool { fd != nil || file != nil || ProcessInfo.processInfo.environment[Self.variable] != nil }
+
     /// Whether a passphrase can be had without failing: an option, the
     /// environment, or a terminal to ask on.
     public var isAvailable: Bool {

@@ -216,6 +216,22 @@ final class InsiderTests: CLITestCase {
         XCTAssertEqual(try sqliteRows(victim + "/keyring.db", "SELECT name FROM identities"), ["pat"])
     }
 
+    /// A passphrase keyring that holds no secret (its identities erased) has
+    /// nothing to prove its setting by. Switched to "none", it is refused when
+    /// a passphrase is given, as a script or cron job gives it.
+    func testAPassphraseGivenToAKeyringThatSaysItHasNoneIsRefused() throws {
+        let victim = home("victim")
+        let env = ["SOTTO_PASSPHRASE": "correct horse"]
+        try ok("sotto-keygen", ["new", "pat"], home: victim, env: env)
+        try ok("sotto-erase", ["--identity", "pat", "--yes"], home: victim, env: env)
+        let check = try XCTUnwrap(try sqliteRows(try fixtureHome("bob") + "/keyring.db", "SELECT hex(value) FROM meta WHERE key = 'check'").first)
+        _ = try sqliteRows(victim + "/keyring.db", "UPDATE meta SET value = CAST('none' AS BLOB) WHERE key = 'kdf'; " +
+                           "UPDATE meta SET value = X'\(check)' WHERE key = 'check'")
+        assertFailure(try run("sotto-keygen", ["new", "again"], home: victim, env: env), tool: "sotto-keygen", status: 77,
+                      contains: ["a passphrase was given, but this keyring has none"])
+        XCTAssertEqual(try sqliteRows(victim + "/keyring.db", "SELECT COUNT(*) FROM identities"), ["0"])
+    }
+
     func sqliteRows(_ database: String, _ sql: String) throws -> [String] {
         let result = try run("/usr/bin/sqlite3", ["-batch", database, sql])
         XCTAssertEqual(result.status, 0, result.summary)

@@ -10,10 +10,13 @@ public final class Keyring {
     /// Where the secrets live; everything else in `db` is public.
     let secrets: SecretStore
     private let passphrase: PassphraseSource?
+    /// Whether the caller was given a passphrase (an option or the
+    /// environment), as opposed to one that could only be asked for.
+    private let passphraseOffered: Bool
     private var key: SecureBytes?
 
     /// Opens the keyring; with `create`, makes the home and an empty keyring.
-    public init(home: Home, create: Bool = false, passphrase: PassphraseSource? = nil) throws {
+    public init(home: Home, create: Bool = false, passphrase: PassphraseSource? = nil, passphraseOffered: Bool = false) throws {
         if !home.exists {
             guard create else {
                 throw SottoError(.notFound, "no keyring in \(home.path)", hints: ["create an identity with `sotto-keygen new NAME`"])
@@ -22,6 +25,7 @@ public final class Keyring {
         }
         self.home = home
         self.passphrase = passphrase
+        self.passphraseOffered = passphraseOffered
         db = try Database(path: home.keyringPath)
         chmod(home.keyringPath, 0o600)
         secrets = ColumnSecretStore(db: db, path: home.keyringPath)
@@ -118,6 +122,12 @@ public final class Keyring {
         let candidate: SecureBytes
         switch kdf {
         case "none":
+            // A keyring that holds no secret yet proves nothing by its secrets: a passphrase given
+            // to one that says it has none means the setting was removed, or the wrong home is in use.
+            guard try !passphraseOffered || secrets.holdsAny() else {
+                throw SottoError(.locked, "a passphrase was given, but this keyring has none",
+                                 hints: ["if you removed it (`sotto-keygen passwd --no-passphrase`), stop giving one; otherwise the keyring file was altered"])
+            }
             candidate = try SecureBytes(count: 32)
         case "argon2id":
             let parameters = try storedParameters()

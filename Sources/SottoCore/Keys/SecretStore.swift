@@ -38,6 +38,9 @@ protocol SecretStore {
     /// Deletes rows of `owner`'s table with their secrets; returns the stored
     /// forms of those secrets, which an erasure then looks for.
     func delete(_ owner: SecretOwner, where condition: String, _ values: [SQLValue]) throws -> [[UInt8]]
+    /// Whether any secret is held at all.
+    func holdsAny() throws -> Bool
+
     /// Whether every held secret opens under `key` and is the secret of its
     /// row's public key (a blob that merely opens may have been forged under a known key).
     func holdsOnlyOwnSecrets(under key: SecureBytes) throws -> Bool
@@ -91,6 +94,10 @@ struct ColumnSecretStore: SecretStore {
         let stored = try db.rows("SELECT secret FROM \(owner.table) WHERE secret IS NOT NULL AND (\(condition))", values).compactMap { $0.blob(0) }
         try db.run("DELETE FROM \(owner.table) WHERE \(condition)", values)
         return stored
+    }
+
+    func holdsAny() throws -> Bool {
+        try SecretOwner.allCases.contains { try !db.rows("SELECT 1 FROM \($0.table) WHERE secret IS NOT NULL LIMIT 1").isEmpty }
     }
 
     func holdsOnlyOwnSecrets(under key: SecureBytes) throws -> Bool {

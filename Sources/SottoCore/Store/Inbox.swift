@@ -53,27 +53,27 @@ public final class Inbox {
         if try wasDeleted(id) { return .deletedBefore }
         do {
             return try db.transaction { () throws -> InboxOutcome in
-            try db.run("INSERT OR IGNORE INTO envelopes (id, mailbox, expires_at, size, received_at, opened_at) VALUES (?, ?, NULL, ?, ?, ?)",
-                       [.text(id.hex), .optional(mailbox), .int(envelope.bytes?.count ?? 0), .int(now), openedAt.map { .int($0) } ?? .null])
-            guard db.changes == 1 else { return .alreadyHeld }
-            let owner = db.lastInsertRowID
-            let hasher = EnvelopeIDHasher()
-            let size = try chunks.write(owner: owner, sizeHint: envelope.sizeHint) { buffer in
-                let n = try envelope.read(buffer)
-                hasher.update(UnsafeRawBufferPointer(rebasing: buffer[..<n]))
-                return n
-            }
-            guard hasher.finalize() == id else {
-                throw Refusal.mismatch(SottoError(.malformed, "envelope \(id): its bytes do not match its id"))
-            }
-            guard case .envelope(let expiresAt) = try declaredExpiry(owner: owner, bytes: envelope.bytes) else {
-                throw Refusal.mismatch(SottoError(.malformed, "envelope \(id) has no well-formed age header and sotto stanza"))
-            }
-            if let expiresAt, expiresAt <= max(Time.now(), try storedClock()) { throw Refusal.expired(expiresAt) }
-            try db.run("UPDATE envelopes SET size = ?, expires_at = ? WHERE seq = ?",
-                       [.int(size), expiresAt.map { .int($0) } ?? .null, .int(owner)])
-            return .stored(StoredEnvelope(id: id, mailbox: mailbox, expiresAt: expiresAt, size: size, storedAt: now,
-                                          openedAt: openedAt, sequence: owner))
+                try db.run("INSERT OR IGNORE INTO envelopes (id, mailbox, expires_at, size, received_at, opened_at) VALUES (?, ?, NULL, ?, ?, ?)",
+                           [.text(id.hex), .optional(mailbox), .int(envelope.bytes?.count ?? 0), .int(now), openedAt.map { .int($0) } ?? .null])
+                guard db.changes == 1 else { return .alreadyHeld }
+                let owner = db.lastInsertRowID
+                let hasher = EnvelopeIDHasher()
+                let size = try chunks.write(owner: owner, sizeHint: envelope.sizeHint) { buffer in
+                    let n = try envelope.read(buffer)
+                    hasher.update(UnsafeRawBufferPointer(rebasing: buffer[..<n]))
+                    return n
+                }
+                guard hasher.finalize() == id else {
+                    throw Refusal.mismatch(SottoError(.malformed, "envelope \(id): its bytes do not match its id"))
+                }
+                guard case .envelope(let expiresAt) = try declaredExpiry(owner: owner, bytes: envelope.bytes) else {
+                    throw Refusal.mismatch(SottoError(.malformed, "envelope \(id) is not a well-formed age file with a valid sotto stanza"))
+                }
+                if let expiresAt, expiresAt <= max(Time.now(), try storedClock()) { throw Refusal.expired(expiresAt) }
+                try db.run("UPDATE envelopes SET size = ?, expires_at = ? WHERE seq = ?",
+                           [.int(size), expiresAt.map { .int($0) } ?? .null, .int(owner)])
+                return .stored(StoredEnvelope(id: id, mailbox: mailbox, expiresAt: expiresAt, size: size, storedAt: now,
+                                              openedAt: openedAt, sequence: owner))
             }
         } catch Refusal.mismatch(let error) {
             return .mismatch(error)
