@@ -50,10 +50,11 @@ public final class Opener {
     /// An envelope decrypted in memory, before the sender policy.
     public struct Decrypted {
         let id: EnvelopeID
-        /// Nil when no key of mine opens it.
+        /// Nil when no key of mine opens it, or its header MAC failed.
         let envelope: EnvelopeReader?
         let body: [UInt8]
-        /// What went wrong with the body (a bad signature), reported after the policy.
+        /// What went wrong: a header whose MAC failed under the unwrapped file
+        /// key, or a body that failed (a bad signature), reported after the policy.
         let bodyError: (any Error)?
     }
 
