@@ -48,10 +48,13 @@ public struct PassphraseOptions: ParsableArguments {
     }
 
     func read(prompt: String, confirm: Bool, variable: String? = Self.variable) throws -> SecureBytes {
-        try Self.read(fd: fd, fdOption: "--passphrase-fd", file: file, variable: variable, prompt: prompt,
-                      repeatPrompt: confirm ? "repeat passphrase: " : nil,
-                      noTerminal: SottoError(.locked, "the keyring is locked and there is no terminal to ask for the passphrase",
-                                             hints: ["use --passphrase-fd N, --passphrase-file FILE or SOTTO_PASSPHRASE"]))
+        let noTerminal = confirm
+            ? SottoError(.locked, "a new keyring passphrase is needed and there is no terminal to ask for it",
+                         hints: ["give it with --passphrase-fd N, --passphrase-file FILE or \(variable ?? Self.variable), or use --no-passphrase"])
+            : SottoError(.locked, "the keyring is locked and there is no terminal to ask for the passphrase",
+                         hints: ["use --passphrase-fd N, --passphrase-file FILE or SOTTO_PASSPHRASE"])
+        return try Self.read(fd: fd, fdOption: "--passphrase-fd", file: file, variable: variable, prompt: prompt,
+                             repeatPrompt: confirm ? "repeat passphrase: " : nil, noTerminal: noTerminal)
     }
 
     /// Reads a passphrase from the first source given: a file descriptor, a

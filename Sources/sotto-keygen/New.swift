@@ -22,9 +22,12 @@ extension KeygenCommand {
         func execute() throws {
             try Names.validate(name, what: "identity name")
             let ttlValue = try ttl.map { try Time.duration($0, option: "--ttl") }
+            // A new keyring's passphrase is read before anything is created, so a missing one leaves nothing behind.
+            let fresh = !keyring.home.home.exists
+            let passphrase = fresh && !noPassphrase ? try keyring.passphrase.newPassphrase() : nil
             let store = try keyring.open(create: true)
             if !store.isInitialized {
-                try store.initialize(passphrase: noPassphrase ? nil : keyring.passphrase.newPassphrase())
+                try store.initialize(passphrase: noPassphrase ? nil : passphrase ?? keyring.passphrase.newPassphrase())
             } else {
                 if noPassphrase && store.isProtected {
                     Diagnostics.warning("--no-passphrase ignored: this keyring already has a passphrase")

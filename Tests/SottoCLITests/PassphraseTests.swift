@@ -75,6 +75,17 @@ final class PassphraseTests: CLITestCase {
         XCTAssertFalse(exists(path("x.jsonl")))
     }
 
+    /// The README's first command, run with no terminal and no passphrase:
+    /// the error says what is missing (a new passphrase, or --no-passphrase),
+    /// and nothing is created.
+    func testANewKeyringWithoutAPassphraseSaysSoAndCreatesNothing() throws {
+        let fresh = home("first-day")
+        let result = try run("sotto-keygen", ["new", "alice"], home: fresh, wrapper: noTerminal)
+        assertFailure(result, tool: "sotto-keygen", status: 77, contains: ["a new keyring passphrase is needed"])
+        XCTAssertTrue(result.err.contains("--no-passphrase"), result.err)
+        XCTAssertFalse(exists(fresh), "no home is left behind")
+    }
+
     func testLockedKeyringWithoutPassphraseOrTerminalIs77() throws {
         let home = try makeKeyring("hunter22")
         let locked = try seal(home, wrapper: noTerminal)
