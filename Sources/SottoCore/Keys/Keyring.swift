@@ -122,12 +122,6 @@ public final class Keyring {
         let candidate: SecureBytes
         switch kdf {
         case "none":
-            // A keyring that holds no secret yet proves nothing by its secrets: a passphrase given
-            // to one that says it has none means the setting was removed, or the wrong home is in use.
-            guard try !passphraseOffered || secrets.holdsAny() else {
-                throw SottoError(.locked, "a passphrase was given, but this keyring has none",
-                                 hints: ["if you removed it (`sotto-keygen passwd --no-passphrase`), stop giving one; otherwise the keyring file was altered"])
-            }
             candidate = try SecureBytes(count: 32)
         case "argon2id":
             let parameters = try storedParameters()
@@ -143,15 +137,26 @@ public final class Keyring {
             if kdf == "none" { throw SottoError(.malformed, "the keyring check value is damaged") }
             throw SottoError(.locked, "wrong passphrase")
         }
-        // The check value proves the passphrase only when there is one: with "none" the key is
-        // public, and anyone who can write the file can switch a protected keyring to it. The
-        // secrets themselves must open under the key too, or new ones would be sealed under it.
-        guard try kdf != "none" || secrets.holdsOnlyOwnSecrets(under: candidate) else {
+        if kdf == "none" { try confirmNoPassphrase(zeroKey: candidate) }
+        key = candidate
+        return candidate
+    }
+
+    /// The check value proves the passphrase only when there is one: with
+    /// "none" the key is public, and anyone who can write the file can switch
+    /// a protected keyring to it, after which new secrets would be sealed
+    /// under the zero key. So the secrets held must be ones sealed without a
+    /// passphrase; and a keyring holding none, which proves nothing by them,
+    /// is refused when a passphrase is given to it.
+    private func confirmNoPassphrase(zeroKey: SecureBytes) throws {
+        guard try secrets.holdsAny() || !passphraseOffered else {
+            throw SottoError(.locked, "a passphrase was given, but this keyring has none",
+                             hints: ["if you removed it (`sotto-keygen passwd --no-passphrase`), stop giving one; otherwise the keyring file was altered"])
+        }
+        guard try secrets.holdsOnlyOwnSecrets(under: zeroKey) else {
             throw SottoError(.malformed, "the keyring says it has no passphrase, but its secrets are not ones sealed without one",
                              hints: ["the keyring file was altered: its passphrase setting may have been removed"])
         }
-        key = candidate
-        return candidate
     }
 
     /// Key-derivation settings are missing only from a keyring that never held
