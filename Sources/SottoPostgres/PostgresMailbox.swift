@@ -107,7 +107,7 @@ public final class PostgresMailbox: Mailbox {
                 let nextFilled = filled < current.count ? 0 : try Self.fill(&next, from: envelope, hasher: hasher)
                 let last = nextFilled == 0
                 if last, hasher.finalize() != id {
-                    throw SottoError(.malformed, "envelope \(id): its bytes do not match its id")
+                    throw envelope.mismatch
                 }
                 let rows = try session.rows("""
                     SELECT sotto.deposit(\(id.hex), \(envelope.expiresAt), \(now), \(n), \(ByteBuffer(bytes: current[..<filled])), \(last), \(addresses))

@@ -76,3 +76,22 @@ extension Row {
         return id
     }
 }
+
+extension IncomingEnvelope {
+    /// What a store says of bytes that do not hash to the id they came with.
+    public var mismatch: SottoError { SottoError(.malformed, "envelope \(id): its bytes do not match its id") }
+}
+
+extension ChunkTable {
+    /// Writes an envelope's bytes as the chunks of `owner`, hashing them as
+    /// they go: the size written, and whether the bytes are the ones its id names.
+    func write(_ envelope: IncomingEnvelope, owner: Int64) throws -> (size: Int64, matchesID: Bool) {
+        let hasher = EnvelopeIDHasher()
+        let size = try write(owner: owner, sizeHint: envelope.sizeHint) { buffer in
+            let n = try envelope.read(buffer)
+            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[..<n]))
+            return n
+        }
+        return (size, hasher.finalize() == envelope.id)
+    }
+}

@@ -57,15 +57,8 @@ public final class Inbox {
                            [.text(id.hex), .optional(mailbox), .int(envelope.bytes?.count ?? 0), .int(now), openedAt.map { .int($0) } ?? .null])
                 guard db.changes == 1 else { return .alreadyHeld }
                 let owner = db.lastInsertRowID
-                let hasher = EnvelopeIDHasher()
-                let size = try chunks.write(owner: owner, sizeHint: envelope.sizeHint) { buffer in
-                    let n = try envelope.read(buffer)
-                    hasher.update(UnsafeRawBufferPointer(rebasing: buffer[..<n]))
-                    return n
-                }
-                guard hasher.finalize() == id else {
-                    throw Refusal.mismatch(SottoError(.malformed, "envelope \(id): its bytes do not match its id"))
-                }
+                let (size, matchesID) = try chunks.write(envelope, owner: owner)
+                guard matchesID else { throw Refusal.mismatch(envelope.mismatch) }
                 guard case .envelope(let expiresAt) = try declaredExpiry(owner: owner, bytes: envelope.bytes) else {
                     throw Refusal.mismatch(SottoError(.malformed, "envelope \(id) is not a well-formed age file with a valid sotto stanza"))
                 }

@@ -76,13 +76,8 @@ public final class SQLiteMailbox: Mailbox {
         try db.run("INSERT INTO envelopes (id, expires_at, size, stored_at) VALUES (?, ?, 0, ?)",
                    [.text(id.hex), envelope.expiresAt.map { .int($0) } ?? .null, .int(now)])
         let owner = db.lastInsertRowID
-        let hasher = EnvelopeIDHasher()
-        let size = try chunks.write(owner: owner, sizeHint: envelope.sizeHint) { buffer in
-            let n = try envelope.read(buffer)
-            hasher.update(UnsafeRawBufferPointer(rebasing: buffer[..<n]))
-            return n
-        }
-        guard hasher.finalize() == id else { throw SottoError(.malformed, "envelope \(id): its bytes do not match its id") }
+        let (size, matchesID) = try chunks.write(envelope, owner: owner)
+        guard matchesID else { throw envelope.mismatch }
         try db.run("UPDATE envelopes SET size = ? WHERE rowid = ?", [.int(size), .int(owner)])
         return (owner, id)
     }
