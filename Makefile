@@ -3,7 +3,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 SWIFT ?= swift
 COMMANDS := sotto sotto-keygen sotto-seal sotto-open sotto-send sotto-recv sotto-expire sotto-export sotto-erase
-DEB_PACKAGES := libsodium-dev libargon2-dev libsqlite3-dev zlib1g-dev pkg-config age sqlite3 faketime \
+DEB_PACKAGES := libsodium-dev libssl-dev libargon2-dev libsqlite3-dev zlib1g-dev pkg-config age sqlite3 faketime \
   postgresql postgresql-common strace
 RELEASE := .build/release
 # Release builds link the Swift runtime statically: the commands start in a few

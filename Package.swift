@@ -25,11 +25,13 @@ let package = Package(
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
         .systemLibrary(name: "CArgon2", pkgConfig: "libargon2", providers: [.apt(["libargon2-dev"])]),
         .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+        // OpenSSL 3's libcrypto, for SHA-256: with SHA-NI about twice libsodium's BLAKE2b here (docs/PERFORMANCE.md).
+        .systemLibrary(name: "COpenSSL", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
         // Only the conformance tests need zlib: some age vectors are stored compressed.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // prctl(2) and friends, which Swift cannot call directly.
         .systemLibrary(name: "CLinux"),
-        .target(name: "SottoCore", dependencies: ["CSodium", "CArgon2", "CSQLite", "CLinux"]),
+        .target(name: "SottoCore", dependencies: ["CSodium", "CArgon2", "CSQLite", "CLinux", "COpenSSL"]),
         // The PostgreSQL mailbox; only the delivery commands link it (and SwiftNIO with it).
         .target(name: "SottoPostgres", dependencies: [
             "SottoCore",

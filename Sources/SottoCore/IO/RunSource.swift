@@ -29,16 +29,34 @@ final class RunReader: RunSource {
 
     /// The next `count` bytes; fewer only when the source ends first.
     func read(exactly count: Int) throws -> [UInt8] {
-        while pending.count - offset < count, !ended {
-            var more = Array(pending[offset...])
-            if try !source.nextRun({ more.append(contentsOf: $0) }) { ended = true }
+        var out = [UInt8]()
+        try read(count, appendingTo: &out)
+        return out
+    }
+
+    /// Appends the next `count` bytes to `out` (fewer only when the source
+    /// ends first), copying each byte once: segments of a MiB pass through here.
+    func read(_ count: Int, appendingTo out: inout [UInt8]) throws {
+        var needed = count
+        while needed > 0 {
+            if offset < pending.count {
+                let n = min(needed, pending.count - offset)
+                out.append(contentsOf: pending[offset..<(offset + n)])
+                offset += n
+                needed -= n
+                continue
+            }
+            if ended { return }
             Sodium.wipe(&pending)
-            pending = more
+            pending.removeAll(keepingCapacity: true)
             offset = 0
+            if try !source.nextRun({ run in
+                let n = min(needed, run.count)
+                out.append(contentsOf: run[..<n])
+                needed -= n
+                pending.append(contentsOf: run[n...])
+            }) { ended = true }
         }
-        let n = min(count, pending.count - offset)
-        defer { offset += n }
-        return Array(pending[offset..<(offset + n)])
     }
 
     func nextRun(_ body: (UnsafeRawBufferPointer) throws -> Void) throws -> Bool {
