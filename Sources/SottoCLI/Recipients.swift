@@ -33,6 +33,6 @@ public func resolveRecipients(_ names: [String], keyring: Keyring?) throws -> [R
         guard RecipientKey.looksLike(name) else {
             throw SottoError(.notFound, "unknown recipient '\(name)': there is no keyring", hints: ["create one with `sotto-keygen new NAME`"])
         }
-        return [ResolvedRecipient(label: name, key: try RecipientKey(parsing: name), mailbox: nil)]
+        return [ResolvedRecipient(label: name, key: try RecipientKey(parsing: name), mailbox: nil, identity: nil)]
     }
 }

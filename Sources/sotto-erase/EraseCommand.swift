@@ -68,7 +68,7 @@ struct EraseCommand: SottoCommand {
         }
         if let before, Time.parse(before) == nil { throw ValidationError("--before takes an RFC 3339 time, not '\(before.prefix(40))'") }
         for id in messages where id != "-" && EnvelopeID(id) == nil {
-            throw ValidationError("--message takes an envelope id (32 lowercase hex digits), not '\(id.prefix(70))'")
+            throw ValidationError("--message takes a message or envelope id (32 lowercase hex digits), not '\(id.prefix(70))'")
         }
     }
 

@@ -13,17 +13,22 @@ struct ErasurePlan {
     static func make(_ command: EraseCommand, keyring: Keyring, inbox: Inbox?) throws -> ErasurePlan {
         var plan = ErasurePlan()
         plan.everything = command.all
-        // validate() has checked every id given as an argument.
-        plan.envelopeIDs.formUnion(command.messages.compactMap(EnvelopeID.init))
+        // validate() has checked every id given as an argument. An id names an
+        // envelope, or a message: every envelope that carries it.
+        var named = command.messages.filter { $0 != "-" }
         if command.messages.contains("-") {
             var loop = RecordLoop(keepGoing: false)
             try loop.each(RecordReader(fd: 0)) { record in
-                guard let id = EnvelopeID(try record.string("id")) else {
-                    throw record.badField("id", "is not an envelope id (32 lowercase hex digits)")
-                }
-                plan.envelopeIDs.insert(id)
+                let key = record.has("message_id") ? "message_id" : "id"
+                let id = try record.string(key)
+                guard EnvelopeID(id) != nil else { throw record.badField(key, "is not an id (32 lowercase hex digits)") }
+                named.append(id)
             }
             try loop.finish()
+        }
+        plan.envelopeIDs.formUnion(named.compactMap(EnvelopeID.init))
+        if let inbox {
+            for id in named.compactMap(MessageID.init) { plan.envelopeIDs.formUnion(try inbox.envelopes(messageID: id).map(\.id)) }
         }
         if let name = command.contact {
             _ = try keyring.contact(named: name)

@@ -21,17 +21,21 @@ struct OpenCommand: SottoCommand {
             on stderr says the message is from an unknown sender.
 
             Refused with exit 1: a message past its expiry, a bad or missing signature, a header or payload \
-            that fails authentication, no matching key, a message not addressed to the key that opened it, \
-            and with --require-known a sender who is not a contact. Messages from blocked contacts are \
-            dropped with a notice on stderr.
+            that fails authentication, no matching key, a message not addressed to the key that opened it \
+            or sealed to it for another identity, and with --require-known a sender who is not a contact. \
+            Messages from blocked contacts are dropped with a notice on stderr. An envelope of another \
+            format version (sotto 0.1 wrote sotto/v1) is refused with exit 70 and a hint.
 
-            No unverified plaintext is released to a record or to -o FILE: the body is buffered, or written \
-            to an unlinked file in FILE's directory that is linked as FILE only once the signature verifies \
-            (a kill, even SIGKILL, leaves nothing behind). --raw streams a single \
-            age file's body to stdout as each 64 KiB chunk authenticates under the file key; the sender's \
-            signature covers the whole body and is checked at the end: if it fails, the bytes already \
-            written must be discarded and the exit status is 1. Opening an age file to -o FILE or with \
-            --raw to a pipe shows a progress meter on stderr after a second when stderr is a terminal.
+            No unverified plaintext is ever released. The sender signs the body in segments of 1 MiB, and \
+            each segment is released only once its signature verifies. A record is written once the whole \
+            message verified; -o FILE goes to an unlinked file in FILE's directory that is linked as FILE \
+            only then (a kill, even SIGKILL, leaves nothing behind); --raw streams a single age file's body \
+            to stdout a verified segment at a time, and exits 1 if a later segment fails (what was written \
+            is the sender's, but incomplete). Opening an age file to -o FILE or with --raw to a pipe shows a \
+            progress meter on stderr after a second when stderr is a terminal.
+
+            A message from a contact carries their card: when it holds a newer key (they rotated), the \
+            contact is updated, with a notice, so replies are sealed to their current key.
             """),
         version: sottoVersion)
 

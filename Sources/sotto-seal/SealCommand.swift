@@ -22,8 +22,16 @@ struct SealCommand: SottoCommand {
             progress meter on stderr when stderr is a terminal (and stdout is not the same terminal).
 
             Envelopes are signed by the sender (sealed inside, so only recipients learn who sent them) and a \
-            copy is sealed to the sender's own key unless --no-self. --anonymous writes a plain age file with \
-            the body alone. The default time to live is the identity's (7 days unless changed); "never" turns \
+            copy is sealed to the sender's own key unless --no-self. A signed envelope names, for each key, \
+            the identity it is for, and carries the sender's card, so contacts follow a rotation. \
+            --anonymous writes a plain age file with the body alone.
+
+            Recipient kinds:
+              sotto contact or identity   signed, or anonymous with --anonymous
+              age1... key or age contact  --anonymous only: age would show its user the signed framing \
+            instead of their file, so a signed seal to one is refused (64)
+              @group                      each member as above
+              age1pq1... key              not supported yet (65) The default time to live is the identity's (7 days unless changed); "never" turns \
             expiry off. --ttl-after-read (or "ttl_after_read") asks the recipient's \
             sotto-expire to delete the message that long after it was first opened; the hard expiry \
             still applies.

@@ -28,10 +28,12 @@ final class Sealer {
             identity = me
             signer = try keyring.signer(for: me)
         }
-        selfRecipient = includeSelf ? identity.flatMap { $0.card.currentKey }.flatMap { try? RecipientKey(bytes: $0.publicKey) } : nil
+        selfRecipient = includeSelf ? identity.flatMap { me in
+            me.card.currentKey.map { Addressee($0.key, identity: me.fingerprint) }
+        } : nil
     }
 
-    let selfRecipient: RecipientKey?
+    let selfRecipient: Addressee?
 
     /// The expiry: the record's, else --ttl, else the identity's default, else 7 days.
     func expiry(record: Fields?, now: Int64 = Time.now()) throws -> Int64? {
@@ -55,6 +57,12 @@ final class Sealer {
         let list = names ?? defaultRecipients
         if let known = resolved[list] { return known }
         let result = try resolveRecipients(list, keyring: keyring)
+        // age reads a signed envelope as the sotto framing around the body:
+        // never hand an age user a file that is not theirs.
+        if signer != nil, let bare = result.first(where: { $0.identity == nil }) {
+            throw SottoError(.usage, "'\(bare.label)' is an age recipient, not a sotto contact: a signed message is for sotto identities only",
+                             hints: ["seal to age users with --anonymous (no sender), or import their sotto card"])
+        }
         resolved[list] = result
         return result
     }
@@ -62,7 +70,7 @@ final class Sealer {
     func writer(recipients: [ResolvedRecipient]?, expiresAt: Int64?, thread: String?, contentType: String,
                 ttlAfterRead: Int64?, sink: ByteSink) throws -> EnvelopeWriter {
         let resolved = try recipients ?? resolve(nil)
-        let keys = resolved.map(\.key) + (selfRecipient.map { [$0] } ?? [])
+        let keys = resolved.map(\.addressee) + (selfRecipient.map { [$0] } ?? [])
         return try EnvelopeWriter(SealParameters(recipients: keys, signer: signer, expiresAt: expiresAt,
                                                  thread: thread, contentType: contentType, ttlAfterRead: ttlAfterRead), sink: sink)
     }

@@ -1,4 +1,5 @@
 import Foundation
+import SottoCore
 import XCTest
 
 /// Both directions against Debian's age (/usr/bin/age).
@@ -45,10 +46,10 @@ final class AgeInteropTests: CLITestCase {
         let input = binaryBytes(150_000)
         let inputFile = try write("input.bin", input)
 
-        // With the default expiry: an unknown sotto/v1 stanza that age ignores.
+        // With the default expiry: an unknown sotto/v2 stanza that age ignores.
         let expiring = path("expiring.age")
         try ok("sotto-seal", ["--anonymous", "--file", inputFile, "-r", bobKey, "-o", expiring], home: carol)
-        XCTAssertTrue(ageHeaderLines(try read(expiring)).contains { $0.hasPrefix("-> sotto/v1 anonymous ") })
+        XCTAssertTrue(ageHeaderLines(try read(expiring)).contains { $0.hasPrefix("-> sotto/v2 anonymous ") })
         let decrypted = try age(["-d", "-i", keyFile, expiring])
         assertSuccess(decrypted)
         XCTAssertEqual(decrypted.stdout, input, "age gets the exact plaintext back")
@@ -81,21 +82,33 @@ final class AgeInteropTests: CLITestCase {
         let decrypted = try age(["-d", "-i", keyFile, file])
         assertSuccess(decrypted)
         let payload = decrypted.stdout
-        XCTAssertTrue(payload.starts(with: Data("sotto/1\n".utf8)), "the signed payload starts with the magic")
-        XCTAssertGreaterThan(payload.count, 12 + 64)
-        let length = payload.count >= 12 ? payload[payload.startIndex + 8..<payload.startIndex + 12].reduce(0) { $0 << 8 | Int($1) } : 0
+        XCTAssertTrue(payload.starts(with: Data("sotto/2\n".utf8)), "the signed payload starts with the magic")
+        let bytes = [UInt8](payload)
+        func number(_ range: Range<Int>) -> Int { range.upperBound <= bytes.count ? bytes[range].reduce(0) { $0 << 8 | Int($1) } : -1 }
+        let length = number(8..<12)
         XCTAssertGreaterThan(length, 0)
-        XCTAssertLessThanOrEqual(12 + length + 64, payload.count)
-        guard 12 + length + 64 <= payload.count else { return }
+        guard length > 0, 12 + length + 13 + 64 <= bytes.count else { return XCTFail("payload too short: \(bytes.count)") }
         let inner = payload.subdata(in: 12..<(12 + length))
         let header = try XCTUnwrap(try JSONSerialization.jsonObject(with: inner) as? [String: Any])
-        XCTAssertEqual(header["v"] as? Int, 1)
+        XCTAssertEqual(header["v"] as? Int, 2)
         XCTAssertEqual(header["from"] as? String, aliceCard["identity"] as? String)
         XCTAssertEqual(header["name"] as? String, "alice")
         XCTAssertEqual(header["thread"] as? String, "t1")
-        XCTAssertEqual((header["to"] as? [String])?.count, 2, "bob and the self copy")
-        let bodyBytes = payload.subdata(in: (12 + length)..<(payload.count - 64))
-        XCTAssertEqual(bodyBytes, Data(body.utf8), "the body sits between the inner header and the 64-byte signature")
+        let to = header["to"] as? [[String: Any]] ?? []
+        XCTAssertEqual(to.count, 2, "bob and the self copy")
+        XCTAssertEqual(Set(to.compactMap { $0["identity"] as? String }),
+                       Set([aliceCard, try ok("sotto-keygen", ["card"], home: bob).record("card")].compactMap { card in
+                           (card["identity"] as? String).flatMap { Data(base64Encoded: $0) }.map { Fingerprint.of([UInt8]($0)) }
+                       }), "each key is named with the identity it is for")
+        XCTAssertEqual((header["card"] as? [String: Any])?["identity"] as? String, aliceCard["identity"] as? String, "the sender's card travels along")
+        // One last segment: final flag, body length, padding length, body, zeros, signature.
+        let frame = 12 + length
+        XCTAssertEqual(bytes[frame], 1, "the only segment is the last")
+        XCTAssertEqual(number((frame + 1)..<(frame + 5)), body.utf8.count)
+        let padding = number((frame + 5)..<(frame + 13))
+        XCTAssertEqual(Array(bytes[(frame + 13)..<(frame + 13 + body.utf8.count)]), Array(body.utf8))
+        XCTAssertEqual(frame + 13 + body.utf8.count + padding + 64, bytes.count, "padding and signature end the payload")
+        XCTAssertGreaterThanOrEqual(bytes.count, 1024, "short payloads are padded to at least 1 KiB")
 
         // The same file still opens with sotto, from an identity file alone.
         let message = try ok("sotto-open", ["-i", keyFile, file], home: path("nowhere"), allowStderr: true).record("message")

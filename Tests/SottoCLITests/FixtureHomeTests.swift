@@ -118,7 +118,7 @@ final class FixtureHomeTests: CLITestCase {
         XCTAssertEqual(keys.last?["age"] as? String, byName["identity bob"]?["age_recipient"] as? String)
     }
 
-    func testPlainInboxIsWrittenAgainAndOpensAsBefore() throws {
+    func testPlainInboxIsWrittenAgainAndItsEnvelopesAreRefusedAsAnEarlierFormat() throws {
         // Without its mailbox: `recv --all` fetches nothing new and writes the inbox alone.
         let home = try copyHome("plain", leaving: ["mailbox.db"])
         let sealed = try recorded("plain-inbox")
@@ -145,24 +145,22 @@ final class FixtureHomeTests: CLITestCase {
         XCTAssertEqual(records.first?["to"] as? [String], [address("bob")].compactMap { $0 })
         XCTAssertEqual(records.last?["to"] as? [String], [address("alice")].compactMap { $0 })
 
-        let opened = try ok("sotto-open", stdin: received.stdout, home: home)
-        let messages = opened.records()
-        XCTAssertEqual(ids(messages), ids(expected))
-        for (now, then) in zip(messages, expected) { assertKeeps(then, now, "message \(then["id"] ?? "?")") }
-        XCTAssertEqual(messages.map { $0["body"] as? String }, ["sealed to your first key", "hello alice"])
-        for message in messages {
-            let from = message["from"] as? [String: Any]
-            XCTAssertEqual(from?["name"] as? String, "carol")
-            XCTAssertEqual(from?["known"] as? Bool, true)
-            XCTAssertEqual(from?["verified"] as? Bool, true, "carol's signature verifies and she is a verified contact")
-        }
-
+        try assertRefusedAsEarlierFormat(try run("sotto-open", stdin: received.stdout, home: home))
         let after = try inboxEntries(home: home)
-        XCTAssertEqual(after[ids(sealed)[0]]?["opened_at"] as? String, firstOpened, "a later open keeps the first opened_at")
-        assertMatches(after[ids(sealed)[1]]?["opened_at"] as? String, Pattern.rfc3339, "opening marks the other opened")
+        XCTAssertEqual(after[ids(sealed)[0]]?["opened_at"] as? String, firstOpened, "the inbox keeps when it was opened")
+        XCTAssertTrue(after[ids(sealed)[1]]?["opened_at"] is NSNull, "a refused envelope is not marked opened")
+        _ = expected
     }
 
-    func testPlainMailboxIsReceivedAndOpensAsBefore() throws {
+    /// An envelope of the earlier format is refused as such (70), with a hint,
+    /// and never as a bad signature; it stays where it is.
+    func assertRefusedAsEarlierFormat(_ result: CommandResult, file: StaticString = #filePath, line: UInt = #line) throws {
+        assertFailure(result, tool: "sotto-open", status: 70, contains: ["unsupported format version", "sotto/v1"], file: file, line: line)
+        XCTAssertTrue(result.err.contains("hint: it was sealed by sotto 0.1"), result.err, file: file, line: line)
+        XCTAssertEqual(result.out, "", file: file, line: line)
+    }
+
+    func testPlainMailboxIsReceivedAndItsEnvelopesAreRefusedAsAnEarlierFormat() throws {
         let home = try copyHome("plain")
         let inbox = try recorded("plain-inbox")
         let sealed = try recorded("plain-mailbox")
@@ -175,15 +173,8 @@ final class FixtureHomeTests: CLITestCase {
             XCTAssertEqual(record["age"] as? String, seal["age"] as? String, "the sealed bytes come back unchanged")
         }
 
-        let messages = try ok("sotto-open", stdin: received.stdout, home: home).records()
-        XCTAssertEqual(ids(messages), ids(expected))
-        for (now, then) in zip(messages, expected) { assertKeeps(then, now, "message \(then["id"] ?? "?")") }
-        XCTAssertEqual(messages.first.flatMap { messageBody($0) }, Data([0xFF, 0x00, 0x01, 0x02, 0x03, 0xFE]))
-        XCTAssertEqual(messages.last?["body"] as? String, "to you both")
-        XCTAssertEqual(messages.last?["to"] as? [String], ["alice", "bob"])
-        for message in messages {
-            XCTAssertEqual((message["from"] as? [String: Any])?["verified"] as? Bool, true, "from carol, verified")
-        }
+        try assertRefusedAsEarlierFormat(try run("sotto-open", stdin: received.stdout, home: home))
+        _ = expected
 
         // The mailbox is empty now; the inbox holds all four.
         let again = try ok("sotto-recv", home: home)
@@ -246,12 +237,7 @@ final class FixtureHomeTests: CLITestCase {
         assertFailure(try run("sotto-open", stdin: received.stdout, home: home, wrapper: noTerminal),
                       tool: "sotto-open", status: 77)
 
-        let messages = try ok("sotto-open", stdin: received.stdout, home: home, env: unlock).records()
-        XCTAssertEqual(ids(messages), ids(expected))
-        for (now, then) in zip(messages, expected) { assertKeeps(then, now, "message \(then["id"] ?? "?")") }
-        XCTAssertEqual(messages.first?["body"] as? String, "hello carol")
-        let from = messages.first?["from"] as? [String: Any]
-        XCTAssertEqual(from?["name"] as? String, "alice")
-        XCTAssertEqual(from?["verified"] as? Bool, true)
+        try assertRefusedAsEarlierFormat(try run("sotto-open", stdin: received.stdout, home: home, env: unlock))
+        _ = expected
     }
 }

@@ -113,11 +113,12 @@ final class InsiderTests: CLITestCase {
 
     /// A sealed, signed envelope record from a sender bob does not know, who
     /// calls themself `name` in the inner header (any bytes: a forged one).
-    func envelopeFromStranger(calling name: String, to recipient: String) throws -> Data {
+    func envelopeFromStranger(calling name: String, to recipient: String, owner: String) throws -> Data {
         let (identity, signingKey) = try Ed25519.generate()
         let signer = Signer(identityKey: identity, name: name, secretKey: signingKey)
         let sealed = try Envelope.seal(Array("it is me, honest".utf8),
-                                       SealParameters(recipients: [try RecipientKey(parsing: recipient)], signer: signer, expiresAt: nil))
+                                       SealParameters(recipients: [Addressee(try RecipientKey(parsing: recipient), identity: owner)],
+                                                      signer: signer, expiresAt: nil))
         return Data(try JSON.encode(["type": "envelope", "age": Base64.encode(sealed)]) + [0x0A])
     }
 
@@ -126,7 +127,8 @@ final class InsiderTests: CLITestCase {
     func testAStrangerCallingThemselfAliceIsNotShownAsAlice() throws {
         let bob = try fixtureHome("bob")
         let bobKey = try XCTUnwrap(try identityRecord(home: bob)["age_recipient"] as? String)
-        let result = try run("sotto-open", stdin: try envelopeFromStranger(calling: "alice", to: bobKey), home: bob)
+        let bobFingerprint = try XCTUnwrap(try identityRecord(home: bob)["fingerprint"] as? String)
+        let result = try run("sotto-open", stdin: try envelopeFromStranger(calling: "alice", to: bobKey, owner: bobFingerprint), home: bob)
         XCTAssertEqual(result.status, 0, result.summary)
         let from = try XCTUnwrap(result.record("message")["from"] as? [String: Any])
         XCTAssertTrue(from["name"] is NSNull, "no name for an unknown sender: \(from)")
@@ -145,8 +147,9 @@ final class InsiderTests: CLITestCase {
     func testControlCharactersFromAMessageNeverReachTheTerminalRaw() throws {
         let bob = try fixtureHome("bob")
         let bobKey = try XCTUnwrap(try identityRecord(home: bob)["age_recipient"] as? String)
+        let bobFingerprint = try XCTUnwrap(try identityRecord(home: bob)["fingerprint"] as? String)
         let name = "\u{1B}]0;owned\u{07}\u{1B}[2J\u{9B}31m\u{202E}ecila"
-        let result = try run("sotto-open", stdin: try envelopeFromStranger(calling: name, to: bobKey), home: bob)
+        let result = try run("sotto-open", stdin: try envelopeFromStranger(calling: name, to: bobKey, owner: bobFingerprint), home: bob)
         XCTAssertEqual(result.status, 0, result.summary)
         for (stream, bytes) in [("stdout", result.stdout), ("stderr", result.stderr)] {
             let text = String(decoding: bytes, as: UTF8.self)

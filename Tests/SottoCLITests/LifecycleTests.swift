@@ -134,8 +134,8 @@ final class LifecycleTests: CLITestCase {
         let alice = try fixtureHome("alice"), bob = try fixtureHome("bob")
         let sealed = try sealEnvelope(["to": ["bob"], "body": "an hour only", "ttl": "1h"], home: alice, env: ["SOTTO_TEST_NOW": String(now)])
         let original = String(decoding: ageBytes(sealed), as: UTF8.self)
-        let stanza = try XCTUnwrap(original.split(separator: "\n").first { $0.hasPrefix("-> sotto/v1 signed ") })
-        let altered = original.replacingOccurrences(of: String(stanza), with: "-> sotto/v1 signed never")
+        let stanza = try XCTUnwrap(original.split(separator: "\n").first { $0.hasPrefix("-> sotto/v2 signed ") })
+        let altered = original.replacingOccurrences(of: String(stanza), with: "-> sotto/v2 signed never")
         XCTAssertNotEqual(altered, original)
         let record = ["type": "envelope", "age": Data(altered.utf8).base64EncodedString()]
         let stored = try ok("sotto-recv", ["--input", "-"], stdin: Data(jsonLine(record).utf8), home: bob).record("envelope")

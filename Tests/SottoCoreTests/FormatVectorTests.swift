@@ -17,6 +17,9 @@ final class FormatVectorTests: XCTestCase {
         var identities: [String]
         var now: Int64
         var from: String?
+        /// The fingerprint of the identity that holds the key: the signed
+        /// inner header must name it for that key.
+        var owner: String?
         var body: [UInt8]?
         var armored = false
         var comment: String
@@ -26,6 +29,7 @@ final class FormatVectorTests: XCTestCase {
             var lines = ["expect: \(expect)"]
             lines += identities.map { "identity: \($0)" }
             lines.append("now: \(now)")
+            if let owner { lines.append("owner: \(owner)") }
             if let from { lines.append("from: \(from)") }
             if let body { lines.append("body: \(FormatVectorTests.sha256(body))") }
             if armored { lines.append("armored: yes") }
@@ -72,6 +76,7 @@ final class FormatVectorTests: XCTestCase {
             var reader = ByteReader(bytes: file)
             if fields["armored"]?.first == "yes" { reader = ByteReader(ArmorDecoder(reader)) }
             let envelope = try EnvelopeReader(reader, identities: identities, now: now)
+            if let owner = fields["owner"]?.first { try envelope.requireAddressee(owner: owner) }
             try envelope.readBody { body += $0 }
             from = envelope.inner.map { Fingerprint.of($0.from) } ?? "none"
             outcome = "success"
@@ -101,6 +106,12 @@ final class FormatVectorTests: XCTestCase {
             self.name = name
         }
 
+        init(_ identity: Party, holding key: DecryptionKey) {
+            name = identity.name
+            signer = identity.signer
+            self.key = key
+        }
+
         var fingerprint: String { Fingerprint.of(signer.identityKey) }
     }
 
@@ -114,29 +125,44 @@ final class FormatVectorTests: XCTestCase {
         return sink.bytes
     }
 
-    /// A signed payload for `header`, signed by `signer` while naming `claimed`.
-    static func signedPayload(_ header: Header, claimed: Party, signer: Signer?, to: [RecipientKey], expiresAt: Int64?,
-                              body: [UInt8]) throws -> [UInt8] {
-        let inner = try InnerHeader(from: claimed.signer.identityKey, name: claimed.name, sentAt: now, expiresAt: expiresAt,
-                                    to: to.map(\.string), thread: nil, contentType: "text/plain; charset=utf-8").encoded()
-        let digest = SignatureDigest(header: header.bytes, inner: inner)
-        body.withUnsafeBytes { digest.body($0) }
-        let signature = signer.map { $0.sign(digest.finalize()) } ?? [UInt8](repeating: 0, count: 64)
-        return InnerHeader.magic + Wire.u32(inner.count) + inner + body + signature
+    /// Collects a payload's plaintext.
+    final class PlaintextSink: ClosingSink {
+        var bytes = [UInt8]()
+        func write(_ chunk: UnsafeRawBufferPointer) throws { bytes += chunk }
+        func close() throws {}
+    }
+
+    /// A signed payload for `header`, signed by `signer` while naming `claimed`,
+    /// with each key in `to` said to be for the identity of the party holding it.
+    static func signedPayload(_ header: Header, claimed: Party, signer: Signer, to: [Party], expiresAt: Int64?,
+                              body: [UInt8], version: Int64 = InnerHeader.version) throws -> [UInt8] {
+        let inner = InnerHeader(from: claimed.signer.identityKey, name: claimed.name, sentAt: now, expiresAt: expiresAt,
+                                to: to.map { InnerHeader.Recipient(key: $0.key.recipient.string, identity: $0.fingerprint) },
+                                thread: nil, contentType: "text/plain; charset=utf-8")
+        var bytes = try inner.encoded()
+        if version != InnerHeader.version {
+            bytes = Array(String(decoding: bytes, as: UTF8.self).replacing("\"v\":\(InnerHeader.version)", with: "\"v\":\(version)").utf8)
+        }
+        let sink = PlaintextSink()
+        let writer = try SignedBodyWriter(inner: bytes, header: header, signer: signer, payload: sink)
+        try writer.write(body)
+        try writer.close()
+        return sink.bytes
     }
 
     static func write() throws {
         let alice = try Party("alice"), bob = try Party("bob"), carol = try Party("carol"), mallory = try Party("mallory")
         var vectors = [Vector]()
-        func seal(_ body: [UInt8], signer: Signer?, to: [RecipientKey] = [bob.key.recipient], expiresAt: Int64? = expiry) throws -> [UInt8] {
-            try Envelope.seal(body, SealParameters(recipients: to, signer: signer, expiresAt: expiresAt, sentAt: now,
-                                                   contentType: "text/plain; charset=utf-8"))
+        func seal(_ body: [UInt8], signer: Signer?, to: [Party] = [bob], expiresAt: Int64? = expiry) throws -> [UInt8] {
+            let addressees = to.map { Addressee($0.key.recipient, identity: signer == nil ? nil : $0.fingerprint) }
+            return try Envelope.seal(body, SealParameters(recipients: addressees, signer: signer, expiresAt: expiresAt, sentAt: now,
+                                                          contentType: "text/plain; charset=utf-8"))
         }
         func add(_ name: String, _ expect: String, _ file: [UInt8], identity: Party = bob, now: Int64 = now, from: String? = nil,
                  body: [UInt8]? = nil, armored: Bool = false, _ comment: String) {
             vectors.append(Vector(name: name, expect: expect, identities: [identity.key.ageSecretKey], now: now,
-                                  from: expect == "success" ? from : nil, body: expect == "success" ? body : nil,
-                                  armored: armored, comment: comment, file: file))
+                                  from: expect == "success" ? from : nil, owner: identity.fingerprint,
+                                  body: expect == "success" ? body : nil, armored: armored, comment: comment, file: file))
         }
         let hello = Array("hello bob".utf8)
         add("signed", "success", try seal(hello, signer: alice.signer), from: alice.fingerprint, body: hello,
@@ -145,9 +171,9 @@ final class FormatVectorTests: XCTestCase {
             "a signed message with an empty body")
         let big = (0..<150_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
         add("signed_three_pieces", "success", try seal(big, signer: alice.signer), from: alice.fingerprint, body: big,
-            "a body of three 64 KiB pieces, the last one short")
+            "a body of three 64 KiB pieces, the last one short, in one segment")
         add("anonymous_expiry", "success", try seal(hello, signer: nil), from: "none", body: hello,
-            "anonymous mode with an expiry: a sotto/v1 anonymous stanza, the payload is the body")
+            "anonymous mode with an expiry: a sotto/v2 anonymous stanza, the payload is the body, unpadded")
         add("plain_age", "success", try seal(hello, signer: nil, expiresAt: nil), from: "none", body: hello,
             "anonymous mode without expiry: byte for byte a plain age file")
         let armoredSink = MemorySink()
@@ -161,14 +187,15 @@ final class FormatVectorTests: XCTestCase {
 
         // Negative vectors built from a file key we hold.
         let fileKey = try SecureBytes.random(count: 16)
-        func header(_ expires: String = String(expiry), mode: String = "signed", extra: [Stanza] = [],
-                    to: [RecipientKey] = [bob.key.recipient, carol.key.recipient]) throws -> Header {
-            let sotto = Stanza(type: "sotto/v1", arguments: [mode, expires], body: Sodium.random(16))
-            return try Header(stanzas: [sotto] + extra + to.flatMap { try $0.wrap(fileKey: fileKey) }, fileKey: fileKey)
+        func header(_ expires: String = String(expiry), mode: String = "signed", type: String = SottoStanza.type, extra: [Stanza] = [],
+                    to: [Party] = [bob, carol]) throws -> Header {
+            let sotto = Stanza(type: type, arguments: [mode, expires], body: Sodium.random(16))
+            return try Header(stanzas: [sotto] + extra + to.flatMap { try $0.key.recipient.wrap(fileKey: fileKey) }, fileKey: fileKey)
         }
-        let recipients = [bob.key.recipient, carol.key.recipient]
+        let recipients = [bob, carol]
         let good = try header()
-        let valid = try craft(good, fileKey, try signedPayload(good, claimed: alice, signer: alice.signer, to: recipients, expiresAt: expiry, body: hello))
+        let validPayload = try signedPayload(good, claimed: alice, signer: alice.signer, to: recipients, expiresAt: expiry, body: hello)
+        let valid = try craft(good, fileKey, validPayload)
 
         var edited = valid
         let text = Array("signed \(expiry)".utf8), replacement = Array("signed \(expiry + 86400 * 365)".utf8)
@@ -184,31 +211,56 @@ final class FormatVectorTests: XCTestCase {
         add("header_swapped", "refused", good.bytes + Array(other[otherHeader.bytes.count...]),
             "the payload of another envelope to bob under this header: STREAM authentication fails")
         add("payload_truncated", "refused", Array(valid.dropLast(20)), "the last 20 bytes of the payload cut off")
-        add("corecipient_forgery_unsigned", "refused",
-            try craft(good, fileKey, try signedPayload(good, claimed: alice, signer: nil, to: recipients, expiresAt: expiry, body: Array("pay carol".utf8))),
-            "carol, a co-recipient, writes a new payload under the same header and file key; the signature is zeros")
-        add("corecipient_forgery_resigned", "refused",
+        add("corecipient_forgery", "refused",
             try craft(good, fileKey, try signedPayload(good, claimed: alice, signer: carol.signer, to: recipients, expiresAt: expiry, body: Array("pay carol".utf8))),
-            "as above, naming alice and signed with carol's own identity key")
+            "carol, a co-recipient, writes a new payload under the same header and file key, naming alice, signed with carol's own identity key")
         add("inner_expiry_tampered", "refused",
             try craft(good, fileKey, try signedPayload(good, claimed: alice, signer: alice.signer, to: recipients, expiresAt: expiry + 1, body: hello)),
             "the inner expires_at differs from the stanza's")
+        // The inner header says bob's key is mallory's: what a card that passed
+        // bob's key off as mallory's makes a sender write.
+        add("misbound", "refused",
+            try craft(good, fileKey, try signedPayload(good, claimed: alice, signer: alice.signer,
+                                                       to: [Party(mallory, holding: bob.key), carol], expiresAt: expiry, body: hello)),
+            "the inner header names mallory's identity for bob's key: bob refuses it")
         // Bob forwards alice's signed payload to mallory under a new header.
         let forwardKey = try SecureBytes.random(count: 16)
-        let forwardHeader = try Header(stanzas: [Stanza(type: "sotto/v1", arguments: ["signed", String(expiry)], body: Sodium.random(16))]
+        let forwardHeader = try Header(stanzas: [Stanza(type: SottoStanza.type, arguments: ["signed", String(expiry)], body: Sodium.random(16))]
                                        + mallory.key.recipient.wrap(fileKey: forwardKey), fileKey: forwardKey)
-        let original = try signedPayload(good, claimed: alice, signer: alice.signer, to: recipients, expiresAt: expiry, body: hello)
-        add("forwarded", "refused", try craft(forwardHeader, forwardKey, original), identity: mallory,
+        add("forwarded", "refused", try craft(forwardHeader, forwardKey, validPayload), identity: mallory,
             "alice's signed payload re-encrypted by bob to mallory: not addressed to mallory, and the header differs")
         let badStanza = try header("0\(expiry)")
         add("stanza_expiry_leading_zero", "malformed",
             try craft(badStanza, fileKey, try signedPayload(badStanza, claimed: alice, signer: alice.signer, to: recipients, expiresAt: expiry, body: hello)),
             "the stanza's expiry has a leading zero")
-        let twice = try header(extra: [Stanza(type: "sotto/v1", arguments: ["signed", String(expiry)], body: Sodium.random(16))])
+        let twice = try header(extra: [Stanza(type: SottoStanza.type, arguments: ["signed", String(expiry)], body: Sodium.random(16))])
         add("stanza_twice", "malformed",
             try craft(twice, fileKey, try signedPayload(twice, claimed: alice, signer: alice.signer, to: recipients, expiresAt: expiry, body: hello)),
-            "two sotto/v1 stanzas")
+            "two sotto/v2 stanzas")
         add("no_inner_header", "refused", try craft(good, fileKey, hello), "the stanza says signed but the payload is a bare body")
+        let v1 = try header(type: "sotto/v1")
+        add("format_v1", "unsupported",
+            try craft(v1, fileKey, try signedPayload(v1, claimed: alice, signer: alice.signer, to: recipients, expiresAt: expiry, body: hello)),
+            "a sotto/v1 stanza: an envelope of the earlier format, refused as unsupported before its payload is read")
+        add("inner_v1", "unsupported",
+            try craft(good, fileKey, try signedPayload(good, claimed: alice, signer: alice.signer, to: recipients, expiresAt: expiry,
+                                                       body: hello, version: 1)),
+            "a sotto/v2 stanza over an inner header of version 1")
+        // Framing: the payload is magic, inner header, then one final segment here.
+        let frameAt = InnerHeader.magic.count + 4 + Int(Wire.readU32(validPayload[InnerHeader.magic.count...]))
+        var unpadded = validPayload
+        unpadded[frameAt + 5 ..< frameAt + 13] = ArraySlice(Wire.u64(0))
+        unpadded.removeSubrange((frameAt + 13 + hello.count)..<(validPayload.count - 64))
+        add("padding_removed", "refused", try craft(good, fileKey, unpadded),
+            "the zero padding cut out and its length set to 0 in the frame: the signature covers the frame")
+        var dirty = validPayload
+        dirty[validPayload.count - 65] = 1
+        add("padding_not_zero", "refused", try craft(good, fileKey, dirty), "a padding byte that is not zero")
+        add("bytes_after_final", "refused", try craft(good, fileKey, validPayload + [0]), "a byte after the last segment's signature")
+        var notFinal = validPayload
+        notFinal[frameAt] = 0
+        add("final_flag_cleared", "refused", try craft(good, fileKey, notFinal),
+            "the last segment marked as not the last: a short segment must be the last")
 
         try? FileManager.default.removeItem(at: directory)
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

@@ -184,7 +184,7 @@ final class MailboxConformanceTests: XCTestCase {
 final class InboxTests: XCTestCase {
     /// An age file sealed to a throwaway key, expiring at `expiresAt`.
     func sealed(_ text: String, expiresAt: Int64?) throws -> [UInt8] {
-        try Envelope.seal(Array(text.utf8), SealParameters(recipients: [try DecryptionKey.generate().recipient], signer: nil,
+        try Envelope.seal(Array(text.utf8), SealParameters(recipients: [Addressee(try DecryptionKey.generate().recipient, identity: nil)], signer: nil,
                                                            expiresAt: expiresAt))
     }
 

@@ -77,7 +77,7 @@ function __sotto-recv_custom_completion
 end
 
 complete -c 'sotto-recv' -f
-complete -c 'sotto-recv' -n '__sotto-recv_should_offer_completions_for_flags_or_options "sotto-recv" all' -l 'all' -d 'Write every envelope in the inbox (after fetching new ones).'
+complete -c 'sotto-recv' -n '__sotto-recv_should_offer_completions_for_flags_or_options "sotto-recv" all' -l 'all' -d 'Write every envelope in the inbox that has not expired (after fetching new ones).'
 complete -c 'sotto-recv' -n '__sotto-recv_should_offer_completions_for_flags_or_options "sotto-recv" since' -l 'since' -d 'Write inbox envelopes received after this envelope id or RFC 3339 time.' -rfka ''
 complete -c 'sotto-recv' -n '__sotto-recv_should_offer_completions_for_flags_or_options "sotto-recv" limit' -l 'limit' -d 'Write at most N envelopes.' -rfka ''
 complete -c 'sotto-recv' -n '__sotto-recv_should_offer_completions_for_flags_or_options "sotto-recv" follow' -l 'follow' -d 'Keep running and write envelopes as they arrive, until interrupted.'

@@ -65,6 +65,9 @@ public struct Card: Equatable, Sendable {
 
     public var fingerprint: String { Fingerprint.of(identityKey) }
 
+    /// When its newest key took effect: a card with a later one is newer.
+    var latestNotBefore: Int64 { keys.map(\.notBefore).max() ?? 0 }
+
     /// The key to seal to: the current one with the latest start.
     public var currentKey: CertifiedKey? {
         keys.filter { $0.notAfter == nil }.max { $0.notBefore < $1.notBefore }

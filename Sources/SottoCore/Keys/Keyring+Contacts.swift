@@ -16,8 +16,7 @@ extension Keyring {
         let text = String(decoding: try JSON.encode(card.record), as: UTF8.self)
         if let existing = try db.rows("SELECT name FROM contacts WHERE identity_key = ?", [.blob(card.identityKey)]).first?.text(0) {
             // Refuse a rollback: an older card would make senders seal to a retired key.
-            if let stored = try contact(named: existing).card,
-               (card.keys.map(\.notBefore).max() ?? 0) < (stored.keys.map(\.notBefore).max() ?? 0) {
+            if let stored = try contact(named: existing).card, card.latestNotBefore < stored.latestNotBefore {
                 throw SottoError(.refused, "this card of '\(existing)' is older than the one already imported")
             }
             try db.run("UPDATE contacts SET card = ? WHERE name = ?", [.text(text), .text(existing)])
@@ -29,6 +28,15 @@ extension Keyring {
         try db.run("INSERT INTO contacts (name, identity_key, card, added_at) VALUES (?, ?, ?, ?)",
                    [.text(name), .blob(card.identityKey), .text(text), .int(now)])
         return try contact(named: name)
+    }
+
+    /// Takes in the card a contact's signed message carried, when it is newer
+    /// than the stored one: how contacts learn of a rotation without a new
+    /// exchange. Returns the contact's name when its keys changed.
+    public func updateContact(identityKey: [UInt8], from card: Card, now: Int64 = Time.now()) throws -> String? {
+        guard card.identityKey == identityKey, let contact = try contact(identityKey: identityKey),
+              let stored = contact.card, card.latestNotBefore > stored.latestNotBefore else { return nil }
+        return try importCard(card, now: now).name
     }
 
     /// A card may certify any key and name any mailbox: it must not claim one
@@ -168,7 +176,7 @@ extension Keyring {
         if RecipientKey.looksLike(name) {
             let key = try RecipientKey(parsing: name)
             let known = try db.rows("SELECT name FROM contacts WHERE age_recipient = ?", [.text(name)]).first?.text(0)
-            return [ResolvedRecipient(label: known ?? name, key: key, mailbox: nil)]
+            return [ResolvedRecipient(label: known ?? name, key: key, mailbox: nil, identity: nil)]
         }
         if name.hasPrefix("@") {
             let group = String(name.dropFirst())
@@ -179,14 +187,20 @@ extension Keyring {
         }
         if let mine = try identities().first(where: { $0.name == name }) {
             guard let key = mine.card.currentKey else { throw SottoError(.notFound, "identity '\(name)' has no current key") }
-            return [ResolvedRecipient(label: name, key: key.key, mailbox: mine.mailbox)]
+            return [ResolvedRecipient(label: name, key: key.key, mailbox: mine.mailbox, identity: mine.fingerprint)]
         }
         let contact: ContactInfo
         do { contact = try self.contact(named: name) } catch let error as SottoError where error.kind == .notFound {
             throw SottoError(.notFound, "unknown recipient '\(name)'", hints: ["import their card with `sotto-keygen import`, or give an age1… key"])
         }
         guard let key = contact.recipient else { throw SottoError(.notFound, "contact '\(name)' has no current encryption key") }
-        return [ResolvedRecipient(label: name, key: key, mailbox: contact.mailbox)]
+        return [ResolvedRecipient(label: name, key: key, mailbox: contact.mailbox, identity: contact.fingerprint)]
+    }
+
+    /// My name for the identity with this fingerprint: one of mine or a contact.
+    public func name(ofFingerprint fingerprint: String) throws -> String? {
+        if let mine = try identities().first(where: { $0.fingerprint == fingerprint }) { return mine.name }
+        return try contacts().first(where: { $0.fingerprint == fingerprint })?.name
     }
 
     /// The display label of an encryption key: my identity, a contact, or the age1 string.

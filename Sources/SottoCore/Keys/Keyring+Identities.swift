@@ -82,9 +82,16 @@ extension Keyring {
         return secret
     }
 
-    /// A signer for sealing as `identity`.
+    /// A signer for sealing as `identity`. What it signs carries a card
+    /// with the current key alone: enough for contacts to follow a rotation,
+    /// and the same size however many keys were retired.
     public func signer(for identity: IdentityInfo) throws -> Signer {
-        Signer(identityKey: identity.publicKey, name: identity.name, secretKey: try signingKey(for: identity))
+        let secretKey = try signingKey(for: identity)
+        let card = identity.card.currentKey.map { current in
+            Card.make(name: identity.card.name, identityKey: identity.publicKey, mailbox: identity.card.mailbox,
+                      keys: [current], signingKey: secretKey).record
+        }
+        return Signer(identityKey: identity.publicKey, name: identity.name, secretKey: secretKey, card: card.map { Fields($0, line: 0) })
     }
 
     /// Every encryption secret still held, newest first, for opening.

@@ -42,12 +42,17 @@ public struct ResolvedRecipient: Sendable {
     public var label: String
     public var key: RecipientKey
     public var mailbox: String?
+    /// The fingerprint of the sotto identity that owns the key; nil for a bare age recipient.
+    public var identity: String?
 
-    public init(label: String, key: RecipientKey, mailbox: String?) {
+    public init(label: String, key: RecipientKey, mailbox: String?, identity: String?) {
         self.label = label
         self.key = key
         self.mailbox = mailbox
+        self.identity = identity
     }
+
+    public var addressee: Addressee { Addressee(key, identity: identity) }
 }
 
 /// A decryption key I hold, with the identity it belongs to.

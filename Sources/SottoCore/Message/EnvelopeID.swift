@@ -45,3 +45,33 @@ public final class EnvelopeIDHasher {
 
     public func finalize() -> EnvelopeID { EnvelopeID(hashed: Hex.encode(Array(hash.finalize().prefix(16)))) }
 }
+
+/// The id of a message: a hash of its age header, which the signature of a
+/// signed envelope covers. A co-recipient who writes a new payload under the
+/// same header keeps the id (and fails the signature); a new header is a new
+/// message. Records and erase selectors name messages by it, and the inbox
+/// remembers deleted messages by it, so a replay is known whatever its payload.
+public struct MessageID: Hashable, Sendable, CustomStringConvertible, JSONText {
+    public let hex: String
+
+    /// An id as written; nil unless it is 32 lowercase hex digits.
+    public init?(_ text: String) {
+        guard Hex.isLowercase(text, digits: 32) else { return nil }
+        hex = text
+    }
+
+    init(header: Header) {
+        let hash = SHA256()
+        hash.update("sotto/2 message id\n")
+        hash.update(header.bytes)
+        hex = Hex.encode(Array(hash.finalize().prefix(16)))
+    }
+
+    /// The message id of an envelope, from its header alone: no key needed.
+    public static func of(_ envelope: [UInt8]) throws -> MessageID {
+        MessageID(header: try Header.parse(ByteReader(bytes: envelope)))
+    }
+
+    public var description: String { hex }
+    public var jsonText: String { hex }
+}

@@ -1,6 +1,18 @@
+/// A key to seal to, and the identity that owns it (its fingerprint): a
+/// signed envelope names the owner of every key, an anonymous one nobody.
+public struct Addressee: Equatable, Sendable {
+    public var key: RecipientKey
+    public var identity: String?
+
+    public init(_ key: RecipientKey, identity: String?) {
+        self.key = key
+        self.identity = identity
+    }
+}
+
 /// What to seal and how.
 public struct SealParameters {
-    public var recipients: [RecipientKey]
+    public var recipients: [Addressee]
     /// Nil seals anonymously: a plain age file with the body alone.
     public var signer: Signer?
     public var expiresAt: Int64?
@@ -10,7 +22,7 @@ public struct SealParameters {
     /// A read-after timer, carried in the signed inner header.
     public var ttlAfterRead: Int64?
 
-    public init(recipients: [RecipientKey], signer: Signer?, expiresAt: Int64?, sentAt: Int64 = Time.now(),
+    public init(recipients: [Addressee], signer: Signer?, expiresAt: Int64?, sentAt: Int64 = Time.now(),
                 thread: String? = nil, contentType: String = "application/octet-stream", ttlAfterRead: Int64? = nil) {
         self.ttlAfterRead = ttlAfterRead
         self.recipients = recipients
@@ -28,8 +40,10 @@ public final class EnvelopeWriter {
     private let body: ClosingSink
 
     public init(_ parameters: SealParameters, sink: ByteSink) throws {
-        var unique = [RecipientKey]()
-        for recipient in parameters.recipients where !unique.contains(recipient) { unique.append(recipient) }
+        var unique = [Addressee]()
+        for recipient in parameters.recipients where !unique.contains(where: { $0.key == recipient.key }) {
+            unique.append(recipient)
+        }
         var extra = [Stanza]()
         if parameters.signer != nil || parameters.expiresAt != nil {
             extra.append(SottoStanza(signed: parameters.signer != nil, expiresAt: parameters.expiresAt).stanza)
@@ -37,14 +51,22 @@ public final class EnvelopeWriter {
         if parameters.ttlAfterRead != nil, parameters.signer == nil {
             throw SottoError(.usage, "a read-after timer needs a signed message: it travels in the signed inner header")
         }
-        let (header, payload) = try AgeFile.encrypt(to: unique.shuffled(), extraStanzas: extra, sink: sink)
+        let (header, payload) = try AgeFile.encrypt(to: unique.map(\.key).shuffled(), extraStanzas: extra, sink: sink)
         guard let signer = parameters.signer else {
             body = payload
             return
         }
+        let to = try unique.map { recipient in
+            guard let identity = recipient.identity else {
+                throw SottoError(.usage, "\(recipient.key.string) is a bare age recipient: a signed envelope is only for sotto identities",
+                                 hints: ["seal to age users with --anonymous"])
+            }
+            return InnerHeader.Recipient(key: recipient.key.string, identity: identity)
+        }
         let inner = try InnerHeader(from: signer.identityKey, name: signer.name, sentAt: parameters.sentAt,
-                                    expiresAt: parameters.expiresAt, to: unique.map(\.string), thread: parameters.thread,
-                                    contentType: parameters.contentType, ttlAfterRead: parameters.ttlAfterRead).encoded()
+                                    expiresAt: parameters.expiresAt, to: to, thread: parameters.thread,
+                                    contentType: parameters.contentType, ttlAfterRead: parameters.ttlAfterRead,
+                                    card: signer.card).encoded()
         body = try SignedBodyWriter(inner: inner, header: header, signer: signer, payload: payload)
     }
 
@@ -72,6 +94,6 @@ public enum Envelope {
 
     /// The expiry declared by the header at the start of `reader`.
     public static func expiry(reading reader: ByteReader) throws -> Int64? {
-        try SottoStanza.find(in: Header.parse(reader))?.expiresAt
+        try SottoStanza.declaredExpiry(in: Header.parse(reader))
     }
 }

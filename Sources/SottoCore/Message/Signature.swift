@@ -1,78 +1,110 @@
-/// Who signs a message: an identity's Ed25519 key.
+/// Who signs a message: an identity's Ed25519 key, and the card that
+/// travels with what it signs.
 public final class Signer {
     public let identityKey: [UInt8]
     public let name: String
     let secretKey: SecureBytes
+    /// The signer's card record, carried in what it signs.
+    let card: Fields?
 
-    init(identityKey: [UInt8], name: String, secretKey: SecureBytes) {
+    init(identityKey: [UInt8], name: String, secretKey: SecureBytes, card: Fields? = nil) {
         self.identityKey = identityKey
         self.name = name
         self.secretKey = secretKey
+        self.card = card
     }
 
-    func sign(_ digest: [UInt8]) -> [UInt8] { Ed25519.sign(digest, secretKey: secretKey) }
+    func sign(_ message: [UInt8]) -> [UInt8] { Ed25519.sign(message, secretKey: secretKey) }
 }
 
-/// The digest a sotto signature covers (docs/FORMAT.md, "Signature"):
-/// the age header, the inner header, and a root hash of the body built from
-/// BLAKE2b-256 hashes of its 64 KiB pieces.
-final class SignatureDigest {
+/// What each segment signature covers (docs/FORMAT.md §5): the transcript
+/// hash of the age header and the inner header, the segment's place and
+/// framing, and a SHA-256 tree hash of its body.
+struct SegmentSignature {
+    static let segmentSize = 1 << 20
     static let pieceSize = 64 * 1024
-    private let transcript = BLAKE2b(length: 64)
-    private let root = BLAKE2b(length: 64)
-    private var piece = BLAKE2b(length: 32)
-    private var pieceFill = 0
-    private var bodyLength: Int64 = 0
+    static let context = Array("sotto/2 segment\n".utf8)
+    /// SHA-256 of the age header and the inner header, common to every segment.
+    let transcript: [UInt8]
 
     init(header: [UInt8], inner: [UInt8]) {
-        transcript.update("sotto/1 signature\n")
-        transcript.update(Wire.u64(Int64(header.count)))
-        transcript.update(header)
-        transcript.update(Wire.u32(inner.count))
-        transcript.update(inner)
+        let hash = SHA256()
+        hash.update("sotto/2 transcript\n")
+        hash.update(Wire.u64(Int64(header.count)))
+        hash.update(header)
+        hash.update(Wire.u32(inner.count))
+        hash.update(inner)
+        transcript = hash.finalize()
     }
 
-    func body(_ bytes: UnsafeRawBufferPointer) {
-        guard let base = bytes.baseAddress else { return }
-        bodyLength += Int64(bytes.count)
-        var offset = 0
-        if pieceFill > 0 {
-            offset = min(bytes.count, Self.pieceSize - pieceFill)
-            piece.update(UnsafeRawBufferPointer(start: base, count: offset))
-            pieceFill += offset
-            if pieceFill == Self.pieceSize { closePiece() }
-        }
-        // Whole pieces are hashed in parallel; their hashes enter the root in order.
-        let whole = (bytes.count - offset) / Self.pieceSize
-        if whole > 0 {
-            var leaves = [UInt8](repeating: 0, count: whole * 32)
-            let start = base + offset
+    /// The bytes signed for segment `index`.
+    func message(index: Int64, frame: SegmentFrame, body: UnsafeRawBufferPointer) -> [UInt8] {
+        Self.context + transcript + Wire.u64(index) + frame.encoded + Self.bodyDigest(body)
+    }
+
+    /// SHA-256 over the SHA-256 of each 64 KiB piece of the body; the pieces
+    /// hash in parallel.
+    static func bodyDigest(_ body: UnsafeRawBufferPointer) -> [UInt8] {
+        let count = (body.count + pieceSize - 1) / pieceSize
+        var leaves = [UInt8](repeating: 0, count: count * SHA256.length)
+        if let base = body.baseAddress {
             leaves.withUnsafeMutableBufferPointer { out in
                 guard let target = out.baseAddress else { return }
-                Parallel.forEach(whole) { i in
-                    BLAKE2b.hash(UnsafeRawBufferPointer(start: start + i * Self.pieceSize, count: Self.pieceSize),
-                                 into: target + i * 32, length: 32)
+                Parallel.forEach(count) { i in
+                    let start = i * pieceSize
+                    SHA256.hash(UnsafeRawBufferPointer(start: base + start, count: min(pieceSize, body.count - start)),
+                                into: target + i * SHA256.length)
                 }
             }
-            root.update(leaves)
-            offset += whole * Self.pieceSize
         }
-        if offset < bytes.count {
-            piece.update(UnsafeRawBufferPointer(start: base + offset, count: bytes.count - offset))
-            pieceFill += bytes.count - offset
+        return SHA256.hash(leaves)
+    }
+}
+
+/// The 13 bytes before each segment's body: whether it is the last, its
+/// body length, and the zero padding after the body (the last segment only).
+struct SegmentFrame: Equatable {
+    static let length = 13
+    var final: Bool
+    var bodyLength: Int
+    var padding: Int64
+
+    var encoded: [UInt8] { [final ? 1 : 0] + Wire.u32(bodyLength) + Wire.u64(padding) }
+
+    /// Parses and checks a frame: every segment but the last holds exactly
+    /// `SegmentSignature.segmentSize` bytes and no padding; the last holds fewer.
+    init(_ bytes: [UInt8]) throws {
+        guard bytes.count == Self.length else { throw SottoError(.refused, "signed message is truncated") }
+        guard bytes[0] <= 1 else { throw SottoError(.refused, "malformed segment frame") }
+        final = bytes[0] == 1
+        bodyLength = Wire.readU32(bytes[1...4])
+        let raw = bytes[5...12].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        guard raw <= UInt64(Int64.max) else { throw SottoError(.refused, "malformed segment frame") }
+        padding = Int64(raw)
+        let size = SegmentSignature.segmentSize
+        guard final ? bodyLength < size : (bodyLength == size && padding == 0) else {
+            throw SottoError(.refused, "malformed segment frame")
         }
     }
 
-    private func closePiece() {
-        root.update(piece.finalize())
-        piece = BLAKE2b(length: 32)
-        pieceFill = 0
+    init(final: Bool, bodyLength: Int, padding: Int64) {
+        self.final = final
+        self.bodyLength = bodyLength
+        self.padding = padding
     }
+}
 
-    func finalize() -> [UInt8] {
-        if pieceFill > 0 { closePiece() }
-        root.update(Wire.u64(bodyLength))
-        transcript.update(root.finalize())
-        return transcript.finalize()
+/// Padmé (Nikitin et al., PETS 2019): rounds a length up so that only about
+/// log log of it shows, at most 12 % more; short payloads are first raised to
+/// `minimum`, so every short message looks alike.
+enum Padding {
+    static let minimum: Int64 = 1024
+
+    static func padded(_ length: Int64) -> Int64 {
+        let l = max(length, minimum)
+        let e = Int64(63 - l.leadingZeroBitCount)
+        let s = Int64(63 - e.leadingZeroBitCount) + 1
+        let mask = (Int64(1) << (e - s)) - 1
+        return (l + mask) & ~mask
     }
 }

@@ -1,6 +1,7 @@
 /// An opened message, ready to print.
 public struct OpenedMessage {
     public var id: EnvelopeID?
+    public var messageID: MessageID
     public var envelope: EnvelopeReader
     public var sender: [String: Any]?
     /// Whether the sender is one of my own identities.
@@ -14,7 +15,7 @@ public struct OpenedMessage {
     public var record: [String: Any] {
         let inner = envelope.inner
         var record: [String: Any] = [
-            "type": "message", "id": id.orNull, "from": sender.orNull, "to": to,
+            "type": "message", "id": id.orNull, "message_id": messageID, "from": sender.orNull, "to": to,
             "sent_at": inner.map { Time.rfc3339($0.sentAt) }.orNull,
             "expires_at": (envelope.sotto?.expiresAt).map(Time.rfc3339).orNull,
             "thread": inner?.thread.orNull ?? JSONNull(),

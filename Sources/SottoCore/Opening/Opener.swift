@@ -14,6 +14,8 @@ public final class Opener {
     /// Whether an inbox envelope with an altered header is removed when met
     /// (sotto-open); an export, which reads one snapshot, leaves the inbox as it is.
     public var removesTampered = false
+    /// The fingerprint of the identity that owns each of my keys (age1… string).
+    private let owners: [String: String]
 
     /// What a person should hear of while messages open.
     public enum Notice: CustomStringConvertible {
@@ -21,6 +23,10 @@ public final class Opener {
         case blockedSender(name: String)
         /// A signed message from an identity that is neither mine nor a contact.
         case unknownSender(id: EnvelopeID?, fingerprint: String, claimedName: String)
+        /// A contact's message carried their newer card, now taken in.
+        case contactUpdated(name: String)
+        /// A contact's message carried a card the keyring would not take.
+        case cardRefused(reason: String)
 
         public var description: String {
             switch self {
@@ -29,6 +35,10 @@ public final class Opener {
             case .unknownSender(let id, let fingerprint, let claimedName):
                 "message \(id.map { "\($0) " } ?? "")is from an unknown sender (fingerprint \(fingerprint.prefix(16))…), "
                     + "who calls themself '\(claimedName)'; it is not your contact of that name"
+            case .contactUpdated(let name):
+                "updated the keys of contact '\(name)' from the card their message carried"
+            case .cardRefused(let reason):
+                "kept a contact's keys as they were: the card their message carried was refused: \(reason)"
             }
         }
     }
@@ -38,7 +48,13 @@ public final class Opener {
     public init(keyring: Keyring?, identities extra: [AgeIdentity] = [], inbox: Inbox?, requireKnown: Bool = false,
                 notice: @escaping (Notice) -> Void) throws {
         self.keyring = keyring
-        identities = try extra + (keyring?.decryptionKeys().map(\.key) ?? [])
+        let owned = try keyring?.decryptionKeys() ?? []
+        identities = extra + owned.map(\.key)
+        var owners = [String: String]()
+        for identity in try keyring?.identities() ?? [] {
+            for key in owned where key.identity == identity.name { owners[key.key.recipient.string] = identity.fingerprint }
+        }
+        self.owners = owners
         self.requireKnown = requireKnown
         self.inbox = inbox
         self.notice = notice
@@ -96,6 +112,7 @@ public final class Opener {
         if let error = decrypted.bodyError { throw error }
         message.id = decrypted.id
         message.body = decrypted.body
+        try learnKeys(from: message)
         return message
     }
 
@@ -116,6 +133,7 @@ public final class Opener {
         let envelope = try EnvelopeReader(reader, identities: identities)
         guard let message = try admit(envelope, id: nil) else { return nil }
         try envelope.readBody(stream)
+        try learnKeys(from: message)
         return message
     }
 
@@ -135,6 +153,7 @@ public final class Opener {
     /// The sender policy: nil for a blocked sender, an error for one
     /// --require-known refuses, else the message without its body.
     private func admit(_ envelope: EnvelopeReader, id: EnvelopeID?) throws -> OpenedMessage? {
+        try checkAddressee(envelope)
         let sender = try describeSender(envelope.inner)
         if let sender, sender.blocked {
             notice(.blockedSender(name: sender.name))
@@ -148,18 +167,38 @@ public final class Opener {
             notice(.unknownSender(id: id, fingerprint: sender.fingerprint, claimedName: sender.name))
         }
         let to = try envelope.inner?.to.map(label) ?? []
-        return OpenedMessage(id: nil, envelope: envelope, sender: sender?.record, fromMe: sender?.mine ?? false, to: to, body: [])
+        return OpenedMessage(id: nil, messageID: envelope.messageID, envelope: envelope, sender: sender?.record, fromMe: sender?.mine ?? false, to: to, body: [])
+    }
+
+    /// A key of mine names its owner: a signed envelope that says it was
+    /// sealed for someone else (a card that passed my key off as theirs)
+    /// is refused, not shown as addressed to me.
+    private func checkAddressee(_ envelope: EnvelopeReader) throws {
+        guard let key = envelope.openedWith, let owner = owners[key.string] else { return }
+        try envelope.requireAddressee(owner: owner)
+    }
+
+    /// Takes in the card a verified message from a contact carried.
+    private func learnKeys(from message: OpenedMessage) throws {
+        guard let keyring, let inner = message.envelope.inner, let record = inner.card, !message.fromMe else { return }
+        do {
+            let card = try Card(fields: record)
+            if let name = try keyring.updateContact(identityKey: inner.from, from: card) { notice(.contactUpdated(name: name)) }
+        } catch let error as SottoError where [.refused, .malformed, .usage].contains(error.kind) {
+            // A card the keyring will not take (it claims another's key, say)
+            // leaves the contact as it was; the message itself stands.
+            notice(.cardRefused(reason: error.message))
+        }
     }
 
     private var labels = [String: String]()
     private var senders = [[UInt8]: Sender]()
 
-    /// The petname of an age1… recipient where the keyring knows it.
-    private func label(_ recipient: String) throws -> String {
-        if let known = labels[recipient] { return known }
-        var name = recipient
-        if let keyring, let key = try? RecipientKey(parsing: recipient) { name = try keyring.label(for: key.bytes) }
-        labels[recipient] = name
+    /// My name for a recipient's identity where the keyring knows it, else its age1… key.
+    private func label(_ recipient: InnerHeader.Recipient) throws -> String {
+        if let known = labels[recipient.identity] { return known }
+        let name = try keyring?.name(ofFingerprint: recipient.identity) ?? recipient.key
+        labels[recipient.identity] = name
         return name
     }
 

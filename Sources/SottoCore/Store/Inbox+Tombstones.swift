@@ -1,17 +1,28 @@
-/// What the inbox remembers of the envelopes it deleted (expiry, read-after
-/// timers, erasure), so that the same bytes sent again are not received
-/// again: a replay would undo disappearing messages and erasure. It keeps a
-/// keyed hash of each id, never the id, so an erasure's scan for the id
-/// still finds nothing; and only for as long as the envelope could be valid.
+/// What the inbox remembers of the messages it deleted (expiry, read-after
+/// timers, erasure), so that they are not received again: a replay would
+/// undo disappearing messages and erasure. It remembers the message id, so a
+/// new payload under the same header (which a co-recipient can write) is
+/// known too. It keeps a keyed hash of each id, never the id, so an erasure's
+/// scan for the id still finds nothing; and only for as long as the message
+/// could be valid.
 extension Inbox {
     static let tombstoneMigration = """
         CREATE TABLE tombstones (tag BLOB PRIMARY KEY, until INTEGER) WITHOUT ROWID;
         CREATE TABLE tombstone_key (one INTEGER PRIMARY KEY CHECK (one = 1), key BLOB NOT NULL);
         """
 
-    /// HMAC-SHA-256 of the id under this inbox's own random key, made with
-    /// the first tombstone; nil while there is no key (and so no tombstone).
-    func tombstoneTag(_ id: EnvelopeID, makingKey: Bool = false) throws -> [UInt8]? {
+    /// HMAC-SHA-256 of the message id under this inbox's own random key, made
+    /// with the first tombstone; nil while there is no key (and so no tombstone).
+    func tombstoneTag(_ id: MessageID, makingKey: Bool = false) throws -> [UInt8]? {
+        try tombstoneKey(making: makingKey).map { HMAC.sha256(key: $0, Array("sotto/2 tombstone\n".utf8) + Array(id.hex.utf8)) }
+    }
+
+    /// The tag of an envelope id, as tombstones were made before message ids.
+    private func legacyTombstoneTag(_ id: EnvelopeID) throws -> [UInt8]? {
+        try tombstoneKey(making: false).map { HMAC.sha256(key: $0, Array("sotto/1 tombstone\n".utf8) + Array(id.hex.utf8)) }
+    }
+
+    private func tombstoneKey(making makingKey: Bool) throws -> [UInt8]? {
         if makingKey {
             try db.run("INSERT OR IGNORE INTO tombstone_key (one, key) VALUES (1, ?)", [.blob(Sodium.random(32))])
         }
@@ -20,22 +31,29 @@ extension Inbox {
         guard key.count == 32 else {
             throw SottoError(.malformed, "the inbox is damaged: its tombstone key is not 32 bytes", hints: ["the file was altered or corrupted"])
         }
-        return HMAC.sha256(key: key, Array("sotto/1 tombstone\n".utf8) + Array(id.hex.utf8))
+        return key
     }
 
     /// Remembers envelopes about to be deleted, each until its expiry (for
     /// good when it has none), in the caller's transaction.
     func bury(_ envelopes: [StoredEnvelope]) throws {
         for envelope in envelopes {
-            guard let tag = try tombstoneTag(envelope.id, makingKey: true) else { continue }
+            let stored = try db.rows("SELECT message_id FROM envelopes WHERE seq = ?", [.int(envelope.sequence)]).first?.text(0)
+            guard let messageID = stored.flatMap(MessageID.init), let tag = try tombstoneTag(messageID, makingKey: true) else { continue }
             try db.run("INSERT OR REPLACE INTO tombstones (tag, until) VALUES (?, ?)",
                        [.blob(tag), envelope.expiresAt.map { .int($0) } ?? .null])
         }
     }
 
-    /// Whether an envelope with this id was deleted from this inbox before.
-    public func wasDeleted(_ id: EnvelopeID) throws -> Bool {
+    /// Whether a message with this id was deleted from this inbox before.
+    public func wasDeleted(_ id: MessageID) throws -> Bool {
         guard let tag = try tombstoneTag(id) else { return false }
+        return try !db.rows("SELECT 1 FROM tombstones WHERE tag = ?", [.blob(tag)]).isEmpty
+    }
+
+    /// Whether an envelope with this id was deleted before message ids were kept.
+    func wasDeleted(_ id: EnvelopeID) throws -> Bool {
+        guard let tag = try legacyTombstoneTag(id) else { return false }
         return try !db.rows("SELECT 1 FROM tombstones WHERE tag = ?", [.blob(tag)]).isEmpty
     }
 

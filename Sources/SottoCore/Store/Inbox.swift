@@ -23,6 +23,12 @@ public final class Inbox {
         CREATE TABLE meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
         """,
         tombstoneMigration,
+        // The message id (a hash of the age header) of each envelope, by which
+        // deleted messages are remembered; rows from before it are filled in on opening.
+        """
+        ALTER TABLE envelopes ADD COLUMN message_id TEXT;
+        CREATE INDEX envelopes_by_message ON envelopes(message_id);
+        """,
     ]
 
     public static func path(_ home: Home) -> String { home.inboxPath }
@@ -39,6 +45,21 @@ public final class Inbox {
         chmod(path, 0o600)
         chunks = ChunkTable(db: db, table: "envelope_chunks")
         try Schema.migrate(db, Self.migrations, what: "inbox")
+        try fillInMessageIDs()
+    }
+
+    /// Envelopes stored before message ids were kept get theirs from their
+    /// header; one whose header does not parse keeps none.
+    private func fillInMessageIDs() throws {
+        let rows = try db.rows("SELECT seq FROM envelopes WHERE message_id IS NULL")
+        guard !rows.isEmpty else { return }
+        try db.transaction {
+            for row in rows {
+                let owner = Int64(try row.required(Row.int, 0, in: "inbox"))
+                guard let header = try? Header.parse(ByteReader(chunks.source(owner: owner), bufferSize: 64 * 1024)) else { continue }
+                try db.run("UPDATE envelopes SET message_id = ? WHERE seq = ?", [.text(MessageID(header: header).hex), .int(owner)])
+            }
+        }
     }
 
     /// Stores an envelope unless its id is already here, received at `now`.
@@ -48,7 +69,7 @@ public final class Inbox {
     /// from the envelope's own sotto stanza, never taken from where it came from.
     @discardableResult
     public func store(_ envelope: IncomingEnvelope, mailbox: String?, now: Int64, openedAt: Int64? = nil) throws -> InboxOutcome {
-        enum Refusal: Error { case mismatch(SottoError), expired(Int64) }
+        enum Refusal: Error { case mismatch(SottoError), expired(Int64), deletedBefore }
         let id = envelope.id
         if try wasDeleted(id) { return .deletedBefore }
         do {
@@ -59,12 +80,15 @@ public final class Inbox {
                 let owner = db.lastInsertRowID
                 let (size, matchesID) = try chunks.write(envelope, owner: owner)
                 guard matchesID else { throw Refusal.mismatch(envelope.mismatch) }
-                guard case .envelope(let expiresAt) = try declaredExpiry(owner: owner, bytes: envelope.bytes) else {
+                guard case .envelope(let expiresAt, let messageID) = try declaredExpiry(owner: owner, bytes: envelope.bytes) else {
                     throw Refusal.mismatch(SottoError(.malformed, "envelope \(id) is not a well-formed age file with a valid sotto stanza"))
                 }
+                // A deleted message comes back neither as the same bytes nor as
+                // a new payload under its header.
+                if try wasDeleted(messageID) { throw Refusal.deletedBefore }
                 if let expiresAt, expiresAt <= max(Time.now(), try storedClock()) { throw Refusal.expired(expiresAt) }
-                try db.run("UPDATE envelopes SET size = ?, expires_at = ? WHERE seq = ?",
-                           [.int(size), expiresAt.map { .int($0) } ?? .null, .int(owner)])
+                try db.run("UPDATE envelopes SET size = ?, expires_at = ?, message_id = ? WHERE seq = ?",
+                           [.int(size), expiresAt.map { .int($0) } ?? .null, .text(messageID.hex), .int(owner)])
                 return .stored(StoredEnvelope(id: id, mailbox: mailbox, expiresAt: expiresAt, size: size, storedAt: now,
                                               openedAt: openedAt, sequence: owner))
             }
@@ -72,6 +96,8 @@ public final class Inbox {
             return .mismatch(error)
         } catch Refusal.expired(let time) {
             return .expired(time)
+        } catch Refusal.deletedBefore {
+            return .deletedBefore
         }
     }
 
@@ -83,13 +109,15 @@ public final class Inbox {
         // A failure to read the inbox throws; bytes that are not an envelope are told apart.
         let header: Header
         do { header = try Header.parse(reader) } catch is AgeError { return .notAnEnvelope }
-        do { return .envelope(expiresAt: try SottoStanza.find(in: header)?.expiresAt) } catch { return .notAnEnvelope }
+        do { return .envelope(expiresAt: try SottoStanza.declaredExpiry(in: header), messageID: MessageID(header: header)) } catch {
+            return .notAnEnvelope
+        }
     }
 
     private enum Declared {
         case notAnEnvelope
-        /// An age file; its expiry when a sotto stanza declares one.
-        case envelope(expiresAt: Int64?)
+        /// An age file; its expiry when a sotto stanza declares one, and its message id.
+        case envelope(expiresAt: Int64?, messageID: MessageID)
     }
 
     /// The latest clock an expiry run used (see `expiryClock`), without moving it.
@@ -103,6 +131,12 @@ public final class Inbox {
         StoredEnvelope(id: try row.envelopeID(2, in: "inbox"), mailbox: row.text(1), expiresAt: row.int(3).map(Int64.init),
                        size: Int64(try row.required(Row.int, 4, in: "inbox")), storedAt: Int64(try row.required(Row.int, 5, in: "inbox")),
                        openedAt: row.int(6).map(Int64.init), sequence: Int64(try row.required(Row.int, 0, in: "inbox")))
+    }
+
+    /// The envelopes that carry a message: usually one, more when someone
+    /// wrote another payload under its header.
+    public func envelopes(messageID: MessageID) throws -> [StoredEnvelope] {
+        try db.rows("SELECT \(Self.columns) FROM envelopes WHERE message_id = ? ORDER BY seq", [.text(messageID.hex)]).map(Self.entry)
     }
 
     public func envelope(id: EnvelopeID) throws -> StoredEnvelope? {

@@ -21,6 +21,7 @@ final class CorpusGenerator {
         let signer: Signer
         let recipient: RecipientKey
         var identityKey: [UInt8] { signer.identityKey }
+        var fingerprint: String { Fingerprint.of(identityKey) }
     }
 
     func write() throws {
@@ -112,14 +113,14 @@ final class CorpusGenerator {
     }
 
     private func sealed(_ body: String = "hello bob", signer: Signer? = nil, expiresAt: Int64? = farFuture) throws -> [UInt8] {
-        try Envelope.seal(Array(body.utf8), SealParameters(recipients: [bob.recipient], signer: signer ?? alice.signer,
+        try Envelope.seal(Array(body.utf8), SealParameters(recipients: [Addressee(bob.recipient, identity: bob.fingerprint)], signer: signer ?? alice.signer,
                                                            expiresAt: expiresAt, sentAt: Self.sentAt,
                                                            contentType: "text/plain; charset=utf-8"))
     }
 
     /// An age file to bob whose header carries `sotto` as its sotto stanza
     /// (none if nil) and whose payload is `payload`, both under a valid MAC.
-    private func crafted(sotto: Stanza? = Stanza(type: "sotto/v1", arguments: ["signed", String(farFuture)], body: Sodium.random(16)),
+    private func crafted(sotto: Stanza? = Stanza(type: SottoStanza.type, arguments: ["signed", String(farFuture)], body: Sodium.random(16)),
                          extra: [Stanza] = [], payload: (Header) throws -> [UInt8]) throws -> [UInt8] {
         let fileKey = try SecureBytes.random(count: 16)
         let header = try Header(stanzas: (sotto.map { [$0] } ?? []) + extra + bob.recipient.wrap(fileKey: fileKey), fileKey: fileKey)
@@ -131,19 +132,31 @@ final class CorpusGenerator {
         return sink.bytes
     }
 
-    /// A signed payload around raw inner-header bytes, signed by `signer` (zeros if nil).
+    /// Collects a payload's plaintext.
+    private final class PlaintextSink: ClosingSink {
+        var bytes = [UInt8]()
+        func write(_ chunk: UnsafeRawBufferPointer) throws { bytes += chunk }
+        func close() throws {}
+    }
+
+    /// A signed payload around raw inner-header bytes, signed by `signer`
+    /// (one last segment with a signature of zeros if nil).
     private func signedPayload(_ header: Header, inner: [UInt8], body: [UInt8] = Array("hello bob".utf8),
                                signer: Signer?, signatureLength: Int = 64) -> [UInt8] {
-        let digest = SignatureDigest(header: header.bytes, inner: inner)
-        body.withUnsafeBytes { digest.body($0) }
-        let signature = signer.map { $0.sign(digest.finalize()) } ?? [UInt8](repeating: 0, count: 64)
-        return InnerHeader.magic + Wire.u32(inner.count) + inner + body + signature.prefix(signatureLength)
+        guard let signer else {
+            return InnerHeader.magic + Wire.u32(inner.count) + inner + SegmentFrame(final: true, bodyLength: body.count, padding: 0).encoded
+                + body + [UInt8](repeating: 0, count: 64)
+        }
+        let sink = PlaintextSink()
+        guard let writer = try? SignedBodyWriter(inner: inner, header: header, signer: signer, payload: sink),
+              (try? writer.write(body)) != nil, (try? writer.close()) != nil else { return [] }
+        return Array(sink.bytes.dropLast(64 - signatureLength))
     }
 
     private func innerFields(_ changes: [String: Any?] = [:]) -> [String: Any] {
         var fields: [String: Any] = [
-            "v": 1, "from": Base64.encode(alice.identityKey), "name": "alice", "sent_at": Self.sentAt,
-            "expires_at": Self.farFuture, "to": [bob.recipient.string], "thread": JSONNull(),
+            "v": 2, "from": Base64.encode(alice.identityKey), "name": "alice", "sent_at": Self.sentAt,
+            "expires_at": Self.farFuture, "to": [["age": bob.recipient.string, "identity": bob.fingerprint]], "thread": JSONNull(),
             "content_type": "text/plain; charset=utf-8",
         ]
         for (key, value) in changes { fields[key] = value ?? nil }
@@ -283,12 +296,12 @@ final class CorpusGenerator {
             ("sotto_body_long", ["signed", String(Self.farFuture)], 32, "a 32-byte stanza body"),
         ]
         for (name, arguments, length, comment) in sottoCases {
-            guard let file = try? crafted(sotto: Stanza(type: "sotto/v1", arguments: arguments, body: Sodium.random(length)),
+            guard let file = try? crafted(sotto: Stanza(type: SottoStanza.type, arguments: arguments, body: Sodium.random(length)),
                                           payload: { [self] header in signedPayload(header, inner: (try? JSON.encode(innerFields())) ?? [], signer: alice.signer) })
             else { continue }
             bad(name, exit: 65, name.hasPrefix("sotto_expiry") ? "malformed expiry in the sotto stanza" : "malformed sotto stanza", "the sotto stanza has \(comment) (valid MAC)", file)
         }
-        if let expired = try? crafted(sotto: Stanza(type: "sotto/v1", arguments: ["signed", "1000000000"], body: Sodium.random(16)),
+        if let expired = try? crafted(sotto: Stanza(type: SottoStanza.type, arguments: ["signed", "1000000000"], body: Sodium.random(16)),
                                       payload: { [self] header in
                                           signedPayload(header, inner: (try? JSON.encode(innerFields(["expires_at": 1_000_000_000]))) ?? [],
                                                         signer: alice.signer) }) {
@@ -321,8 +334,8 @@ final class CorpusGenerator {
             guard let file = try? crafted(payload: payload) else { return }
             add("inner/\(name)", "sotto-open", args, exit: exit, error, comment, file)
         }
-        func fields(_ name: String, _ changes: [String: Any?], _ error: String, _ comment: String) {
-            bad(name, error, comment) { [self] header in
+        func fields(_ name: String, exit: Int32 = 1, _ changes: [String: Any?], _ error: String, _ comment: String) {
+            bad(name, exit: exit, error, comment) { [self] header in
                 signedPayload(header, inner: (try? JSON.encode(innerFields(changes))) ?? [], signer: alice.signer)
             }
         }
@@ -330,14 +343,14 @@ final class CorpusGenerator {
             bad(name, error, comment) { [self] header in signedPayload(header, inner: text, signer: alice.signer) }
         }
         bad("empty_payload", "signed envelope has no sotto inner header", "signed mode with an empty payload") { _ in [] }
-        bad("magic_wrong", "signed envelope has no sotto inner header", "the payload starts with sotto/2") { [self] header in
-            Array("sotto/2\n".utf8) + signedPayload(header, inner: (try? JSON.encode(innerFields())) ?? [], signer: alice.signer).dropFirst(8)
+        bad("magic_wrong", "signed envelope has no sotto inner header", "the payload starts with sotto/1") { [self] header in
+            Array("sotto/1\n".utf8) + signedPayload(header, inner: (try? JSON.encode(innerFields())) ?? [], signer: alice.signer).dropFirst(8)
         }
         bad("length_beyond_payload", "inner header is truncated", "the inner header length says more than the payload holds") { _ in
             InnerHeader.magic + Wire.u32(60_000) + Array("{}".utf8)
         }
         bad("length_over_cap", "inner header length is out of bounds", "an inner header length of 2^32-1") { _ in InnerHeader.magic + Wire.u32(Int(UInt32.max)) + Array("{}".utf8) }
-        bad("signature_short", "signed message has no signature", "the signature cut to 10 bytes") { [self] header in
+        bad("signature_short", "signed message is truncated", "the signature cut to 10 bytes") { [self] header in
             signedPayload(header, inner: (try? JSON.encode(innerFields())) ?? [], body: [], signer: alice.signer, signatureLength: 10)
         }
         bad("signature_zero", "bad signature", "a signature of zeros") { [self] header in
@@ -345,22 +358,31 @@ final class CorpusGenerator {
         }
         raw("not_json", Array("hello".utf8), "the inner header is not valid JSON", "inner header bytes that are not JSON")
         raw("bad_utf8", [0x7B, 0x22, 0xC3, 0x28, 0x22, 0x3A, 0x31, 0x7D], "the inner header is not valid JSON", "not UTF-8")
-        raw("deep", Array(("{\"v\":1,\"x\":" + String(repeating: "[", count: 40) + String(repeating: "]", count: 40) + "}").utf8),
+        raw("deep", Array(("{\"v\":2,\"x\":" + String(repeating: "[", count: 40) + String(repeating: "]", count: 40) + "}").utf8),
             "the inner header is not valid JSON", "nested 40 deep")
-        raw("duplicate_from", Array(("{\"v\":1,\"from\":\"\(Base64.encode(alice.identityKey))\",\"from\":\"\(Base64.encode(bob.identityKey))\",\"sent_at\":1}").utf8),
+        raw("duplicate_from", Array(("{\"v\":2,\"from\":\"\(Base64.encode(alice.identityKey))\",\"from\":\"\(Base64.encode(bob.identityKey))\",\"sent_at\":1}").utf8),
             "the inner header is not valid JSON", "from twice: one parser would take alice, another bob")
-        fields("version_2", ["v": 2], "unsupported inner header version", "v is 2")
-        fields("version_string", ["v": "1"], "field \"v\"", "v is a string")
+        fields("version_1", exit: 70, ["v": 1], "unsupported inner header version", "v is 1: the inner header of the earlier format")
+        fields("version_3", exit: 70, ["v": 3], "unsupported inner header version", "v is 3")
+        fields("version_string", ["v": "2"], "field \"v\"", "v is a string")
         fields("from_short", ["from": Base64.encode(Array(alice.identityKey.prefix(31)))], "field \"from\" is not a 32-byte key", "a 31-byte from")
         fields("from_not_base64", ["from": "not base64!"], "field \"from\" is not valid base64", "from is not base64")
         fields("sent_at_missing", ["sent_at": nil], "field \"sent_at\" is missing", "no sent_at")
         fields("sent_at_huge", ["sent_at": 1e300], "field \"sent_at\" must be an integer", "sent_at of 1e300")
         fields("sent_at_fraction", ["sent_at": 1.5], "field \"sent_at\" must be an integer", "sent_at of 1.5")
-        fields("to_number", ["to": 5], "field \"to\" must be an array of strings", "to is a number")
+        fields("to_number", ["to": 5], "field \"to\" must be an array", "to is a number")
+        fields("to_strings", ["to": [bob.recipient.string]], "field \"to\" must hold objects", "to lists keys without their identities")
+        fields("to_identity_short", ["to": [["age": bob.recipient.string, "identity": "abc"]]], "field \"identity\" is not a fingerprint",
+               "an identity that is not 64 hex digits")
+        fields("to_twice", ["to": [["age": bob.recipient.string, "identity": bob.fingerprint], ["age": bob.recipient.string, "identity": alice.fingerprint]]],
+               "names the key that opened it more than once", "bob's key listed twice, for two identities")
+        fields("to_other_identity", ["to": [["age": bob.recipient.string, "identity": alice.fingerprint]]], "sealed for another identity",
+               "bob's key said to be alice's: a sender misled by a card that passed bob's key off as alice's")
+        fields("card_not_object", ["card": "alice"], "field \"card\" must be an object", "a card that is not an object")
         fields("ttl_after_read_zero", ["ttl_after_read": 0], "field \"ttl_after_read\" must be positive", "ttl_after_read of 0")
         fields("ttl_after_read_negative", ["ttl_after_read": -60], "field \"ttl_after_read\" must be positive", "a negative ttl_after_read")
         fields("expires_differs", ["expires_at": Self.farFuture - 1], "the signed expiry does not match", "the inner expires_at differs from the stanza's")
-        fields("not_addressed", ["to": [alice.recipient.string]], "not addressed to the key that opened it", "the inner to list does not name bob's key")
+        fields("not_addressed", ["to": [["age": alice.recipient.string, "identity": alice.fingerprint]]], "not addressed to the key that opened it", "the inner to list does not name bob's key")
         fields("from_bob", ["from": Base64.encode(bob.identityKey)], "bad signature", "claims to be from bob, signed by alice")
         guard let (publicKey, secretKey) = try? Ed25519.generate() else { return }
         let stranger = Signer(identityKey: publicKey, name: "stranger", secretKey: secretKey)
@@ -437,7 +459,7 @@ final class CorpusGenerator {
         }
         bad("no_id", "field \"id\" is missing", "a record without id", Self.line(["type": "envelope"]))
         bad("id_number", "field \"id\" must be a string", "id is a number", Self.line(["id": 12]))
-        bad("id_not_hex", "field \"id\" is not an envelope id", "an id that is not 64 hex digits", Self.line(["id": "../keyring.db"]))
+        bad("id_not_hex", "field \"id\" is not an id", "an id that is not 64 hex digits", Self.line(["id": "../keyring.db"]))
         add("erase/before_word", "sotto-erase", ["--before", "yesterday", "--yes"], exit: 64, "yesterday",
             "--before is not an RFC 3339 time", text: "")
     }
@@ -611,7 +633,7 @@ final class CorpusGenerator {
         bad("send_batch_zero", "sotto-send", ["--batch", "0"], "batch", "--batch 0")
         bad("keygen_new_bad_name", "sotto-keygen", ["new", "../evil", "--no-passphrase"], "name", "a name with a slash")
         bad("erase_nothing", "sotto-erase", ["--yes"], "say what to erase", "nothing named to erase")
-        bad("erase_message_not_id", "sotto-erase", ["--message", "hello", "--yes"], "--message takes an envelope id", "--message is not an id")
+        bad("erase_message_not_id", "sotto-erase", ["--message", "hello", "--yes"], "--message takes a message or envelope id", "--message is not an id")
         bad("keygen_new_ttl_word", "sotto-keygen", ["new", "carol", "--no-passphrase", "--ttl", "soon"], "--ttl: bad duration", "--ttl soon")
         bad("open_unknown_option", "sotto-open", ["--decrypt"], "decrypt", "an option of another tool")
         bad("recv_follow_all", "sotto-recv", ["--follow", "--all"], "--follow does not combine", "--follow with --all")

@@ -1,0 +1,174 @@
+import Foundation
+@testable import SottoCore
+import XCTest
+
+/// Attacks from inside a conversation, through the real commands: a card
+/// that passes someone's key off as another's, a co-recipient who holds the
+/// file key and writes under the sender's header, and contacts who follow a
+/// rotation without exchanging cards again.
+final class CoRecipientTests: CLITestCase {
+    let now = Int(Date().timeIntervalSince1970) + 60
+
+    /// Alice writes to bob and carol; each receives from their own mailbox.
+    func homes() throws -> (alice: String, bob: String, carol: String) {
+        let alice = try fixtureHome("alice"), bob = try fixtureHome("bob"), carol = try fixtureHome("carol")
+        try ok("sotto-keygen", ["import"], stdin: try fixtureCard("carol"), home: alice)
+        try ok("sotto-keygen", ["import"], stdin: try fixtureCard("alice"), home: carol)
+        return (alice, bob, carol)
+    }
+
+    /// carol's current key, as the age identity she can export.
+    func secretKey(of home: String) throws -> DecryptionKey {
+        let file = path("key-\(UUID().uuidString.prefix(6))")
+        try ok("sotto-keygen", ["age-identity", "-o", file], home: home, allowStderr: true)
+        let line = String(decoding: try read(file), as: UTF8.self).split(separator: "\n").first { $0.hasPrefix("AGE-SECRET-KEY-1") }
+        return try XCTUnwrap(try DecryptionKey.parse(String(line ?? "")))
+    }
+
+    /// What a co-recipient can do with an envelope: recover the file key and
+    /// the signed plaintext, and write a new payload under the same header.
+    struct Opened {
+        let header: Header
+        let fileKey: SecureBytes
+        let plaintext: [UInt8]
+
+        init(_ age: Data, with key: DecryptionKey) throws {
+            let bytes = [UInt8](age)
+            header = try Header.parse(ByteReader(bytes: bytes))
+            fileKey = try XCTUnwrap(try key.unwrap(header.stanzas))
+            var plaintext = [UInt8]()
+            try PayloadDecryptor(fileKey: fileKey, reader: ByteReader(bytes: Array(bytes[header.bytes.count...]))).forEachRun { plaintext += $0 }
+            self.plaintext = plaintext
+        }
+
+        var innerHeader: [UInt8] {
+            let length = Int(Wire.readU32(plaintext[InnerHeader.magic.count...]))
+            return Array(plaintext[(InnerHeader.magic.count + 4)..<(InnerHeader.magic.count + 4 + length)])
+        }
+
+        /// The header again, over a new payload (a fresh STREAM nonce).
+        func reseal(_ payload: [UInt8]) throws -> Data {
+            let sink = MemorySink()
+            try sink.write(header.bytes)
+            let encryptor = try PayloadEncryptor(fileKey: fileKey, sink: sink)
+            try encryptor.write(payload)
+            try encryptor.close()
+            return Data(sink.bytes)
+        }
+
+        /// A new body under the sender's header and inner header, signed by `forger`.
+        func forge(_ body: [UInt8], signer forger: Signer) throws -> Data {
+            let sink = MemorySink()
+            try sink.write(header.bytes)
+            let encryptor = try PayloadEncryptor(fileKey: fileKey, sink: sink)
+            let writer = try SignedBodyWriter(inner: innerHeader, header: header, signer: forger, payload: encryptor)
+            try writer.write(body)
+            try writer.close()
+            return Data(sink.bytes)
+        }
+    }
+
+    func envelopeLine(_ age: Data) -> Data { Data(jsonLine(["type": "envelope", "age": age.base64EncodedString()]).utf8) }
+
+    /// A card for "mallory2" that certifies alice's key and names alice's
+    /// mailbox, imported by carol, who does not know alice: carol's message to
+    /// mallory2 lands in alice's mailbox, sealed to her key. alice refuses
+    /// it: the signed inner header says it was sealed for mallory2.
+    func testAMessageSealedToMyKeyForSomeoneElseIsRefused() throws {
+        let alice = try fixtureHome("alice"), bob = try fixtureHome("carol")
+        let aliceCard = try Card(fields: JSON.object([UInt8](try fixtureCard("alice")), line: 1))
+        let (identity, signingKey) = try Ed25519.generate()
+        let current = try XCTUnwrap(aliceCard.currentKey)
+        let certified = CertifiedKey.certify(key: current.key, notBefore: current.notBefore, notAfter: nil, identity: identity, signingKey: signingKey)
+        let forged = Card.make(name: "mallory2", identityKey: identity, mailbox: aliceCard.mailbox, keys: [certified], signingKey: signingKey)
+        try ok("sotto-keygen", ["import"], stdin: Data(try JSON.encode(forged.record) + [0x0A]), home: bob)
+
+        let mailbox = path("mailbox.db")
+        let sealed = try ok("sotto-seal", [], stdin: Data(jsonLine(["to": ["mallory2"], "body": "for mallory2's eyes"]).utf8), home: bob)
+        XCTAssertEqual(sealed.record("envelope")["to"] as? [String], [aliceCard.mailbox], "the forged card routes to alice's mailbox")
+        try ok("sotto-send", ["--mailbox", mailbox], stdin: sealed.stdout, home: bob)
+        let received = try ok("sotto-recv", ["--mailbox", mailbox], home: alice)
+        XCTAssertEqual(received.records().count, 1)
+        let opened = try run("sotto-open", stdin: received.stdout, home: alice)
+        assertFailure(opened, tool: "sotto-open", status: 1, contains: ["sealed for another identity"])
+        XCTAssertEqual(opened.out, "")
+    }
+
+    /// carol, a co-recipient, writes a new body under alice's header, naming
+    /// alice and signed with a key of carol's: nothing of it is released,
+    /// however large, whether to stdout with --raw or to a file with -o.
+    func testACoRecipientsForgeryReleasesNothing() throws {
+        let (alice, bob, carol) = try homes()
+        let sealed = try sealEnvelope(["to": ["bob", "carol"], "body": "pay bob 10"], home: alice)
+        let stolen = try Opened(ageBytes(sealed), with: try secretKey(of: carol))
+        let (forgerKey, forgerSecret) = try Ed25519.generate()
+        let forged = try stolen.forge([UInt8](repeating: 0x41, count: 3 << 20), signer: Signer(identityKey: forgerKey, name: "carol", secretKey: forgerSecret))
+        let file = try write("forged.age", forged)
+
+        let raw = try run("sotto-open", ["--raw", file], home: bob)
+        assertFailure(raw, tool: "sotto-open", status: 1, contains: ["bad signature"])
+        XCTAssertEqual(raw.stdout.count, 0, "not one byte of the forgery reaches stdout")
+        let output = path("out.bin")
+        assertFailure(try run("sotto-open", [file, "-o", output], home: bob), tool: "sotto-open", status: 1)
+        XCTAssertFalse(exists(output))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: tmp.path).filter { $0.hasPrefix(".out.bin") }, [])
+        // The genuine message still opens for bob, as alice's.
+        let genuine = try openMessage(sealed, home: bob)
+        XCTAssertEqual(genuine["body"] as? String, "pay bob 10")
+        XCTAssertEqual(genuine["message_id"] as? String, try MessageID.of([UInt8](forged)).hex, "one message id for both: the header's")
+    }
+
+    /// After bob erased alice's message, carol re-encrypts its signed
+    /// plaintext under the same header: new bytes, a new envelope id, still
+    /// alice's valid signatures. bob's inbox knows the message id and drops it.
+    func testAReencryptionOfAnErasedMessageIsDropped() throws {
+        let (alice, bob, carol) = try homes()
+        let mailbox = path("mailbox.db")
+        let sealed = try ok("sotto-seal", [], stdin: Data(jsonLine(["to": ["bob", "carol"], "body": "erase me for good"]).utf8), home: alice)
+        try ok("sotto-send", ["--mailbox", mailbox], stdin: sealed.stdout, home: alice)
+        let received = try ok("sotto-recv", ["--mailbox", mailbox], home: bob).record("envelope")
+        let message = try openMessage(received, home: bob)
+        let messageID = try XCTUnwrap(message["message_id"] as? String)
+        XCTAssertEqual(try ok("sotto-erase", ["--message", messageID, "--yes"], home: bob).record("erasure")["remnants"] as? Int, 0)
+
+        let stolen = try Opened(ageBytes(sealed.record("envelope")), with: try secretKey(of: carol))
+        let replay = try stolen.reseal(stolen.plaintext)
+        XCTAssertNotEqual(replay, ageBytes(sealed.record("envelope")))
+        XCTAssertEqual(try openMessage(["type": "envelope", "age": replay.base64EncodedString()], home: try fixtureHome("carol"))["body"] as? String,
+                       "erase me for good", "the re-encryption still verifies as alice's")
+        let bobMailbox = try XCTUnwrap(try identityRecord(home: bob)["mailbox"] as? String)
+        try ok("sotto-send", ["--mailbox", mailbox, "--to", bobMailbox], stdin: envelopeLine(replay), home: carol)
+        let recv = try run("sotto-recv", ["--mailbox", mailbox], home: bob)
+        XCTAssertEqual(recv.status, 0, recv.summary)
+        XCTAssertEqual(recv.out, "", "the re-encrypted message never reaches sotto-open")
+        XCTAssertTrue(recv.stderrLines.contains { $0.hasPrefix("sotto-recv: notice: ") && $0.contains("replay") }, recv.err)
+    }
+
+    /// alice rotates weekly and sotto-expire destroys her retired keys after
+    /// the retention; bob never fetches a new card. Traffic pattern: alice
+    /// writes to bob once a week, just after rotating; bob answers. Each of
+    /// alice's messages carries her card, so bob seals to her current key
+    /// and every answer opens, for as many weeks as the test runs.
+    func testContactsFollowWeeklyRotationThroughMessages() throws {
+        let alice = try fixtureHome("alice"), bob = try fixtureHome("bob")
+        let week = 7 * 86400
+        try ok("sotto-keygen", ["rotate", "--retain", "8d"], home: alice, env: ["SOTTO_TEST_NOW": String(now)], allowStderr: true)
+        for n in 1...4 {
+            let time = now + n * week
+            let env = ["SOTTO_TEST_NOW": String(time)]
+            try ok("sotto-keygen", ["rotate"], home: alice, env: env, allowStderr: true)
+            _ = try expire(alice, at: time + 1)
+            let sealed = try sealEnvelope(["to": ["bob"], "body": "week \(n)"], home: alice, env: env)
+            let opened = try run("sotto-open", stdin: Data(jsonLine(sealed).utf8), home: bob, env: env)
+            XCTAssertEqual(opened.status, 0, opened.summary)
+            XCTAssertTrue(opened.stderrLines.contains { $0.contains("notice: updated the keys of contact 'alice'") }, opened.err)
+            let answer = try sealEnvelope(["to": ["alice"], "body": "got week \(n)"], home: bob, env: env)
+            XCTAssertEqual(try openMessage(answer, home: alice, env: ["SOTTO_TEST_NOW": String(time + 2)])["body"] as? String, "got week \(n)",
+                           "bob sealed to alice's current key")
+        }
+    }
+
+    func expire(_ home: String, at time: Int) throws -> [[String: Any]] {
+        try ok("sotto-expire", [], home: home, env: ["SOTTO_TEST_NOW": String(time)]).records()
+    }
+}
