@@ -1,21 +1,22 @@
 internal import COpenSSL
+internal import CSodium
 
-/// SHA-256 from OpenSSL's libcrypto, which uses the CPU's SHA extensions
-/// where it has them: the hash of the format's body digests and ids.
+/// SHA-256, the hash of the format's body digests and ids. Bulk pieces
+/// (64 KiB) go to OpenSSL's libcrypto, which uses the CPU's SHA extensions
+/// (about twice libsodium's BLAKE2b here); everything small stays with
+/// libsodium, as OpenSSL's first use costs about a millisecond of set-up,
+/// which a one-message process would otherwise pay.
 final class SHA256 {
     static let length = 32
-    private let context: OpaquePointer?
+    /// Inputs at least this long are hashed by libcrypto.
+    static let bulk = 16 * 1024
+    private var state = crypto_hash_sha256_state()
 
-    init() {
-        context = EVP_MD_CTX_new()
-        EVP_DigestInit_ex(context, EVP_sha256(), nil)
-    }
-
-    deinit { EVP_MD_CTX_free(context) }
+    init() { crypto_hash_sha256_init(&state) }
 
     func update(_ bytes: UnsafeRawBufferPointer) {
-        guard bytes.count > 0 else { return }
-        EVP_DigestUpdate(context, bytes.baseAddress, bytes.count)
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        crypto_hash_sha256_update(&state, base.assumingMemoryBound(to: UInt8.self), UInt64(bytes.count))
     }
 
     func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { update($0) } }
@@ -23,13 +24,24 @@ final class SHA256 {
 
     func finalize() -> [UInt8] {
         var out = [UInt8](repeating: 0, count: Self.length)
-        EVP_DigestFinal_ex(context, &out, nil)
+        crypto_hash_sha256_final(&state, &out)
         return out
     }
 
+    /// libcrypto, set up once without reading the system's OpenSSL
+    /// configuration, which has nothing to say about a digest.
+    private static let openSSL: Bool = OPENSSL_init_crypto(UInt64(OPENSSL_INIT_NO_LOAD_CONFIG), nil) == 1
+
     /// One-shot hash of `bytes` into the 32 bytes at `out`.
     static func hash(_ bytes: UnsafeRawBufferPointer, into out: UnsafeMutablePointer<UInt8>) {
-        EVP_Digest(bytes.baseAddress, bytes.count, out, nil, EVP_sha256(), nil)
+        if bytes.count >= bulk, openSSL, EVP_Digest(bytes.baseAddress, bytes.count, out, nil, EVP_sha256(), nil) == 1 { return }
+        _ = Sodium.ready
+        guard let base = bytes.baseAddress else {
+            var none: UInt8 = 0
+            crypto_hash_sha256(out, &none, 0)
+            return
+        }
+        crypto_hash_sha256(out, base.assumingMemoryBound(to: UInt8.self), UInt64(bytes.count))
     }
 
     static func hash(_ bytes: [UInt8]) -> [UInt8] {
