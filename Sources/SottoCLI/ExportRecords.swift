@@ -4,24 +4,31 @@ import SottoCore
 /// sotto-export and read back by sotto-keygen import and sotto-recv --input.
 public enum ExportFormat {
     public static let name = "sotto-export"
-    public static let version = 1
+    /// 2: exports that hold secrets end with an authentication record.
+    public static let version = 2
 
     /// Record types of an export stream other than envelopes, which
     /// `sotto-recv --input` passes over.
-    public static let otherRecordTypes: Set<String> = ["manifest", "identity", "contact", "group", "setting", "message", "card"]
+    public static let otherRecordTypes: Set<String> = ["manifest", "identity", "contact", "group", "setting", "message", "card",
+                                                       ExportAuthentication.recordType]
 
+    /// The first record. An export with secrets is authenticated (its last
+    /// record), and says so here, where the authentication covers it.
     public static func manifest(createdAt: Int64, counts: [String: Int], secrets: Bool, decrypted: Bool) -> [String: Any] {
         ["type": "manifest", "format": name, "version": version, "created_at": Time.rfc3339(createdAt),
-         "counts": counts, "secrets": secrets, "decrypted": decrypted]
+         "counts": counts, "secrets": secrets, "decrypted": decrypted, "authenticated": secrets]
     }
 
-    /// Checks that a manifest names this format in a version this sotto reads.
-    public static func checkManifest(_ fields: Fields) throws {
+    /// Checks that a manifest names this format in a version this sotto
+    /// reads; returns whether it says the export is authenticated.
+    @discardableResult
+    public static func checkManifest(_ fields: Fields) throws -> Bool {
         guard try fields.string("format") == name else { throw fields.badField("format", "must be \"\(name)\"") }
         guard let found = try fields.int("version") else { throw fields.badField("version", "is missing") }
         guard found <= version else {
             throw SottoError(.unsupported, "line \(fields.line): export format version \(found) is newer than this sotto reads (\(version))")
         }
+        return try fields.bool("authenticated") ?? false
     }
 
     /// One of my identities: the identity record, marked as mine, with its

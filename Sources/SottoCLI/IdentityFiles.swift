@@ -10,7 +10,9 @@ extension Opener {
         let home = options.home.home
         let keyring = home.exists || identityFiles.isEmpty ? try options.open() : nil
         let opener = try Opener(keyring: keyring, identities: identities, inbox: try Inbox.open(home, create: false),
-                                requireKnown: requireKnown) { Diagnostics.notice($0.description) }
+                                requireKnown: requireKnown) { notice in
+            notice.isWarning ? Diagnostics.warning(notice.description) : Diagnostics.notice(notice.description)
+        }
         opener.removesTampered = true
         return opener
     }

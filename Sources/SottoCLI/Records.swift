@@ -5,6 +5,8 @@ import SottoCore
 public final class RecordReader {
     private let reader: ByteReader
     public private(set) var lineNumber = 0
+    /// The bytes of the last record read, as they came (without the line feed).
+    public private(set) var lastLine = [UInt8]()
     /// One record may be large (an envelope in base64), but not unbounded.
     public static let maxRecordBytes = 256 * 1024 * 1024
 
@@ -32,6 +34,7 @@ public final class RecordReader {
                 throw SottoError(.malformed, "line \(lineNumber): record is longer than \(Self.maxRecordBytes) bytes")
             }
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
+            lastLine = line
             return try JSON.object(line, line: lineNumber)
         }
     }

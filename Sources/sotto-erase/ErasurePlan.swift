@@ -26,9 +26,10 @@ struct ErasurePlan {
             }
             try loop.finish()
         }
-        plan.envelopeIDs.formUnion(named.compactMap(EnvelopeID.init))
-        if let inbox {
-            for id in named.compactMap(MessageID.init) { plan.envelopeIDs.formUnion(try inbox.envelopes(messageID: id).map(\.id)) }
+        for text in named {
+            let carriers = try inbox.map { inbox in try MessageID(text).map { try inbox.envelopes(messageID: $0) } ?? [] } ?? []
+            if carriers.isEmpty { EnvelopeID(text).map { _ = plan.envelopeIDs.insert($0) } }
+            plan.envelopeIDs.formUnion(carriers.map(\.id))
         }
         if let name = command.contact {
             _ = try keyring.contact(named: name)
@@ -69,6 +70,13 @@ struct ErasurePlan {
                 if let sender, inner.from == sender { plan.envelopeIDs.insert(envelope.id) }
                 if let thread = command.thread, inner.thread == thread { plan.envelopeIDs.insert(envelope.id) }
             }
+        }
+        // An envelope goes with every other that carries its message: a copy
+        // under the same header (anyone who saw the header can make one) holds
+        // the same header bytes, which the remnant scan looks for.
+        for id in plan.envelopeIDs {
+            guard let message = try inbox.messageID(of: id) else { continue }
+            plan.envelopeIDs.formUnion(try inbox.envelopes(messageID: message).map(\.id))
         }
         return plan
     }

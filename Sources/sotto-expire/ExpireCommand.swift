@@ -113,8 +113,7 @@ struct ExpireCommand: SottoCommand {
                 Diagnostics.notice("the key rotation of '\(identity.name)' is due and needs the passphrase")
                 continue
             }
-            guard let every = try store.rotationInterval(identity.name),
-                  let rotated = try store.rotate(identity.name, now: now, ifOlderThan: every) else { continue }
+            guard let rotated = try store.rotate(identity.name, now: now, onlyIfDue: true) else { continue }
             try emit(["type": "rotated", "identity": rotated.name, "age_recipient": rotated.card.currentKey?.ageRecipient ?? JSONNull()])
             count += 1
         }

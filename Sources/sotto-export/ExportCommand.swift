@@ -9,15 +9,17 @@ struct ExportCommand: SottoCommand {
         abstract: "Write everything this home holds as JSON Lines, for portability and backup.",
         discussion: discussion("""
             Writes, one record per line, a manifest first:
-              {"type":"manifest","format":"sotto-export","version":1,
-               "created_at":...,"counts":{...},"secrets":...,"decrypted":...}
+              {"type":"manifest","format":"sotto-export","version":2,
+               "created_at":...,"counts":{...},"secrets":...,"decrypted":...,"authenticated":...}
 
             Then my identities ("owner":"me", with the card; with --secrets the secret keys, sealed under an \
             export passphrase with Argon2id and XChaCha20-Poly1305), my contacts ("owner":"them": card or age \
             key, petname, verified and blocked marks), groups, settings, and the envelopes of the local inbox, \
             still sealed, with when each arrived and was first opened. --decrypt adds a message record after \
             each envelope that opens, with "author":"me" or "them". Nothing already expired is exported. \
-            The export streams: memory holds one envelope at a time, whatever the size of the inbox.
+            The export streams: memory holds one envelope at a time, whatever the size of the inbox. With \
+            --secrets the last record authenticates the whole export under the export passphrase: a restore \
+            refuses an export with any record changed, dropped, added or moved, and stores nothing.
 
             The export passphrase (--secrets) comes from --export-passphrase-fd N, --export-passphrase-file FILE, \
             SOTTO_EXPORT_PASSPHRASE or the terminal (asked twice); the keyring passphrase, needed by --secrets \
@@ -67,7 +69,7 @@ struct ExportCommand: SottoCommand {
         let key = secrets ? try ExportKey(passphrase: exportPassphrase.newPassphrase()) : nil
         let held = try KeyringExport(keyring: store, key: key)
         let inbox = try Inbox.open(keyring.home.home, create: false)
-        let out = RecordSink(pending ?? Output.stdout)
+        let out = RecordSink(pending ?? Output.stdout, authenticated: key != nil)
         let write = {
             let envelopes = try inbox?.countUnexpired(now: now) ?? 0
             try out.record(ExportFormat.manifest(createdAt: now, counts: held.counts.merging(["envelopes": envelopes]) { $1 },
@@ -82,13 +84,35 @@ struct ExportCommand: SottoCommand {
             }
         }
         if let inbox { try inbox.snapshot(write) } else { try write() }
+        if let key { try out.authenticate(with: key) }
         try pending?.commit()
     }
 }
 
-/// Writes records, one JSON line each, to stdout or the pending output file.
+/// Writes records, one JSON line each, to stdout or the pending output file;
+/// for an authenticated export, hashing each line as it goes.
 final class RecordSink {
     let sink: ByteSink
-    init(_ sink: ByteSink) { self.sink = sink }
-    func record(_ object: [String: Any]) throws { try sink.write(JSON.line(object)) }
+    private let transcript: ExportTranscript?
+
+    init(_ sink: ByteSink, authenticated: Bool) {
+        self.sink = sink
+        transcript = authenticated ? ExportTranscript() : nil
+    }
+
+    func record(_ object: [String: Any]) throws { try write(JSON.line(object)) }
+
+    /// Writes part of the stream: a line, or a piece of one that streams.
+    func write(_ bytes: [UInt8]) throws {
+        transcript?.update(bytes)
+        try sink.write(bytes)
+    }
+
+    func write(_ text: String) throws { try write(Array(text.utf8)) }
+
+    /// The last record: the MAC of every line before it.
+    func authenticate(with key: ExportKey) throws {
+        guard let transcript else { return }
+        try sink.write(JSON.line(ExportAuthentication.record(key: key, transcript: transcript)))
+    }
 }

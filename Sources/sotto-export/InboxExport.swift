@@ -59,7 +59,7 @@ struct InboxExport {
     /// line is `{"age":"` + base64 of the bytes + `",` + the other fields.
     func writeEnvelope(_ envelope: StoredEnvelope, deleteAfter: Int64?, source: ByteSource, to out: RecordSink) throws {
         let rest = try JSON.line(ExportFormat.envelope(envelope, deleteAfter: deleteAfter))
-        try out.sink.write("{\"age\":\"")
+        try out.write("{\"age\":\"")
         var buffer = [UInt8](repeating: 0, count: Self.piece)
         var filled = 0
         while true {
@@ -67,12 +67,12 @@ struct InboxExport {
             if n == 0 { break }
             filled += n
             if filled == buffer.count {
-                try out.sink.write(Base64.encode(buffer))
+                try out.write(Base64.encode(buffer))
                 filled = 0
             }
         }
-        try out.sink.write(Base64.encode(buffer[..<filled]))
-        try out.sink.write("\",")
-        try out.sink.write(Array(rest.dropFirst()))
+        try out.write(Base64.encode(buffer[..<filled]))
+        try out.write("\",")
+        try out.write(Array(rest.dropFirst()))
     }
 }

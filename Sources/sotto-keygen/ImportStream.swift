@@ -21,6 +21,10 @@ struct ImportStream {
         var blocked: Bool
     }
 
+    /// Whether what is restored needs the export's authentication: secrets
+    /// do, and so does a manifest that says the export has it.
+    var needsAuthentication: Bool { !identities.isEmpty || claimsAuthentication || authentication != nil }
+
     var cards = [SottoCore.Card]()
     var identities = [Identity]()
     var contacts = [Contact]()
@@ -28,13 +32,27 @@ struct ImportStream {
     var settings = [(name: String, value: String, line: Int)]()
     /// True once a record only an export holds was seen.
     var isExport = false
+    /// Whether the manifest says the export ends with an authentication record.
+    var claimsAuthentication = false
+    /// The hash of every line before the authentication record, and that record.
+    let transcript = ExportTranscript()
+    var authentication: Fields?
 
     init(_ reader: RecordReader) throws {
         while let fields = try reader.next() {
+            guard authentication == nil else {
+                throw SottoError(.malformed, "line \(fields.line): a record after the export's authentication record",
+                                 hints: ["records were added to the export after it was written"])
+            }
             let type = try fields.optionalString("type")
+            if type == ExportAuthentication.recordType {
+                authentication = fields
+                continue
+            }
+            transcript.absorb(reader.lastLine)
             if type != "card", let type, ExportFormat.otherRecordTypes.contains(type) || type == "envelope" { isExport = true }
             switch type {
-            case "manifest": try ExportFormat.checkManifest(fields)
+            case "manifest": claimsAuthentication = try ExportFormat.checkManifest(fields) || claimsAuthentication
             case "envelope", "message": continue
             case "identity": identities.append(try Self.identity(fields))
             case "contact": contacts.append(try Self.contact(fields))

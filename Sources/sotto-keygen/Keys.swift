@@ -28,12 +28,17 @@ extension KeygenCommand {
         func execute() throws {
             let store = try keyring.open()
             let identity = try store.identity(named: name)
-            if let retain {
-                guard let seconds = try Time.duration(retain, option: "--retain") else { throw SottoError(.usage, "--retain takes a duration, not never") }
-                try store.setRetention(seconds)
+            // Both are checked before either is stored.
+            let retention = try retain.map { text in
+                guard let seconds = try Time.duration(text, option: "--retain") else { throw SottoError(.usage, "--retain takes a duration, not never") }
+                try SettingBounds.check(seconds, SettingBounds.retention, "--retain")
+                return seconds
             }
-            if let every {
-                try store.setRotationInterval(identity.name, every: try Time.duration(every, option: "--every"))
+            let interval = try every.map { try Time.duration($0, option: "--every") }
+            if let seconds = interval ?? nil { try SettingBounds.check(seconds, SettingBounds.rotation, "--every") }
+            if let retention { try store.setRetention(retention) }
+            if let interval {
+                try store.setRotationInterval(identity.name, every: interval)
                 var record = identity.record
                 record["rotate_every"] = try store.rotationInterval(identity.name).map { "\($0)s" } ?? "never"
                 record["retain"] = "\(try store.retention())s"

@@ -22,6 +22,7 @@ extension KeygenCommand {
         func execute() throws {
             try Names.validate(name, what: "identity name")
             let ttlValue = try ttl.map { try Time.duration($0, option: "--ttl") }
+            if let seconds = ttlValue ?? nil { try SettingBounds.check(seconds, SettingBounds.ttl, "--ttl") }
             // A new keyring's passphrase is read before anything is created, so a missing one leaves nothing behind.
             let fresh = !keyring.home.home.exists
             let passphrase = fresh && !noPassphrase ? try keyring.passphrase.newPassphrase() : nil

@@ -21,6 +21,7 @@ struct Restore {
         let secrets = try stream.identities.map {
             try unsealer.open($0.secrets, identityKey: $0.card.identityKey, name: $0.card.name)
         }
+        try authenticate(unsealer, passphraseProven: !secrets.isEmpty)
         let needsKeys = !stream.identities.isEmpty
         let existing = keyring.home.home.exists ? try keyring.open() : nil
         if needsKeys, let existing, existing.isInitialized {
@@ -36,7 +37,11 @@ struct Restore {
         let homeExisted = FileManager.default.fileExists(atPath: home.path)
         let store = try existing ?? keyring.open(create: true)
         do {
-            return try restore(into: store, initial: initial, secrets: secrets)
+            let records = try restore(into: store, initial: initial, secrets: secrets)
+            if !stream.needsAuthentication, stream.contacts.contains(where: \.verified) {
+                Diagnostics.warning("this export is not authenticated (it holds no secrets): its contacts were restored unverified")
+            }
+            return records
         } catch {
             if existing == nil {
                 for file in Database.files(of: home.keyringPath) { unlink(file) }
@@ -44,6 +49,18 @@ struct Restore {
             }
             throw error
         }
+    }
+
+    /// An export with secrets is authenticated whole: nothing is restored
+    /// from one that was altered, cut or extended. One without (public cards
+    /// only) cannot be: its contacts come in unverified.
+    private func authenticate(_ unsealer: ExportUnsealer, passphraseProven: Bool) throws {
+        guard stream.needsAuthentication else { return }
+        guard let record = stream.authentication else {
+            throw SottoError(.malformed, "this export is not authenticated: it has no authentication record",
+                             hints: ["an export with secrets ends with one; this one was cut short, or made by an earlier sotto: export it again"])
+        }
+        try ExportAuthentication.verify(record, transcript: stream.transcript, unsealer: unsealer, passphraseProven: passphraseProven)
     }
 
     private func restore(into store: Keyring, initial: SecureBytes??, secrets: [IdentitySecrets]) throws -> [[String: Any]] {
@@ -56,12 +73,13 @@ struct Restore {
                 let name = identity.card.name
                 try store.restoreIdentity(card: identity.card, secrets: secret, isDefault: identity.isDefault && !keepsDefault,
                                           defaultTTL: identity.defaultTTL, createdAt: identity.createdAt)
-                if let every = identity.rotateEvery { try store.setRotationInterval(name, every: every) }
+                if let every = identity.rotateEvery { try store.setRotationInterval(name, every: every, kind: .malformed) }
                 records.append(try store.identity(named: name).record)
             }
             for card in stream.cards { records.append(try store.importCard(card).record) }
             for contact in stream.contacts {
-                records.append(try store.restoreContact(name: contact.name, kind: contact.kind, verified: contact.verified,
+                let verified = contact.verified && stream.needsAuthentication
+                records.append(try store.restoreContact(name: contact.name, kind: contact.kind, verified: verified,
                                                         blocked: contact.blocked).record)
             }
             for group in stream.groups {
@@ -85,7 +103,7 @@ struct Restore {
             guard let seconds = try? Time.duration(setting.value) else {
                 throw SottoError(.malformed, "line \(setting.line): field \"value\" is not a duration")
             }
-            try store.setRetention(seconds)
+            try store.setRetention(seconds, kind: .malformed)
         default:
             Diagnostics.warning("line \(setting.line): unknown setting '\(setting.name)' skipped")
             return false

@@ -21,6 +21,10 @@ struct Receiver {
         // A small first batch, so the first records come out soon; then ever larger ones, as
         // each inbox commit rewrites every page of the id index that its batch touched.
         var size = 20
+        // Entries listed whose bytes were gone when read: expiry racing this
+        // receiver, or, when the same entry is listed so again, a row with no
+        // bytes at all, which would otherwise be listed for ever.
+        var vanished = Set<Int64>()
         while remaining > 0, !stop() {
             let batch = try mailbox.pending(for: addresses, now: Time.now(), limit: min(remaining, size))
             size = min(size * 4, 8000)
@@ -30,7 +34,12 @@ struct Receiver {
                 for entry in batch {
                     if stop() { break }
                     // Expiry or another receiver may remove an entry between listing and reading it.
-                    guard let incoming = try mailbox.incoming(for: entry) else { continue }
+                    guard let incoming = try mailbox.incoming(for: entry) else {
+                        if vanished.insert(entry.sequence).inserted { continue }
+                        onCorrupt(entry, SottoError(.malformed, "envelope \(entry.id) has no bytes in the mailbox"))
+                        moved.append(entry)
+                        continue
+                    }
                     // Only new envelopes are written: a resend of one already received is not news.
                     // A crash between the inbox commit and the records loses no envelope:
                     // --since and --all write them again.

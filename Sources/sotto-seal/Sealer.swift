@@ -24,7 +24,13 @@ final class Sealer {
                 throw SottoError(.notFound, "no keyring to sign with in \(Home.resolve(nil).path)",
                                  hints: ["create an identity with `sotto-keygen new NAME`, or seal with --anonymous"])
             }
-            let me = try keyring.identity(named: senderName)
+            var me = try keyring.identity(named: senderName)
+            // A key due for renewal (past half its lifetime, or its schedule) is
+            // renewed as it signs: this message's card tells contacts of the new one.
+            if try keyring.rotationDue(me, now: Time.now()), let renewed = try keyring.rotate(me.name, onlyIfDue: true) {
+                Diagnostics.notice("gave '\(me.name)' a new encryption key: the current one was due for renewal")
+                me = renewed
+            }
             identity = me
             signer = try keyring.signer(for: me)
         }

@@ -68,6 +68,16 @@ final class CoRecipientTests: CLITestCase {
         }
     }
 
+    /// Seals as `sealEnvelope` does, allowing the notice of a key renewed on the way.
+    func seal(_ message: [String: Any], home: String, env: [String: String]) throws -> [String: Any] {
+        try ok("sotto-seal", stdin: Data(jsonLine(message).utf8), home: home, env: env, allowStderr: true).record("envelope")
+    }
+
+    /// Opens as `openMessage` does, allowing the notice of a contact's keys taken from their message.
+    func open(_ envelope: [String: Any], home: String, env: [String: String]) throws -> [String: Any] {
+        try ok("sotto-open", stdin: Data(jsonLine(envelope).utf8), home: home, env: env, allowStderr: true).record("message")
+    }
+
     func envelopeLine(_ age: Data) -> Data { Data(jsonLine(["type": "envelope", "age": age.base64EncodedString()]).utf8) }
 
     /// A card for "mallory2" that certifies alice's key and names alice's
@@ -144,28 +154,84 @@ final class CoRecipientTests: CLITestCase {
         XCTAssertTrue(recv.stderrLines.contains { $0.hasPrefix("sotto-recv: notice: ") && $0.contains("replay") }, recv.err)
     }
 
-    /// alice rotates weekly and sotto-expire destroys her retired keys after
-    /// the retention; bob never fetches a new card. Traffic pattern: alice
-    /// writes to bob once a week, just after rotating; bob answers. Each of
-    /// alice's messages carries her card, so bob seals to her current key
-    /// and every answer opens, for as many weeks as the test runs.
+    /// Anyone who saw a header (the mailbox's operator, a co-recipient) can
+    /// store a copy of it over other bytes: a second envelope carrying the
+    /// same message. Erasing either erases both, and the scan finds nothing.
+    func testErasingAnEnvelopeErasesEveryCopyOfItsMessage() throws {
+        let alice = try fixtureHome("alice"), bob = try fixtureHome("bob")
+        let mailbox = path("mailbox.db")
+        let sealed = try ok("sotto-seal", stdin: Data(jsonLine(["to": ["bob"], "body": "once"]).utf8), home: alice)
+        let original = ageBytes(sealed.record("envelope"))
+        let header = try Header.parse(ByteReader(bytes: [UInt8](original)))
+        let copy = Data(header.bytes + Sodium.random(200))
+        let address = try XCTUnwrap(try identityRecord(home: bob)["mailbox"] as? String)
+        try ok("sotto-send", ["--mailbox", mailbox], stdin: sealed.stdout, home: alice)
+        try ok("sotto-send", ["--mailbox", mailbox, "--to", address], stdin: envelopeLine(copy), home: alice)
+        let received = try ok("sotto-recv", ["--mailbox", mailbox], home: bob).records()
+        XCTAssertEqual(received.count, 2, "two envelopes, one message")
+        let id = try XCTUnwrap(received[0]["id"] as? String)
+        let report = try ok("sotto-erase", ["--message", id, "--yes"], home: bob).record("erasure")
+        XCTAssertEqual(report["remnants"] as? Int, 0)
+        XCTAssertEqual((report["removed"] as? [String: Any])?["envelopes"] as? Int, 2)
+        let mac = try XCTUnwrap(ageHeaderLines(original).last?.dropFirst(4))
+        XCTAssertNil(try read(bob + "/inbox.db").range(of: Data(mac.utf8)), "the header is gone from the inbox")
+    }
+
+    /// alice rotates weekly on a schedule (sotto-expire from cron, which also
+    /// destroys her old secrets two days after their keys end); bob never
+    /// fetches a new card. Traffic pattern: once a week alice writes to bob and
+    /// bob answers. Each of alice's messages carries her card, so bob seals to
+    /// her current key; without that, his answers would go to her first key,
+    /// and be refused once it ended (90 days). Fourteen weeks, no card exchange.
     func testContactsFollowWeeklyRotationThroughMessages() throws {
         let alice = try fixtureHome("alice"), bob = try fixtureHome("bob")
         let week = 7 * 86400
-        try ok("sotto-keygen", ["rotate", "--retain", "8d"], home: alice, env: ["SOTTO_TEST_NOW": String(now)], allowStderr: true)
-        for n in 1...4 {
+        try ok("sotto-keygen", ["rotate", "--every", "7d", "--retain", "2d"], home: alice, env: ["SOTTO_TEST_NOW": String(now)])
+        for n in 1...14 {
             let time = now + n * week
             let env = ["SOTTO_TEST_NOW": String(time)]
-            try ok("sotto-keygen", ["rotate"], home: alice, env: env, allowStderr: true)
-            _ = try expire(alice, at: time + 1)
-            let sealed = try sealEnvelope(["to": ["bob"], "body": "week \(n)"], home: alice, env: env)
+            XCTAssertEqual(try expire(alice, at: time).last?["keys_rotated"] as? Int, 1, "week \(n): the schedule rotates")
+            let sealed = try seal(["to": ["bob"], "body": "week \(n)"], home: alice, env: env)
             let opened = try run("sotto-open", stdin: Data(jsonLine(sealed).utf8), home: bob, env: env)
             XCTAssertEqual(opened.status, 0, opened.summary)
             XCTAssertTrue(opened.stderrLines.contains { $0.contains("notice: updated the keys of contact 'alice'") }, opened.err)
-            let answer = try sealEnvelope(["to": ["alice"], "body": "got week \(n)"], home: bob, env: env)
-            XCTAssertEqual(try openMessage(answer, home: alice, env: ["SOTTO_TEST_NOW": String(time + 2)])["body"] as? String, "got week \(n)",
-                           "bob sealed to alice's current key")
+            let answer = try seal(["to": ["alice"], "body": "got week \(n)"], home: bob, env: env)
+            XCTAssertEqual(try open(answer, home: alice, env: ["SOTTO_TEST_NOW": String(time + 60)])["body"] as? String,
+                           "got week \(n)", "bob sealed to alice's current key")
         }
+    }
+
+    /// Traffic one way for longer than a key's lifetime: alice rotates weekly
+    /// (sotto-expire from cron, every day) and never writes to bob, who writes
+    /// to her every week from the card he imported once. Every message he
+    /// seals opens for her; once the key his card names has ended, his seal is
+    /// refused with a hint, never sealed to a key that is gone; a fresh card
+    /// sets it right.
+    func testOneWayTrafficEndsInARefusalNotALoss() throws {
+        let alice = try fixtureHome("alice"), bob = try fixtureHome("bob")
+        try ok("sotto-keygen", ["rotate", "--every", "7d", "--retain", "2d"], home: alice, env: ["SOTTO_TEST_NOW": String(now)])
+        let card = try Card(fields: JSON.object([UInt8](try fixtureCard("alice")), line: 1))
+        let end = Int(try XCTUnwrap(card.currentKey?.notAfter))
+        var day = 1
+        while now + day * 86400 < end {
+            let time = now + day * 86400
+            _ = try expire(alice, at: time)
+            if day % 7 == 0 {
+                let env = ["SOTTO_TEST_NOW": String(time)]
+                let sealed = try seal(["to": ["alice"], "body": "day \(day)", "ttl": "30d"], home: bob, env: env)
+                XCTAssertEqual(try open(sealed, home: alice, env: env)["body"] as? String, "day \(day)")
+            }
+            day += 1
+        }
+        XCTAssertGreaterThan(day, 80, "the first key's lifetime is 90 days")
+        let late = ["SOTTO_TEST_NOW": String(end + 1)]
+        let refused = try run("sotto-seal", stdin: Data(jsonLine(["to": ["alice"], "body": "too late"]).utf8), home: bob, env: late)
+        assertFailure(refused, tool: "sotto-seal", status: 1, contains: ["keys of contact 'alice' expired"])
+        XCTAssertTrue(refused.err.contains("fresh card"), refused.err)
+        let fresh = try ok("sotto-keygen", ["card"], home: alice, env: late).stdout
+        try ok("sotto-keygen", ["import"], stdin: fresh, home: bob, env: late)
+        let sealed = try seal(["to": ["alice"], "body": "with the fresh card"], home: bob, env: late)
+        XCTAssertEqual(try open(sealed, home: alice, env: late)["body"] as? String, "with the fresh card")
     }
 
     func expire(_ home: String, at time: Int) throws -> [[String: Any]] {

@@ -1,5 +1,5 @@
 import Foundation
-import SottoCore
+@testable import SottoCore
 import XCTest
 
 /// sotto-export, and restoring its output with sotto-keygen import and
@@ -61,6 +61,8 @@ final class ExportTests: CLITestCase {
         try records.map { record in
             var record = record
             if record["type"] as? String == "manifest" { record["created_at"] = "T" }
+            // The authentication is under each export's own salt.
+            if record["type"] as? String == "authentication" { record["salt"] = "S"; record["mac"] = "M" }
             if record["secrets"] != nil, let secrets = try openSecrets(record) {
                 record["secrets"] = [
                     "signing_key": secrets.signingKey.withBytes { Data($0).base64EncodedString() },
@@ -141,7 +143,7 @@ final class ExportTests: CLITestCase {
                         "envelope", "message", "envelope", "message"])
         let manifest = parsed[0]
         XCTAssertEqual(manifest["format"] as? String, "sotto-export")
-        XCTAssertEqual(manifest["version"] as? Int, 1)
+        XCTAssertEqual(manifest["version"] as? Int, 2)
         XCTAssertEqual(manifest["decrypted"] as? Bool, true)
         XCTAssertEqual(manifest["secrets"] as? Bool, false)
         assertMatches(manifest["created_at"] as? String, Pattern.rfc3339)
@@ -250,7 +252,10 @@ final class ExportTests: CLITestCase {
         let alice = try fixtureHome("alice")
         let backup = path("backup.jsonl")
         try ok("sotto-export", ["--secrets", "-o", backup], home: alice, env: exportEnv)
-        let lateFailure = try read(backup) + Data(#"{"type":"setting","name":"default_identity","value":"nobody"}"#.utf8 + [0x0A])
+        // Whoever knows the export passphrase can write a valid export that fails late.
+        let lateFailure = try reauthenticated(try read(backup)) { lines in
+            lines + [Array(#"{"type":"setting","name":"default_identity","value":"nobody"}"#.utf8)]
+        }
         let empty = home("empty")
         let failed = try run("sotto-keygen", ["import", "-", "--no-passphrase"], stdin: lateFailure, home: empty, env: exportEnv)
         assertFailure(failed, tool: "sotto-keygen", status: 66, contains: ["nobody"])
@@ -261,6 +266,79 @@ final class ExportTests: CLITestCase {
         assertFailure(try run("sotto-keygen", ["import", "-", "--no-passphrase"], stdin: lateFailure, home: existingHome, env: exportEnv),
                       tool: "sotto-keygen", status: 66)
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: existingHome), [], "a home that existed stays, empty")
+    }
+
+    /// The lines of an export, edited, and authenticated again under the
+    /// export passphrase: what only its holder can do.
+    func reauthenticated(_ export: Data, _ edit: ([[UInt8]]) -> [[UInt8]]) throws -> Data {
+        var lines = [UInt8](export).split(separator: 0x0A).map(Array.init)
+        let trailer = try JSON.object(try XCTUnwrap(lines.popLast()), line: 0)
+        var passphrase = Array(self.passphrase.utf8)
+        let key = try ExportUnsealer { try SecureBytes(consuming: &passphrase) }.key(for: trailer, what: "test")
+        let transcript = ExportTranscript()
+        lines = edit(lines)
+        lines.forEach(transcript.absorb)
+        return Data((lines + [try JSON.line(ExportAuthentication.record(key: key, transcript: transcript)).dropLast()]).joined(separator: [0x0A]) + [0x0A])
+    }
+
+    /// Whoever holds a backup can edit it: swap a contact's card for their
+    /// own and mark it verified, stretch the retention, drop, add or move a
+    /// record, or cut the end off. Restore refuses every such export (65)
+    /// and stores nothing.
+    func testAnAlteredExportIsRefusedWhole() throws {
+        let (alice, _) = try populatedAlice()
+        let backup = path("backup.jsonl")
+        try ok("sotto-export", ["--secrets", "-o", backup], home: alice, env: exportEnv)
+        let lines = String(decoding: try read(backup), as: UTF8.self).split(separator: "\n").map(String.init)
+        XCTAssertEqual(try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any] == nil, false)
+        XCTAssertTrue(lines.last?.contains("\"type\":\"authentication\"") ?? false, "the last record authenticates the export")
+        let contactAt = try XCTUnwrap(lines.firstIndex { $0.contains("\"type\":\"contact\"") && $0.contains("\"name\":\"bob\"") })
+        let bobCard = String(decoding: try fixtureCard("bob"), as: UTF8.self).trimmingCharacters(in: .newlines)
+        let carolCard = String(decoding: try fixtureCard("carol"), as: UTF8.self).trimmingCharacters(in: .newlines)
+        var cases = [(String, [String])]()
+        cases.append(("a contact's card swapped", lines.enumerated().map { $0.offset == contactAt ? $0.element.replacingOccurrences(of: bobCard, with: carolCard) : $0.element }))
+        XCTAssertNotEqual(cases[0].1, lines, "the swap changed the contact record")
+        cases.append(("the retention changed", lines.map { $0.replacingOccurrences(of: "\"value\":\"864000s\"", with: "\"value\":\"86400s\"") }))
+        XCTAssertNotEqual(cases[1].1, lines, "the retention setting is exported")
+        cases.append(("a record dropped", lines.enumerated().filter { $0.offset != contactAt }.map(\.element)))
+        var moved = lines
+        moved.swapAt(contactAt, contactAt + 1)
+        cases.append(("two records swapped", moved))
+        cases.append(("a record added", Array(lines.dropLast()) + [carolCard, lines[lines.count - 1]]))
+        cases.append(("the authentication cut off", Array(lines.dropLast())))
+        cases.append(("a record after the authentication", lines + [carolCard]))
+        for (what, edited) in cases {
+            let empty = home("empty-\(cases.firstIndex { $0.0 == what } ?? 0)")
+            let result = try run("sotto-keygen", ["import", "-", "--no-passphrase"], stdin: Data((edited.joined(separator: "\n") + "\n").utf8),
+                                 home: empty, env: exportEnv)
+            assertFailure(result, tool: "sotto-keygen", status: 65)
+            XCTAssertFalse(exists(empty), "\(what): nothing stored")
+        }
+        // The untouched export restores.
+        XCTAssertEqual(try ok("sotto-keygen", ["import", backup, "--no-passphrase"], home: home("restored"), env: exportEnv).records().first?["name"] as? String,
+                       "alice")
+    }
+
+    /// Settings are held to the command line's bounds, wherever they come
+    /// from; and an export without secrets, which nothing authenticates,
+    /// brings its contacts in unverified.
+    func testRestoredSettingsKeepTheirBoundsAndUnauthenticatedMarksAreDropped() throws {
+        let alice = try fixtureHome("alice")
+        assertFailure(try run("sotto-keygen", ["rotate", "--retain", "10000w"], home: alice), tool: "sotto-keygen", status: 64,
+                      contains: ["--retain must be between 1h and"])
+        assertFailure(try run("sotto-keygen", ["rotate", "--every", "30s"], home: alice), tool: "sotto-keygen", status: 64)
+        try verify("bob", home: alice)
+        let publicOnly = String(decoding: try ok("sotto-export", home: alice).stdout, as: UTF8.self)
+            .split(separator: "\n").filter { !$0.contains("\"type\":\"identity\"") }.map(String.init)
+        let stretched = publicOnly + [#"{"type":"setting","name":"retention","value":"6048000000s"}"#]
+        let carol = try fixtureHome("carol")
+        assertFailure(try run("sotto-keygen", ["import", "-"], stdin: Data((stretched.joined(separator: "\n") + "\n").utf8), home: carol),
+                      tool: "sotto-keygen", status: 65, contains: ["retention must be between"])
+        XCTAssertNil(try contactRecord("bob", home: carol), "nothing stored")
+        let restored = try run("sotto-keygen", ["import", "-"], stdin: Data((publicOnly.joined(separator: "\n") + "\n").utf8), home: carol)
+        XCTAssertEqual(restored.status, 0, restored.summary)
+        XCTAssertTrue(restored.err.contains("not authenticated"), restored.err)
+        XCTAssertEqual(try contactRecord("bob", home: carol)?["verified"] as? Bool, false, "a mark from an unauthenticated export is not taken")
     }
 
     func testIdentityWithoutSecretsIsRefused() throws {
@@ -282,9 +360,9 @@ final class ExportTests: CLITestCase {
         let bogus = Data(jsonLine(["type": "mystery"]).utf8)
         assertFailure(try run("sotto-recv", ["--input", "-"], stdin: bogus, home: alice), tool: "sotto-recv", status: 65,
                       contains: ["line 1", "type"])
-        let future = Data(jsonLine(["type": "manifest", "format": "sotto-export", "version": 2]).utf8)
+        let future = Data(jsonLine(["type": "manifest", "format": "sotto-export", "version": 3]).utf8)
         assertFailure(try run("sotto-recv", ["--input", "-"], stdin: future, home: alice), tool: "sotto-recv", status: 70,
-                      contains: ["version 2"])
+                      contains: ["version 3"])
     }
 
     /// The recipes in `sotto-export --help` are run as written, with sh.

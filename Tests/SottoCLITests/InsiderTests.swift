@@ -55,17 +55,22 @@ final class InsiderTests: CLITestCase {
         XCTAssertNil(try contactRecord("mallory2", home: bob))
     }
 
-    /// A null `not_after` and 1970-01-01 sign alike, so whoever relays a card
-    /// can retire its current key without breaking a signature. A card that
-    /// would leave a contact with no current key is refused.
+    /// Whoever relays a card would retire its current key by moving its end
+    /// into the past. Every key is certified with its end, so that breaks the
+    /// signatures; and a card that would leave a contact with no valid key is
+    /// refused whatever the reason.
     func testARelayedCardThatRetiresTheCurrentKeyIsRefused() throws {
         let bob = try fixtureHome("bob")
         var record = try XCTUnwrap(try JSONSerialization.jsonObject(with: try fixtureCard("alice")) as? [String: Any])
         var keys = try XCTUnwrap(record["keys"] as? [[String: Any]])
-        for index in keys.indices where keys[index]["not_after"] is NSNull { keys[index]["not_after"] = "1970-01-01T00:00:00Z" }
+        for index in keys.indices { keys[index]["not_after"] = "1970-01-01T00:00:00Z" }
         record["keys"] = keys
         let result = try run("sotto-keygen", ["import"], stdin: Data((jsonLine(record) + "\n").utf8), home: bob)
-        assertFailure(result, tool: "sotto-keygen", status: 65, contains: ["has no current encryption key"])
+        assertFailure(result, tool: "sotto-keygen", status: 65, contains: ["does not verify"])
+        // The genuine card, once its key has ended, is refused too.
+        let ended = try run("sotto-keygen", ["import"], stdin: try fixtureCard("alice"), home: bob,
+                            env: ["SOTTO_TEST_NOW": String(Int(Date().timeIntervalSince1970) + 91 * 86400)])
+        assertFailure(ended, tool: "sotto-keygen", status: 65, contains: ["no encryption key valid now"])
         XCTAssertNotNil(try contactRecord("alice", home: bob)?["age_recipient"] as? String, "alice keeps her current key")
     }
 
@@ -233,6 +238,48 @@ final class InsiderTests: CLITestCase {
         assertFailure(try run("sotto-keygen", ["new", "again"], home: victim, env: env), tool: "sotto-keygen", status: 77,
                       contains: ["a passphrase was given, but this keyring has none"])
         XCTAssertEqual(try sqliteRows(victim + "/keyring.db", "SELECT COUNT(*) FROM identities"), ["0"])
+    }
+
+    /// A stranger who has bob's key signs times no calendar holds: a sent
+    /// time of -2^63, a read-after timer of 2^63-1 seconds. Each is refused as
+    /// malformed (1), and --keep-going goes on to the next message.
+    func testTimesOutOfRangeAreRefusedNotTrappedOn() throws {
+        let bob = try fixtureHome("bob")
+        let bobKey = try RecipientKey(parsing: try XCTUnwrap(try identityRecord(home: bob)["age_recipient"] as? String))
+        let bobFingerprint = try XCTUnwrap(try identityRecord(home: bob)["fingerprint"] as? String)
+        let (identity, signingKey) = try Ed25519.generate()
+        let stranger = Signer(identityKey: identity, name: "dave", secretKey: signingKey)
+        func line(_ parameters: SealParameters) throws -> String {
+            String(decoding: try JSON.line(["type": "envelope", "age": Base64.encode(try Envelope.seal(Array("hi".utf8), parameters))]), as: UTF8.self)
+        }
+        let to = [Addressee(bobKey, identity: bobFingerprint)]
+        let input = try line(SealParameters(recipients: to, signer: stranger, expiresAt: nil, sentAt: Int64.min))
+            + line(SealParameters(recipients: to, signer: stranger, expiresAt: nil, ttlAfterRead: Int64.max))
+            + line(SealParameters(recipients: to, signer: stranger, expiresAt: nil))
+        let result = try run("sotto-open", ["--keep-going"], stdin: Data(input.utf8), home: bob)
+        XCTAssertEqual(result.status, 1, result.summary)
+        let records = result.records()
+        XCTAssertEqual(records.map { $0["type"] as? String }, ["error", "error", "message"])
+        XCTAssertTrue((records[0]["message"] as? String)?.contains("sent_at") == true, "\(records[0])")
+        XCTAssertTrue((records[1]["message"] as? String)?.contains("ttl_after_read") == true, "\(records[1])")
+    }
+
+    /// Another user of a shared mailbox file adds a delivery for bob whose
+    /// envelope has no bytes. sotto-recv removes it with a warning (65)
+    /// instead of listing it for ever, and bob's real mail still comes.
+    func testAMailboxEntryWithNoBytesCannotJamRecv() throws {
+        let alice = try fixtureHome("alice"), bob = try fixtureHome("bob")
+        let mailbox = path("mailbox.db")
+        let sealed = try ok("sotto-seal", stdin: Data(jsonLine(["to": ["bob"], "body": "real mail"]).utf8), home: alice)
+        try ok("sotto-send", ["--mailbox", mailbox], stdin: sealed.stdout, home: alice)
+        let address = try XCTUnwrap(try identityRecord(home: bob)["mailbox"] as? String)
+        _ = try sqliteRows(mailbox, "INSERT INTO envelopes (id, expires_at, size, stored_at) VALUES ('\(String(repeating: "b", count: 32))', NULL, 100, 1); "
+                           + "INSERT INTO deliveries (mailbox, envelope, stored_at) VALUES ('\(address)', last_insert_rowid(), 0)")
+        let recv = try run("sotto-recv", ["--mailbox", mailbox], home: bob, wrapper: ["/usr/bin/timeout", "20"])
+        XCTAssertEqual(recv.status, 65, recv.summary)
+        XCTAssertTrue(recv.err.contains("has no bytes in the mailbox"), recv.err)
+        XCTAssertEqual(recv.records().count, 1, "the real envelope is received")
+        XCTAssertEqual(try sqliteRows(mailbox, "SELECT COUNT(*) FROM deliveries"), ["0"])
     }
 
     func sqliteRows(_ database: String, _ sql: String) throws -> [String] {

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import SottoCore
 
 final class KeygenTests: CLITestCase {
     func testNewWritesAnIdentityRecordAndTheFirstIsDefault() throws {
@@ -59,8 +60,9 @@ final class KeygenTests: CLITestCase {
         let keys = card["keys"] as? [[String: Any]] ?? []
         XCTAssertEqual(keys.count, 1)
         XCTAssertEqual(keys.first?["age"] as? String, identity["age_recipient"] as? String)
-        XCTAssertTrue(keys.first?["not_after"] is NSNull, "the current key has not_after null")
         assertMatches(keys.first?["not_before"] as? String, Pattern.rfc3339)
+        let start = (keys.first?["not_before"] as? String).flatMap(Time.parse), end = (keys.first?["not_after"] as? String).flatMap(Time.parse)
+        XCTAssertEqual(end.flatMap { e in start.map { e - $0 } }, 90 * 86400, "a key is certified for 90 days from the start")
         XCTAssertEqual(base64Bytes(keys.first?["cert"])?.count, 64)
         // The card is stable: printing it again gives the same line.
         XCTAssertEqual(try ok("sotto-keygen", ["card", "alice"], home: alice).out, result.out)
@@ -222,6 +224,10 @@ final class KeygenTests: CLITestCase {
         assertFailure(try run("sotto-keygen", ["verify", "nosuch"], home: alice), tool: "sotto-keygen", status: 66)
     }
 
+    func fixtureCardKeys(_ name: String) throws -> [[String: Any]] {
+        (try JSONSerialization.jsonObject(with: try fixtureCard(name)) as? [String: Any])?["keys"] as? [[String: Any]] ?? []
+    }
+
     func testRotateMakesANewKeyAndOldMessagesStillOpen() throws {
         let alice = try fixtureHome("alice")
         let bob = try fixtureHome("bob")
@@ -239,8 +245,9 @@ final class KeygenTests: CLITestCase {
         let card = try ok("sotto-keygen", ["card"], home: alice).record("card")
         let keys = card["keys"] as? [[String: Any]] ?? []
         XCTAssertEqual(keys.compactMap { $0["age"] as? String }, [oldRecipient, newRecipient])
-        XCTAssertTrue(keys.first?["not_after"] is String, "the old key gets a not_after")
-        XCTAssertTrue(keys.last?["not_after"] is NSNull)
+        XCTAssertEqual(keys.first?["not_after"] as? String, (try fixtureCardKeys("alice")).first?["not_after"] as? String,
+                       "the old key keeps its end: contacts who have not heard of the new one may still seal to it")
+        XCTAssertTrue(keys.last?["not_after"] is String, "the new key is certified with an end")
 
         // Messages sealed to the old key still open.
         XCTAssertEqual(try openMessage(beforeRotation, home: alice)["body"] as? String, "before")

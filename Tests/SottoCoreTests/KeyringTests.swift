@@ -68,8 +68,12 @@ final class KeyringTests: XCTestCase {
         try keyring.changePassphrase(to: secret("new"), parameters: Self.fast)
         let reopened = try reopen("new")
         XCTAssertEqual(Set(try reopened.decryptionKeys().map(\.key.recipient.bytes)), held)
-        let retired = try reopened.retiredKeysDue(now: Time.now() + Keyring.standardRetention + 1)
+        // The first key's secret goes a retention after the key's own end, before the second's.
+        let first = try XCTUnwrap(try reopened.identity().card.keys.min { $0.notBefore < $1.notBefore }?.notAfter)
+        XCTAssertEqual(try reopened.retiredKeysDue(now: first + Keyring.standardRetention - 1).count, 0)
+        let retired = try reopened.retiredKeysDue(now: first + Keyring.standardRetention)
         XCTAssertEqual(retired.count, 1)
+        guard retired.count == 1 else { return }
         try reopened.destroy(retired)
         XCTAssertEqual(try reopened.secrets.held(.encryptionKey).count, 1)
         XCTAssertNil(try reopened.secret(of: retired[0]))

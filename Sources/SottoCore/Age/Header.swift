@@ -27,6 +27,12 @@ public struct Stanza: Equatable, Sendable {
 }
 
 public struct Header: Sendable {
+    /// How many stanzas wrap the file key to a key of a kind sotto knows.
+    var recipientStanzaCount: Int {
+        let types = Set(KeyKind.allCases.map(\.stanzaType))
+        return stanzas.filter { types.contains($0.type) }.count
+    }
+
     static let versionLine = "age-encryption.org/v1"
     /// Caps that refuse a hostile header before any expensive work.
     public static let maxStanzas = 1024

@@ -33,6 +33,13 @@ public enum KeyKind: String, CaseIterable, Sendable {
         }
     }
 
+    /// The type of the stanza that wraps a file key to a key of this kind.
+    var stanzaType: String {
+        switch self {
+        case .x25519: X25519Stanza.type
+        }
+    }
+
     var labels: Set<String> {
         switch self {
         case .x25519: []

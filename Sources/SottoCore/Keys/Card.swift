@@ -68,9 +68,19 @@ public struct Card: Equatable, Sendable {
     /// When its newest key took effect: a card with a later one is newer.
     var latestNotBefore: Int64 { keys.map(\.notBefore).max() ?? 0 }
 
-    /// The key to seal to: the current one with the latest start.
-    public var currentKey: CertifiedKey? {
-        keys.filter { $0.notAfter == nil }.max { $0.notBefore < $1.notBefore }
+    /// The key to seal to at `now`: of the keys still valid then, the one
+    /// that took effect last. A key certified without an end (as sotto 0.1
+    /// did for current keys) is valid until it is re-certified with one.
+    public func currentKey(at now: Int64) -> CertifiedKey? {
+        keys.filter { $0.notAfter.map { $0 > now } ?? true }.max { $0.notBefore < $1.notBefore }
+    }
+
+    public var currentKey: CertifiedKey? { currentKey(at: Time.now()) }
+
+    /// When the last of its keys stopped being valid, once none is.
+    public var lapsedAt: Int64? {
+        guard currentKey == nil else { return nil }
+        return keys.compactMap(\.notAfter).max()
     }
 }
 

@@ -28,13 +28,17 @@ public enum ExportSecrets {
     /// The "secrets" object of an identity record.
     public static func seal(_ secrets: IdentitySecrets, identityKey: [UInt8], key: ExportKey) throws -> [String: Any] {
         let blob = SecretBox.seal(try SecretsJSON.encode(secrets), key: key.key, context: context(identityKey))
+        var sealed = derivation(key)
+        sealed["nonce"] = Base64.encode(blob.prefix(SecretBox.nonceLength))
+        sealed["box"] = Base64.encode(blob.dropFirst(SecretBox.nonceLength))
+        return sealed
+    }
+
+    /// How a reader derives `key` again from the export passphrase.
+    static func derivation(_ key: ExportKey) -> [String: Any] {
         let p = key.parameters
-        return [
-            "kdf": "argon2id", "salt": Base64.encode(key.salt),
-            "argon2": ["m": Int(p.memoryKiB), "t": Int(p.iterations), "p": Int(p.parallelism)],
-            "nonce": Base64.encode(blob.prefix(SecretBox.nonceLength)),
-            "box": Base64.encode(blob.dropFirst(SecretBox.nonceLength)),
-        ]
+        return ["kdf": "argon2id", "salt": Base64.encode(key.salt),
+                "argon2": ["m": Int(p.memoryKiB), "t": Int(p.iterations), "p": Int(p.parallelism)]]
     }
 }
 
@@ -49,21 +53,9 @@ public final class ExportUnsealer {
 
     /// The secrets of identity `name`; a wrong passphrase is `.locked` (77).
     public func open(_ box: Fields, identityKey: [UInt8], name: String) throws -> IdentitySecrets {
-        let kdf = try box.string("kdf")
-        guard kdf == "argon2id" else {
-            throw SottoError(.unsupported, "line \(box.line): the secrets of '\(name)' use an unknown key derivation '\(kdf)'")
-        }
-        let salt = try box.base64("salt")
-        guard salt.count >= 16 else { throw box.badField("salt", "is shorter than 16 bytes") }
-        guard let argon2 = try box.object("argon2") else { throw box.badField("argon2", "is missing") }
-        let parameters = Argon2Parameters(memoryKiB: try Self.parameter(argon2, "m"), iterations: try Self.parameter(argon2, "t"),
-                                          parallelism: try Self.parameter(argon2, "p"))
-        guard parameters.isWithinBounds else {
-            throw box.badField("argon2", "is outside the allowed bounds (m 8192..4194304, t 1..16, p 1..8)")
-        }
+        let key = try self.key(for: box, what: "the secrets of '\(name)'")
         let nonce = try box.base64("nonce")
         guard nonce.count == SecretBox.nonceLength else { throw box.badField("nonce", "is not \(SecretBox.nonceLength) bytes") }
-        let key = try self.key(salt: salt, parameters: parameters)
         guard let plaintext = try SecretBox.open(nonce + box.base64("box"), key: key.key, context: ExportSecrets.context(identityKey)) else {
             throw SottoError(.locked, "wrong export passphrase: the secrets of '\(name)' do not open",
                              hints: ["give the passphrase chosen at export time; if it is right, the export was altered"])
@@ -79,6 +71,24 @@ public final class ExportUnsealer {
             throw fields.badField("argon2." + name, "must be a non-negative integer")
         }
         return narrow
+    }
+
+    /// The key a record's "kdf", "salt" and "argon2" derive from the export
+    /// passphrase, each distinct one derived once.
+    func key(for fields: Fields, what: String) throws -> ExportKey {
+        let kdf = try fields.string("kdf")
+        guard kdf == "argon2id" else {
+            throw SottoError(.unsupported, "line \(fields.line): \(what) use an unknown key derivation '\(kdf)'")
+        }
+        let salt = try fields.base64("salt")
+        guard salt.count >= 16 else { throw fields.badField("salt", "is shorter than 16 bytes") }
+        guard let argon2 = try fields.object("argon2") else { throw fields.badField("argon2", "is missing") }
+        let parameters = Argon2Parameters(memoryKiB: try Self.parameter(argon2, "m"), iterations: try Self.parameter(argon2, "t"),
+                                          parallelism: try Self.parameter(argon2, "p"))
+        guard parameters.isWithinBounds else {
+            throw fields.badField("argon2", "is outside the allowed bounds (m 8192..4194304, t 1..16, p 1..8)")
+        }
+        return try key(salt: salt, parameters: parameters)
     }
 
     private func key(salt: [UInt8], parameters: Argon2Parameters) throws -> ExportKey {

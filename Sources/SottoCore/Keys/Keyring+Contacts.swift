@@ -9,8 +9,8 @@ extension Keyring {
         guard try db.rows("SELECT 1 FROM identities WHERE public_key = ?", [.blob(card.identityKey)]).isEmpty else {
             throw SottoError(.usage, "this card is one of your own identities")
         }
-        guard card.currentKey != nil else {
-            throw SottoError(.malformed, "this card of '\(card.name)' has no current encryption key: nobody could seal to it")
+        guard card.currentKey(at: now) != nil else {
+            throw SottoError(.malformed, "this card of '\(card.name)' has no encryption key valid now: nobody could seal to it")
         }
         try ensureUnclaimed(card)
         let text = String(decoding: try JSON.encode(card.record), as: UTF8.self)
@@ -186,15 +186,28 @@ extension Keyring {
             return try members.flatMap { try resolve($0, depth: depth + 1) }
         }
         if let mine = try identities().first(where: { $0.name == name }) {
-            guard let key = mine.card.currentKey else { throw SottoError(.notFound, "identity '\(name)' has no current key") }
+            guard let key = mine.card.currentKey else {
+                throw SottoError(.refused, "identity '\(name)' has no valid key", hints: ["give it a new one: sotto-keygen rotate \(name)"])
+            }
             return [ResolvedRecipient(label: name, key: key.key, mailbox: mine.mailbox, identity: mine.fingerprint)]
         }
         let contact: ContactInfo
         do { contact = try self.contact(named: name) } catch let error as SottoError where error.kind == .notFound {
             throw SottoError(.notFound, "unknown recipient '\(name)'", hints: ["import their card with `sotto-keygen import`, or give an age1… key"])
         }
-        guard let key = contact.recipient else { throw SottoError(.notFound, "contact '\(name)' has no current encryption key") }
+        guard let key = contact.recipient else {
+            if let lapsed = contact.card?.lapsedAt {
+                throw SottoError(.refused, "the keys of contact '\(name)' expired at \(Time.rfc3339(lapsed)): nothing can be sealed to them",
+                                 hints: ["ask \(name) for a fresh card (sotto-keygen card) and import it; any message from them also brings it"])
+            }
+            throw SottoError(.notFound, "contact '\(name)' has no current encryption key")
+        }
         return [ResolvedRecipient(label: name, key: key, mailbox: contact.mailbox, identity: contact.fingerprint)]
+    }
+
+    /// Whether one of my identities or contacts goes by `name`.
+    public func knows(name: String) throws -> Bool {
+        try identities().contains { $0.name == name } || contacts().contains { $0.name == name }
     }
 
     /// My name for the identity with this fingerprint: one of mine or a contact.

@@ -12,7 +12,7 @@ extension Keyring {
         }
         let (publicKey, signingKey) = try Ed25519.generate()
         let encryption = try DecryptionKey.generate()
-        let certified = CertifiedKey.certify(key: encryption.recipient, notBefore: now, notAfter: nil,
+        let certified = CertifiedKey.certify(key: encryption.recipient, notBefore: now, notAfter: now + Self.standardKeyLifetime,
                                              identity: publicKey, signingKey: signingKey)
         let mailbox = Hex.encode(Sodium.random(16))
         let card = Card.make(name: name, identityKey: publicKey, mailbox: mailbox, keys: [certified], signingKey: signingKey)
@@ -70,7 +70,8 @@ extension Keyring {
         try setMeta("default_identity", Array(name.utf8))
     }
 
-    public func setDefaultTTL(_ name: String, ttl: Int64?) throws {
+    public func setDefaultTTL(_ name: String, ttl: Int64?, kind: SottoError.Kind = .usage) throws {
+        if let ttl { try SettingBounds.check(ttl, SettingBounds.ttl, "the default time to live", kind: kind) }
         try db.run("UPDATE identities SET default_ttl = ?, ttl_never = ? WHERE name = ?",
                    [ttl.map { .int($0) } ?? .null, .int(ttl == nil ? 1 : 0), .text(name)])
     }
@@ -105,27 +106,27 @@ extension Keyring {
         }
     }
 
-    /// A new certified encryption key; the previous current key is re-certified
-    /// as retired (kept for opening until expiry destroys it).
-    /// With `ifOlderThan`, rotates only when the current key is at least that
-    /// old, checked inside the transaction so concurrent schedulers rotate once.
+    /// A new certified encryption key, valid for the identity's key lifetime.
+    /// The previous key keeps its certificate: contacts who have not yet
+    /// heard of the new one may seal to it until it ends, and its secret is
+    /// kept until then and the retention after (sotto-expire destroys it).
+    /// With `onlyIfDue`, rotates only when a rotation is due, checked inside
+    /// the transaction so concurrent schedulers rotate once.
     @discardableResult
-    public func rotate(_ name: String? = nil, now: Int64 = Time.now(), ifOlderThan age: Int64? = nil) throws -> IdentityInfo? {
+    public func rotate(_ name: String? = nil, now: Int64 = Time.now(), onlyIfDue: Bool = false) throws -> IdentityInfo? {
         let identity = try identity(named: name)
         let signingKey = try signingKey(for: identity)
         let fresh = try DecryptionKey.generate()
+        let lifetime = try keyLifetime(identity.name)
         let rotated: Bool = try db.transaction {
-            if let age {
-                let newest = try db.rows("SELECT MAX(not_before) FROM encryption_keys WHERE identity = ? AND not_after IS NULL",
-                                         [.text(identity.name)]).first?.int(0) ?? 0
-                guard Int64(newest) + age <= now else { return false }
-            }
+            if onlyIfDue { guard try rotationDue(self.identity(named: identity.name), now: now) else { return false } }
             var keys = [CertifiedKey]()
             for row in try db.rows("SELECT public_key, not_before, not_after, certificate FROM encryption_keys WHERE identity = ? ORDER BY not_before",
                                    [.text(identity.name)]) {
                 var key = CertifiedKey(key: try RecipientKey(bytes: row.required(Row.blob, 0, in: "keyring")),
                                        notBefore: Int64(try row.required(Row.int, 1, in: "keyring")),
                                        notAfter: row.int(2).map(Int64.init), certificate: try row.required(Row.blob, 3, in: "keyring"))
+                // A key certified without an end (sotto 0.1) gets one now.
                 if key.notAfter == nil {
                     key = CertifiedKey.certify(key: key.key, notBefore: key.notBefore, notAfter: now,
                                                identity: identity.publicKey, signingKey: signingKey)
@@ -135,7 +136,7 @@ extension Keyring {
                 keys.append(key)
             }
             let notBefore = max(now, (keys.map(\.notBefore).max() ?? now) + 1)
-            let certified = CertifiedKey.certify(key: fresh.recipient, notBefore: notBefore, notAfter: nil,
+            let certified = CertifiedKey.certify(key: fresh.recipient, notBefore: notBefore, notAfter: notBefore + lifetime,
                                                  identity: identity.publicKey, signingKey: signingKey)
             try insertKey(certified, identity: identity.name, secret: fresh.secret)
             keys.append(certified)

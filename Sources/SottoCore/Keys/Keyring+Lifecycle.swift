@@ -16,7 +16,8 @@ extension Keyring {
         try meta("retention").flatMap { Int64(String(decoding: $0, as: UTF8.self)) } ?? Self.standardRetention
     }
 
-    public func setRetention(_ seconds: Int64) throws {
+    public func setRetention(_ seconds: Int64, kind: SottoError.Kind = .usage) throws {
+        try SettingBounds.check(seconds, SettingBounds.retention, "the retention", kind: kind)
         try setMeta("retention", Array(String(seconds).utf8))
     }
 
@@ -25,21 +26,37 @@ extension Keyring {
         try meta("rotate_every:" + name).flatMap { Int64(String(decoding: $0, as: UTF8.self)) }
     }
 
-    public func setRotationInterval(_ name: String, every: Int64?) throws {
+    public func setRotationInterval(_ name: String, every: Int64?, kind: SottoError.Kind = .usage) throws {
         _ = try identity(named: name)
         if let every {
+            try SettingBounds.check(every, SettingBounds.rotation, "the rotation interval", kind: kind)
             try setMeta("rotate_every:" + name, Array(String(every).utf8))
         } else {
             try db.run("DELETE FROM meta WHERE key = ?", [.text("rotate_every:" + name)])
         }
     }
 
-    /// Identities whose current key is older than their rotation interval.
+    /// How long a key is certified for: 90 days, or twice the rotation
+    /// interval when there is one, so that a contact who missed one rotation
+    /// can still seal to the key before.
+    public static let standardKeyLifetime: Int64 = 90 * 86400
+
+    public func keyLifetime(_ name: String) throws -> Int64 {
+        try rotationInterval(name).map { 2 * $0 } ?? Self.standardKeyLifetime
+    }
+
+    /// Whether `identity` needs a new key at `now`: its schedule says so, its
+    /// current key is past half its lifetime, or no key of it is valid.
+    public func rotationDue(_ identity: IdentityInfo, now: Int64) throws -> Bool {
+        guard let current = identity.card.currentKey(at: now) else { return true }
+        if let every = try rotationInterval(identity.name), current.notBefore + every <= now { return true }
+        if let end = current.notAfter, now >= current.notBefore + (end - current.notBefore) / 2 { return true }
+        return false
+    }
+
+    /// Identities that need a new key at `now` (see `rotationDue`).
     public func rotationsDue(now: Int64) throws -> [IdentityInfo] {
-        try identities().filter { identity in
-            guard let every = try rotationInterval(identity.name), let current = identity.card.currentKey else { return false }
-            return current.notBefore + every <= now
-        }
+        try identities().filter { try rotationDue($0, now: now) }
     }
 
     /// Retired keys whose secret is still held though the retention has passed.

@@ -51,7 +51,7 @@ extension Keyring {
                                    "card": .text(String(decoding: try JSON.encode(card.record), as: UTF8.self))],
                        publicKey: card.identityKey, secret: secrets.signingKey)
             for key in card.keys { try insertKey(key, identity: card.name, secret: secrets.encryptionKeys[key.publicKey]) }
-            if let defaultTTL { try setDefaultTTL(card.name, ttl: defaultTTL) }
+            if let defaultTTL { try setDefaultTTL(card.name, ttl: defaultTTL, kind: .malformed) }
             if try isDefault || meta("default_identity") == nil { try setMeta("default_identity", Array(card.name.utf8)) }
         }
         return try identity(named: card.name)

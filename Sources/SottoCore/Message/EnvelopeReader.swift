@@ -32,6 +32,10 @@ public final class EnvelopeReader {
         guard signed.inner.expiresAt == sotto?.expiresAt else {
             throw SottoError(.refused, "the signed expiry does not match the envelope's expiry stanza")
         }
+        // One entry per recipient stanza, each key once: the recipients shown are the recipients sealed to.
+        guard signed.inner.to.count == header.recipientStanzaCount, Set(signed.inner.to.map(\.key)).count == signed.inner.to.count else {
+            throw SottoError(.refused, "the inner header's recipients do not match the envelope's recipient stanzas")
+        }
         addressee = try openedWith.map(signed.inner.recipient(for:))
         inner = signed.inner
         body = signed

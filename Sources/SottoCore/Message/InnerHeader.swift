@@ -63,13 +63,16 @@ public struct InnerHeader {
             throw SottoError(.refused, "the inner header is not valid JSON")
         }
         do {
-            guard try fields.int("v") == Self.version else { throw SottoError(.unsupported, "unsupported inner header version") }
+            guard let version = try fields.int("v") else { throw fields.bad("v", "is missing") }
+            guard version == Self.version else { throw SottoError(.unsupported, "unsupported inner header version") }
             from = try fields.base64("from")
             guard from.count == 32 else { throw fields.bad("from", "is not a 32-byte key") }
             name = try fields.string("name")
             guard let sent = try fields.int("sent_at") else { throw fields.bad("sent_at", "is missing") }
+            guard Time.range.contains(sent) else { throw fields.bad("sent_at", "is not a time between the years 1 and 9999") }
             sentAt = sent
             expiresAt = try fields.int("expires_at")
+            if let expiresAt, !Time.range.contains(expiresAt) { throw fields.bad("expires_at", "is not a time between the years 1 and 9999") }
             to = try fields.objects("to").map { entry in
                 let key = try entry.string("age"), identity = try entry.string("identity")
                 guard RecipientKey.looksLike(key) else { throw entry.bad("age", "is not an age1… recipient") }
@@ -80,7 +83,9 @@ public struct InnerHeader {
             thread = try fields.optionalString("thread")
             contentType = try fields.string("content_type")
             ttlAfterRead = try fields.int("ttl_after_read")
-            if let ttlAfterRead, ttlAfterRead <= 0 { throw fields.bad("ttl_after_read", "must be positive") }
+            if let ttlAfterRead, !SettingBounds.ttl.contains(ttlAfterRead) {
+                throw fields.bad("ttl_after_read", ttlAfterRead <= 0 ? "must be positive" : "is longer than \(Time.describe(SettingBounds.ttl.upperBound))")
+            }
             card = try fields.object("card")
         } catch let error as SottoError where error.kind != .unsupported {
             throw SottoError(.refused, "malformed inner header: \(error.message.replacing("line 1: ", with: ""))")

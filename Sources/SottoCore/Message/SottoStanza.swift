@@ -37,7 +37,7 @@ public struct SottoStanza: Equatable, Sendable {
         var expiresAt: Int64?
         if expiry != "never" {
             guard expiry == "0" || expiry.utf8.first != UInt8(ascii: "0"), !expiry.isEmpty,
-                  expiry.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let value = Int64(expiry) else {
+                  expiry.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), let value = Int64(expiry), value <= Time.range.upperBound else {
                 throw SottoError(.malformed, "malformed expiry in the sotto stanza")
             }
             expiresAt = value

@@ -22,19 +22,26 @@ public final class Opener {
         /// A message from a blocked contact, dropped.
         case blockedSender(name: String)
         /// A signed message from an identity that is neither mine nor a contact.
-        case unknownSender(id: EnvelopeID?, fingerprint: String, claimedName: String)
+        /// `namesAContact`: the name they claim is that of one of my contacts or identities.
+        case unknownSender(id: EnvelopeID?, fingerprint: String, claimedName: String, namesAContact: Bool)
         /// A contact's message carried their newer card, now taken in.
         case contactUpdated(name: String)
         /// A contact's message carried a card the keyring would not take.
         case cardRefused(reason: String)
 
+        /// Whether it asks for the person's attention: something they may need to act on.
+        public var isWarning: Bool {
+            if case .cardRefused = self { return true }
+            return false
+        }
+
         public var description: String {
             switch self {
             case .blockedSender(let name):
                 "dropped a message from blocked contact '\(name)'"
-            case .unknownSender(let id, let fingerprint, let claimedName):
+            case .unknownSender(let id, let fingerprint, let claimedName, let namesAContact):
                 "message \(id.map { "\($0) " } ?? "")is from an unknown sender (fingerprint \(fingerprint.prefix(16))…), "
-                    + "who calls themself '\(claimedName)'; it is not your contact of that name"
+                    + "who calls themself '\(claimedName)'" + (namesAContact ? "; it is not your contact of that name" : "")
             case .contactUpdated(let name):
                 "updated the keys of contact '\(name)' from the card their message carried"
             case .cardRefused(let reason):
@@ -164,7 +171,8 @@ public final class Opener {
                                                      : "message from an unknown sender calling themself '\(sender?.name ?? "")' refused (--require-known)")
         }
         if let sender, !sender.known {
-            notice(.unknownSender(id: id, fingerprint: sender.fingerprint, claimedName: sender.name))
+            notice(.unknownSender(id: id, fingerprint: sender.fingerprint, claimedName: sender.name,
+                                  namesAContact: try keyring?.knows(name: sender.name) ?? false))
         }
         let to = try envelope.inner?.to.map(label) ?? []
         return OpenedMessage(id: nil, messageID: envelope.messageID, envelope: envelope, sender: sender?.record, fromMe: sender?.mine ?? false, to: to, body: [])

@@ -12,11 +12,17 @@ public enum Time {
 
     public static func now() -> Int64 { nowOverride ?? Int64(Date().timeIntervalSince1970) }
 
+    /// The times RFC 3339 can write, 0001-01-01T00:00:00Z to 9999-12-31T23:59:59Z:
+    /// every time read from a message or a stanza must fall in it.
+    public static let range: ClosedRange<Int64> = -62_135_596_800...253_402_300_799
+
     // RFC 3339 by hand: Foundation's ISO8601DateFormatter initialises ICU,
     // which costs more start-up time than everything else a message needs.
 
-    /// "2026-11-25T17:00:00Z".
-    public static func rfc3339(_ seconds: Int64) -> String {
+    /// "2026-11-25T17:00:00Z". Readers keep times within `range`; one outside
+    /// it is written as the nearest end, never trapped on.
+    public static func rfc3339(_ time: Int64) -> String {
+        let seconds = min(max(time, range.lowerBound), range.upperBound)
         let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
         let rest = seconds - days * 86400
         let (year, month, day) = civil(days)
@@ -93,6 +99,14 @@ public enum Time {
         let day = dayOfYear - (153 * mp + 2) / 5 + 1
         let month = mp < 10 ? mp + 3 : mp - 9
         return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    /// A duration in its largest whole unit: "2w", "31d", "90m", "45s".
+    public static func describe(_ seconds: Int64) -> String {
+        for (unit, scale) in [("w", Int64(604800)), ("d", 86400), ("h", 3600), ("m", 60)] where seconds % scale == 0 && seconds >= scale {
+            return "\(seconds / scale)\(unit)"
+        }
+        return "\(seconds)s"
     }
 
     /// Parses "30s", "15m", "2h", "7d", "2w"; nil for "never". Throws on bad text.

@@ -139,6 +139,10 @@ public final class Inbox {
         try db.rows("SELECT \(Self.columns) FROM envelopes WHERE message_id = ? ORDER BY seq", [.text(messageID.hex)]).map(Self.entry)
     }
 
+    public func messageID(of id: EnvelopeID) throws -> MessageID? {
+        try db.rows("SELECT message_id FROM envelopes WHERE id = ?", [.text(id.hex)]).first?.text(0).flatMap(MessageID.init)
+    }
+
     public func envelope(id: EnvelopeID) throws -> StoredEnvelope? {
         try db.rows("SELECT \(Self.columns) FROM envelopes WHERE id = ?", [.text(id.hex)]).first.map(Self.entry)
     }

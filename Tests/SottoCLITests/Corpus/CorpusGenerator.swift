@@ -375,7 +375,7 @@ final class CorpusGenerator {
         fields("to_identity_short", ["to": [["age": bob.recipient.string, "identity": "abc"]]], "field \"identity\" is not a fingerprint",
                "an identity that is not 64 hex digits")
         fields("to_twice", ["to": [["age": bob.recipient.string, "identity": bob.fingerprint], ["age": bob.recipient.string, "identity": alice.fingerprint]]],
-               "names the key that opened it more than once", "bob's key listed twice, for two identities")
+               "the inner header's recipients do not match the envelope's recipient stanzas", "bob's key listed twice, for two identities")
         fields("to_other_identity", ["to": [["age": bob.recipient.string, "identity": alice.fingerprint]]], "sealed for another identity",
                "bob's key said to be alice's: a sender misled by a card that passed bob's key off as alice's")
         fields("card_not_object", ["card": "alice"], "field \"card\" must be an object", "a card that is not an object")
@@ -446,8 +446,8 @@ final class CorpusGenerator {
         bad("id_mismatch", "field \"id\" does not match", "an id that is not the envelope's",
             Self.envelopeLine(good, extra: ["id": String(repeating: "f", count: 64)]))
         bad("not_age", "is not an age file", "age is base64 of text", Self.envelopeLine(Array("hello".utf8)))
-        bad("manifest_future", exit: 70, "newer than this sotto reads", "an export manifest of version 2",
-            Self.line(["type": "manifest", "format": "sotto-export", "version": 2]))
+        bad("manifest_future", exit: 70, "newer than this sotto reads", "an export manifest of version 3",
+            Self.line(["type": "manifest", "format": "sotto-export", "version": 3]))
         add("recv/since_word", "sotto-recv", ["--since", "yesterday"], exit: 66, "no envelope yesterday in the inbox and not an RFC 3339 time",
             "--since is neither an envelope id in the inbox nor a time", text: "")
         bad("manifest_format", "field \"format\"", "a manifest of another format", Self.line(["type": "manifest", "format": "tar", "version": 1]))
@@ -509,14 +509,38 @@ final class CorpusGenerator {
 
     private func exports() {
         guard let text = try? String(contentsOf: CorpusTests.fixtures.appendingPathComponent("bob.export"), encoding: .utf8) else { return }
-        let lines = text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        var lines = text.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
+        guard let trailer = lines.popLast(), trailer["type"] as? String == ExportAuthentication.recordType else { return }
         let passphrase = ["--export-passphrase-file", "{fixtures}/export-passphrase"]
+        /// Records, authenticated as whoever knows the export passphrase would:
+        /// these vectors reach the checks behind the authentication.
+        func authenticated(_ records: [[String: Any]]) -> String {
+            let text = records.map(Self.line)
+            let transcript = ExportTranscript()
+            for line in text { transcript.absorb(Array(line.utf8.dropLast())) }
+            var passphrase = Array(Self.exportPassphrase.utf8)
+            guard let key = try? ExportUnsealer(passphrase: { try SecureBytes(consuming: &passphrase) })
+                .key(for: Fields(trailer, line: 0), what: "the fixture") else { return text.joined() }
+            return (text + [Self.line(ExportAuthentication.record(key: key, transcript: transcript))]).joined()
+        }
         func bad(_ name: String, exit: Int32 = 65, _ error: String, _ comment: String, home: String = "none", args: [String] = [],
-                 env: [String: String] = [:], _ edit: (inout [[String: Any]]) -> Void) {
+                 env: [String: String] = [:], authenticate: Bool = true, _ edit: (inout [[String: Any]]) -> Void) {
             var edited = lines
             edit(&edited)
             add("export/\(name)", "sotto-keygen", ["import", "export.jsonl", "--no-passphrase"] + passphrase + args, home: home,
-                env: env, file: "export.jsonl", exit: exit, error, comment, text: edited.map(Self.line).joined())
+                env: env, file: "export.jsonl", exit: exit, error, comment,
+                text: authenticate ? authenticated(edited) : edited.map(Self.line).joined())
+        }
+        bad("authentication_missing", "not authenticated", "the authentication record cut off", authenticate: false) { _ in }
+        add("export/authentication_changed", "sotto-keygen", ["import", "export.jsonl", "--no-passphrase"] + passphrase, home: "none",
+            file: "export.jsonl", exit: 65, "the export was altered", "a contact's blocked mark changed, the authentication left as it was",
+            text: (lines.map { $0["type"] as? String == "contact" ? $0.merging(["blocked": true]) { $1 } : $0 } + [trailer]).map(Self.line).joined())
+        add("export/record_after_authentication", "sotto-keygen", ["import", "export.jsonl", "--no-passphrase"] + passphrase,
+            home: "none", file: "export.jsonl", exit: 65, "a record after the export's authentication record",
+            "a group added after the authentication record",
+            text: (lines + [trailer, ["type": "group", "name": "friends", "members": ["alice"]]]).map(Self.line).joined())
+        bad("retention_absurd", "retention must be between", "a retention of 10000 weeks") {
+            $0.append(["type": "setting", "name": "retention", "value": "6048000000s"])
         }
         func identity(_ records: inout [[String: Any]], _ change: (inout [String: Any]) -> Void) {
             guard let at = records.firstIndex(where: { $0["type"] as? String == "identity" }) else { return }
@@ -529,8 +553,8 @@ final class CorpusGenerator {
                 record["secrets"] = box
             }
         }
-        bad("manifest_version_2", exit: 70, "newer than this sotto reads", "a manifest of version 2") { $0[0]["version"] = 2 }
-        bad("manifest_version_string", "field \"version\" must be an integer", "version is a string") { $0[0]["version"] = "1" }
+        bad("manifest_version_3", exit: 70, "newer than this sotto reads", "a manifest of version 3") { $0[0]["version"] = 3 }
+        bad("manifest_version_string", "field \"version\" must be an integer", "version is a string") { $0[0]["version"] = "2" }
         bad("manifest_version_huge", "field \"version\" must be an integer", "version of 1e300") { $0[0]["version"] = 1e300 }
         bad("no_secrets", "field \"secrets\" is missing", "an identity without its secrets") { identity(&$0) { $0["secrets"] = nil } }
         bad("name_differs", "field \"name\" differs from the name in its card", "the identity's name is not its card's") {
