@@ -39,7 +39,7 @@ seed() {
       bodies "$dir" docs/vectors/* Tests/Corpus/envelope/* Tests/Corpus/armor/* Tests/Corpus/inner/*
       [ -d "$testkit" ] && bodies "$dir" "$testkit"/* ;;
     fuzz-records) bodies "$dir" Tests/Corpus/json/* Tests/Corpus/seal/* Tests/Corpus/open/* Tests/Corpus/send/* Tests/Corpus/recv/* Tests/Corpus/erase/* ;;
-    fuzz-card) bodies "$dir" Tests/Corpus/card/* ;;
+    fuzz-card) bodies "$dir" Tests/Corpus/card/* Tests/Corpus/revocation/* ;;
     fuzz-export) bodies "$dir" Tests/Corpus/export/*; cp Tests/Corpus/fixtures/*.export "$dir"/ ;;
   esac
   [ -d "Fuzz/seeds/$target" ] && cp "Fuzz/seeds/$target"/* "$dir"/

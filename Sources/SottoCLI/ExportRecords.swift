@@ -39,6 +39,7 @@ public enum ExportFormat {
         record["card"] = identity.card.record
         if let rotateEvery { record["rotate_every"] = "\(rotateEvery)s" }
         if let secrets { record["secrets"] = secrets }
+        if let revocation = identity.revocation { record["revocation"] = revocation.record }
         return record
     }
 
@@ -47,6 +48,7 @@ public enum ExportFormat {
         var record = contact.record
         record["owner"] = "them"
         if let card = contact.card { record["card"] = card.record }
+        if let revocation = contact.revocation { record["revocation"] = revocation.record }
         return record
     }
 

@@ -10,8 +10,9 @@ struct EraseCommand: SottoCommand {
         commandName: "sotto-erase",
         abstract: "Remove data for good and verify that it is gone.",
         discussion: discussion("""
-            Selectors (at least one): --message ID (repeatable; - reads message or envelope records on \\
-            stdin), --contact NAME (their messages and their card), --thread NAME, --before TIME (received \\
+            Selectors (at least one): --message ID (a message or envelope id, repeatable; - reads message or \\
+            envelope records on stdin; every envelope that carries the message goes, copies under its header \\
+            too), --contact NAME (their messages and their card), --thread NAME, --before TIME (received \\
             before), --identity NAME (crypto-shredding: every secret key of that identity is destroyed, so \\
             every copy of every message sealed to it, on any machine, stays unreadable), --all (everything \\
             in the home). --mailbox also removes my pending envelopes from the mailbox.

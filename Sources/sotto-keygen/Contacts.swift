@@ -9,7 +9,8 @@ extension KeygenCommand {
             discussion: """
                 Reads card lines (the output of `sotto-keygen card`) or a line holding an age1... recipient. \
                 A card whose signatures do not verify is refused (65) and nothing is stored. Importing a newer \
-                card of a known contact picks up its rotated keys.
+                card of a known contact picks up its rotated keys. Also reads revocation records (the output \
+                of `sotto-keygen revoke`): the contact is revoked, as when a message brings the revocation.
 
                 Also reads the output of `sotto-export --secrets` and restores its identities (with their \
                 secret keys, asking for the export passphrase from --export-passphrase-fd, \
@@ -18,7 +19,10 @@ extension KeygenCommand {
                 manifest, envelope and message records are passed over (`sotto-recv --input` restores the \
                 envelopes). An empty home gets a new keyring, with a passphrase from the usual sources or \
                 none with --no-passphrase. An identity without its secrets cannot be restored from its \
-                public card (65); a wrong export passphrase is 77, and nothing is stored.
+                public card (65); a wrong export passphrase is 77, and nothing is stored. An export with \
+                secrets is authenticated whole: one changed in any way is refused (65). Input that is not an \
+                authenticated export only adds contacts, unverified: their groups, settings and marks are \
+                not taken (a block is).
                 """)
 
         @Argument(help: "A file of cards or an export, or - for stdin.")
@@ -54,11 +58,22 @@ extension KeygenCommand {
                 return
             }
             let cards = stream.cards
-            guard !cards.isEmpty else { throw SottoError(.malformed, "no card in the input") }
+            guard !cards.isEmpty || !stream.revocations.isEmpty else { throw SottoError(.malformed, "no card in the input") }
             if name != nil, cards.count > 1 { throw SottoError(.usage, "--name applies to a single card") }
             let store = try keyring.open()
             for card in cards { try card.verify() }
-            for card in cards { try Output.record(try store.importCard(card, petname: name).record) }
+            let records = try store.atomically {
+                try cards.map { try store.importCard($0, petname: name).record } + stream.revocations.map { try revoke($0, in: store) }
+            }
+            for record in records { try Output.record(record) }
+        }
+
+        /// A revocation from a file: it must name someone this keyring knows.
+        func revoke(_ revocation: Revocation, in store: Keyring) throws -> [String: Any] {
+            try store.apply(revocation)
+            if let contact = try store.contact(identityKey: revocation.identityKey) { return contact.record }
+            if let mine = try store.identities().first(where: { $0.publicKey == revocation.identityKey }) { return mine.record }
+            throw SottoError(.notFound, "the revocation names an identity this keyring does not know (fingerprint \(revocation.fingerprint.prefix(16))…)")
         }
     }
 

@@ -12,6 +12,7 @@ struct ImportStream {
         var defaultTTL: Int64??
         var createdAt: Int64?
         var rotateEvery: Int64?
+        var revocation: Revocation?
     }
 
     struct Contact {
@@ -19,6 +20,7 @@ struct ImportStream {
         var kind: ContactInfo.Kind
         var verified: Bool
         var blocked: Bool
+        var revocation: Revocation?
     }
 
     /// Whether what is restored needs the export's authentication: secrets
@@ -26,6 +28,7 @@ struct ImportStream {
     var needsAuthentication: Bool { !identities.isEmpty || claimsAuthentication || authentication != nil }
 
     var cards = [SottoCore.Card]()
+    var revocations = [Revocation]()
     var identities = [Identity]()
     var contacts = [Contact]()
     var groups = [(name: String, members: [String])]()
@@ -58,6 +61,7 @@ struct ImportStream {
             case "contact": contacts.append(try Self.contact(fields))
             case "group": groups.append((try fields.string("name"), try fields.strings("members") ?? []))
             case "setting": settings.append((try fields.string("name"), try fields.string("value"), fields.line))
+            case Revocation.recordType: revocations.append(try Self.revocation(fields))
             default: cards.append(try SottoCore.Card(fields: fields))
             }
         }
@@ -68,6 +72,12 @@ struct ImportStream {
         let card = try SottoCore.Card(fields: object)
         do { try card.verify() } catch let error as SottoError { throw SottoError(error.kind, "line \(fields.line): \(error.message)") }
         return card
+    }
+
+    static func revocation(_ fields: Fields) throws -> Revocation {
+        let revocation = try Revocation(fields: fields)
+        do { try revocation.verify() } catch let error as SottoError { throw SottoError(error.kind, "line \(fields.line): \(error.message)") }
+        return revocation
     }
 
     static func identity(_ fields: Fields) throws -> Identity {
@@ -81,7 +91,8 @@ struct ImportStream {
         let ttl: Int64?? = try fields.optionalString("default_ttl").map { try Time.duration($0) }
         let every = try fields.optionalString("rotate_every").flatMap { try Time.duration($0) }
         return Identity(card: card, secrets: secrets, isDefault: try fields.bool("default") ?? false, defaultTTL: ttl,
-                        createdAt: try fields.time("created_at"), rotateEvery: every)
+                        createdAt: try fields.time("created_at"), rotateEvery: every,
+                        revocation: try fields.object("revocation").map(revocation))
     }
 
     static func contact(_ fields: Fields) throws -> Contact {
@@ -92,6 +103,6 @@ struct ImportStream {
         default: throw fields.badField("kind", "must be \"sotto\" or \"age\"")
         }
         return Contact(name: try fields.string("name"), kind: kind, verified: try fields.bool("verified") ?? false,
-                       blocked: try fields.bool("blocked") ?? false)
+                       blocked: try fields.bool("blocked") ?? false, revocation: try fields.object("revocation").map(revocation))
     }
 }

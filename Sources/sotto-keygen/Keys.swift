@@ -9,9 +9,12 @@ extension KeygenCommand {
         static let configuration = CommandConfiguration(
             abstract: "Make a new certified encryption key; older ones stay for opening.",
             discussion: """
-                Contacts pick up the new key when they import your newer card. Retired secrets are destroyed \
-                by sotto-expire once the retention has passed (default 31 days: the longest expected TTL, \
-                30 days, and a day of grace); messages sealed to a destroyed key can no longer be opened. \
+                Every key is certified for a lifetime: twice the rotation interval, or 90 days without one. \
+                Contacts pick up the new key from the card each of your signed messages carries, or when \
+                they import your newer card; the previous key stays valid to its end for those who have not. \
+                A key's secret is destroyed by sotto-expire once its end and then the retention have passed \
+                (default 31 days: the longest expected TTL, 30 days, and a day of grace); messages sealed to a \
+                destroyed key can no longer be opened. sotto-expire also rotates a key past half its lifetime. \
                 With --every, nothing rotates now: the schedule is stored and sotto-expire applies it.
                 """)
 
@@ -47,6 +50,38 @@ extension KeygenCommand {
             if retain != nil, every == nil { return try Output.record(identity.record) }
             try store.unlock()
             if let rotated = try store.rotate(identity.name) { try Output.record(rotated.record) }
+        }
+    }
+
+    struct Revoke: SottoCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Revoke an identity whose key was lost or stolen: it signs nothing more.",
+            discussion: """
+                Writes a revocation record, signed by the identity, to stdout or -o FILE. Hand it to your \
+                contacts (`sotto-keygen import FILE`); it also travels in every message your other \
+                identities sign. A contact who has it seals nothing more to the identity and refuses what \
+                it signs from then on (what reached them before stays readable). It cannot be undone: make a \
+                new identity (sotto-keygen new) and give contacts its card.
+                """)
+
+        @Argument(help: "The identity to revoke.") var name: String
+
+        @Option(name: .shortAndLong, help: ArgumentHelp("Write the revocation to FILE (never overwritten).", valueName: "FILE"))
+        var output: String?
+
+        @Flag(help: "Revoke: the revocation cannot be undone.") var yes = false
+
+        @OptionGroup var keyring: KeyringOptions
+
+        func execute() throws {
+            let pending = try output.map(Files.Pending.init)
+            let store = try keyring.open()
+            _ = try store.identity(named: name)
+            guard yes else { throw SottoError(.usage, "revoking '\(name)' cannot be undone: add --yes") }
+            let revocation = try store.revoke(name)
+            let sink: ByteSink = pending ?? Output.stdout
+            try sink.write(JSON.line(revocation.record))
+            try pending?.commit()
         }
     }
 

@@ -14,14 +14,14 @@ struct Restore {
     let noPassphrase: Bool
 
     func run() throws -> [[String: Any]] {
-        // Nothing to restore (only envelopes or messages, say): touch nothing, not even the home.
-        guard !(stream.identities.isEmpty && stream.cards.isEmpty && stream.contacts.isEmpty && stream.groups.isEmpty
-                && stream.settings.isEmpty) else { return [] }
         let unsealer = ExportUnsealer(passphrase: exportPassphrase.source)
         let secrets = try stream.identities.map {
             try unsealer.open($0.secrets, identityKey: $0.card.identityKey, name: $0.card.name)
         }
         try authenticate(unsealer, passphraseProven: !secrets.isEmpty)
+        // Nothing to restore (only envelopes or messages, say): touch nothing, not even the home.
+        guard !(stream.identities.isEmpty && stream.cards.isEmpty && stream.contacts.isEmpty && stream.groups.isEmpty
+                && stream.settings.isEmpty && stream.revocations.isEmpty) else { return [] }
         let needsKeys = !stream.identities.isEmpty
         let existing = keyring.home.home.exists ? try keyring.open() : nil
         if needsKeys, let existing, existing.isInitialized {
@@ -60,6 +60,11 @@ struct Restore {
             throw SottoError(.malformed, "this export is not authenticated: it has no authentication record",
                              hints: ["an export with secrets ends with one; this one was cut short, or made by an earlier sotto: export it again"])
         }
+        if let secrets = stream.identities.first?.secrets {
+            for key in ["kdf", "salt", "argon2"] where !JSON.sameValue(record.values[key], secrets.values[key]) {
+                throw SottoError(.malformed, "line \(record.line): the export's authentication is not under the key of its secrets (\(key) differs)")
+            }
+        }
         try ExportAuthentication.verify(record, transcript: stream.transcript, unsealer: unsealer, passphraseProven: passphraseProven)
     }
 
@@ -74,19 +79,32 @@ struct Restore {
                 try store.restoreIdentity(card: identity.card, secrets: secret, isDefault: identity.isDefault && !keepsDefault,
                                           defaultTTL: identity.defaultTTL, createdAt: identity.createdAt)
                 if let every = identity.rotateEvery { try store.setRotationInterval(name, every: every, kind: .malformed) }
+                if let revocation = identity.revocation { try store.apply(revocation) }
                 records.append(try store.identity(named: name).record)
             }
             for card in stream.cards { records.append(try store.importCard(card).record) }
+            // Only an authenticated export speaks for the user: anything else (cards
+            // with records around them, say) adds contacts, may block, and changes nothing else.
+            let trusted = stream.needsAuthentication
             for contact in stream.contacts {
-                let verified = contact.verified && stream.needsAuthentication
-                records.append(try store.restoreContact(name: contact.name, kind: contact.kind, verified: verified,
-                                                        blocked: contact.blocked).record)
+                let existing = try? store.contact(named: contact.name)
+                let verified = trusted ? contact.verified : existing?.verified ?? false
+                let blocked = trusted ? contact.blocked : (existing?.blocked ?? false) || contact.blocked
+                var restored = try store.restoreContact(name: contact.name, kind: contact.kind, verified: verified, blocked: blocked)
+                if let revocation = contact.revocation {
+                    try store.apply(revocation)
+                    restored = try store.contact(named: contact.name)
+                }
+                records.append(restored.record)
             }
-            for group in stream.groups {
+            if !trusted, !(stream.groups.isEmpty && stream.settings.isEmpty) {
+                Diagnostics.warning("this input is not an authenticated export: its groups and settings are not restored")
+            }
+            for group in stream.groups where trusted {
                 try store.restoreGroup(group.name, members: group.members)
                 records.append(ExportFormat.group(name: group.name, members: group.members))
             }
-            for setting in stream.settings where !(keepsDefault && setting.name == "default_identity") {
+            for setting in stream.settings where trusted && !(keepsDefault && setting.name == "default_identity") {
                 guard try apply(setting, to: store) else { continue }
                 records.append(ExportFormat.setting(name: setting.name, value: setting.value))
             }

@@ -169,13 +169,20 @@ struct RecvCommand: SottoCommand {
                 if type == "manifest" { try ExportFormat.checkManifest(record) }
                 return
             }
+            // Every field is read and checked before anything is stored.
             let envelope = try EnvelopeRecord(record)
             let mailbox = try record.strings("to")?.first
-            let receivedAt = try record.time("received_at") ?? Time.now()
-            let outcome = try inbox.store(envelope.incoming, mailbox: mailbox, now: receivedAt, openedAt: try record.time("opened_at"))
+            if let mailbox { try Addresses.validate(mailbox) }
+            let now = Time.now()
+            let receivedAt = try record.time("received_at") ?? now
+            let openedAt = try record.time("opened_at"), deleteAfter = try record.time("delete_after")
+            for (key, time) in [("received_at", receivedAt), ("opened_at", openedAt ?? now)] where time > now {
+                throw record.badField(key, "is in the future")
+            }
+            let outcome = try inbox.store(envelope.incoming, mailbox: mailbox, now: receivedAt, openedAt: openedAt)
             if case .mismatch(let error) = outcome { throw error }
             Self.noticeDropped(envelope.id, outcome)
-            if let deleteAfter = try record.time("delete_after") { try inbox.restoreDeadline(id: envelope.id, deleteAfter: deleteAfter) }
+            if let deleteAfter { try inbox.restoreDeadline(id: envelope.id, deleteAfter: deleteAfter) }
             if let stored = outcome.stored { try writer.write(stored, bytes: envelope.bytes) }
         }
         try loop.finish()

@@ -234,6 +234,60 @@ final class CoRecipientTests: CLITestCase {
         XCTAssertEqual(try open(sealed, home: alice, env: late)["body"] as? String, "with the fresh card")
     }
 
+    /// alice's laptop, with her keyring and passphrase, is stolen. From her
+    /// backup she revokes the identity and makes a new one, alice2, whose
+    /// message to bob carries the revocation. From then on bob seals nothing
+    /// to alice and refuses what the thief signs as alice; what reached him
+    /// before stays readable.
+    func testARevokedIdentityIsNeitherSealedToNorBelieved() throws {
+        let alice = try fixtureHome("alice"), bob = try fixtureHome("bob")
+        let mailbox = path("mailbox.db")
+        let before = try ok("sotto-seal", stdin: Data(jsonLine(["to": ["bob"], "body": "before the theft"]).utf8), home: alice)
+        try ok("sotto-send", ["--mailbox", mailbox], stdin: before.stdout, home: alice)
+        let thief = path("stolen")
+        try FileManager.default.copyItem(atPath: alice, toPath: thief)
+        let early = try ok("sotto-recv", ["--mailbox", mailbox], home: bob, env: ["SOTTO_TEST_NOW": String(now)]).stdout
+        let learned = ["SOTTO_TEST_NOW": String(now + 10)], after = ["SOTTO_TEST_NOW": String(now + 20)]
+
+        assertFailure(try run("sotto-keygen", ["revoke", "alice"], home: alice), tool: "sotto-keygen", status: 64, contains: ["--yes"])
+        let revocation = try ok("sotto-keygen", ["revoke", "alice", "--yes"], home: alice).record("revocation")
+        XCTAssertNotNil(revocation["signature"] as? String)
+        assertFailure(try run("sotto-seal", stdin: Data(jsonLine(["to": ["bob"], "body": "x"]).utf8), home: alice), tool: "sotto-seal",
+                      status: 1, contains: ["signs nothing more"])
+        try ok("sotto-keygen", ["new", "alice2"], home: alice, allowStderr: true)
+        try ok("sotto-keygen", ["import"], stdin: try ok("sotto-keygen", ["card", "alice2"], home: alice).stdout, home: bob)
+        let carrier = try ok("sotto-seal", ["--as", "alice2"], stdin: Data(jsonLine(["to": ["bob"], "body": "new identity"]).utf8), home: alice)
+        let opened = try run("sotto-open", stdin: carrier.stdout, home: bob, env: learned)
+        XCTAssertEqual(opened.status, 0, opened.summary)
+        XCTAssertTrue(opened.stderrLines.contains { $0.contains("warning: 'alice' revoked their identity") }, opened.err)
+
+        let refused = try run("sotto-seal", stdin: Data(jsonLine(["to": ["alice"], "body": "to the old one"]).utf8), home: bob)
+        assertFailure(refused, tool: "sotto-seal", status: 1, contains: ["'alice' revoked this identity"])
+        let forged = try ok("sotto-seal", stdin: Data(jsonLine(["to": ["bob"], "body": "send money"]).utf8), home: thief)
+        try ok("sotto-send", ["--mailbox", mailbox], stdin: forged.stdout, home: thief)
+        let late = try ok("sotto-recv", ["--mailbox", mailbox], home: bob, env: after).stdout
+        assertFailure(try run("sotto-open", stdin: late, home: bob, env: after), tool: "sotto-open", status: 1, contains: ["revoked this identity"])
+        XCTAssertEqual(try ok("sotto-open", stdin: early, home: bob, env: after).record("message")["body"] as? String, "before the theft",
+                       "what reached bob before he knew stays readable")
+        XCTAssertEqual(try contactRecord("alice", home: bob)?["revoked_at"] as? String, revocation["revoked_at"] as? String)
+    }
+
+    /// A revocation is a file too, and only its identity can sign one.
+    func testARevocationFileIsImportedAndAForgedOneRefused() throws {
+        let alice = try fixtureHome("alice"), bob = try fixtureHome("bob")
+        let file = path("revocation.json")
+        try ok("sotto-keygen", ["revoke", "alice", "--yes", "-o", file], home: alice)
+        var record = try XCTUnwrap(try JSONSerialization.jsonObject(with: try read(file)) as? [String: Any])
+        record["revoked_at"] = "2030-01-01T00:00:00Z"
+        assertFailure(try run("sotto-keygen", ["import"], stdin: Data(jsonLine(record).utf8), home: bob), tool: "sotto-keygen",
+                      status: 65, contains: ["revocation signature does not verify"])
+        XCTAssertNil(try contactRecord("alice", home: bob)?["revoked_at"])
+        let imported = try ok("sotto-keygen", ["import", file], home: bob).record("contact")
+        XCTAssertNotNil(imported["revoked_at"] as? String)
+        assertFailure(try run("sotto-keygen", ["import"], stdin: try fixtureCard("alice"), home: bob), tool: "sotto-keygen", status: 1,
+                      contains: ["was revoked"])
+    }
+
     func expire(_ home: String, at time: Int) throws -> [[String: Any]] {
         try ok("sotto-expire", [], home: home, env: ["SOTTO_TEST_NOW": String(time)]).records()
     }

@@ -328,17 +328,24 @@ final class ExportTests: CLITestCase {
                       contains: ["--retain must be between 1h and"])
         assertFailure(try run("sotto-keygen", ["rotate", "--every", "30s"], home: alice), tool: "sotto-keygen", status: 64)
         try verify("bob", home: alice)
+        // An authenticated export that stretches the retention, as only the passphrase's holder can write.
+        let backup = path("backup.jsonl")
+        try ok("sotto-export", ["--secrets", "-o", backup], home: alice, env: exportEnv)
+        let stretched = try reauthenticated(try read(backup)) { $0 + [Array(#"{"type":"setting","name":"retention","value":"6048000000s"}"#.utf8)] }
+        assertFailure(try run("sotto-keygen", ["import", "-", "--no-passphrase"], stdin: stretched, home: home("stretched"), env: exportEnv),
+                      tool: "sotto-keygen", status: 65, contains: ["retention must be between"])
+        XCTAssertFalse(exists(home("stretched")), "nothing stored")
+        // An export without secrets is not authenticated: its contacts come in unverified, its settings not at all.
         let publicOnly = String(decoding: try ok("sotto-export", home: alice).stdout, as: UTF8.self)
             .split(separator: "\n").filter { !$0.contains("\"type\":\"identity\"") }.map(String.init)
-        let stretched = publicOnly + [#"{"type":"setting","name":"retention","value":"6048000000s"}"#]
+            + [#"{"type":"setting","name":"retention","value":"1d"}"#]
         let carol = try fixtureHome("carol")
-        assertFailure(try run("sotto-keygen", ["import", "-"], stdin: Data((stretched.joined(separator: "\n") + "\n").utf8), home: carol),
-                      tool: "sotto-keygen", status: 65, contains: ["retention must be between"])
-        XCTAssertNil(try contactRecord("bob", home: carol), "nothing stored")
         let restored = try run("sotto-keygen", ["import", "-"], stdin: Data((publicOnly.joined(separator: "\n") + "\n").utf8), home: carol)
         XCTAssertEqual(restored.status, 0, restored.summary)
         XCTAssertTrue(restored.err.contains("not authenticated"), restored.err)
         XCTAssertEqual(try contactRecord("bob", home: carol)?["verified"] as? Bool, false, "a mark from an unauthenticated export is not taken")
+        let retention = try run("/usr/bin/sqlite3", [carol + "/keyring.db", "SELECT COUNT(*) FROM meta WHERE key = 'retention'"])
+        XCTAssertEqual(retention.out.trimmingCharacters(in: .whitespacesAndNewlines), "0", "nor a setting")
     }
 
     func testIdentityWithoutSecretsIsRefused() throws {

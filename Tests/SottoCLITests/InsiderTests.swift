@@ -282,6 +282,63 @@ final class InsiderTests: CLITestCase {
         XCTAssertEqual(try sqliteRows(mailbox, "SELECT COUNT(*) FROM deliveries"), ["0"])
     }
 
+    /// A "card" file from mallory with records around it: a group that adds
+    /// her to bob's @team, a contact record that unblocks carol, a retention
+    /// setting. Only an authenticated export speaks for bob: mallory's card is
+    /// added, and nothing else changes.
+    func testACardFileCannotRewriteGroupsMarksOrSettings() throws {
+        let bob = try fixtureHome("bob")
+        try ok("sotto-keygen", ["import"], stdin: try fixtureCard("carol"), home: bob)
+        try ok("sotto-keygen", ["block", "carol"], home: bob)
+        try ok("sotto-keygen", ["group", "team", "alice", "carol"], home: bob)
+        let mallory = String(decoding: try forgedCard(name: "mallory", keys: [try DecryptionKey.generate().recipient],
+                                                      mailbox: Hex.encode(Sodium.random(16))), as: UTF8.self)
+        let carolCard = try JSONSerialization.jsonObject(with: try fixtureCard("carol"))
+        let trojan = mallory + jsonLine(["type": "group", "name": "team", "members": ["alice", "carol", "mallory"]])
+            + jsonLine(["type": "contact", "name": "carol", "kind": "sotto", "card": carolCard, "blocked": false, "verified": true])
+            + jsonLine(["type": "setting", "name": "retention", "value": "1d"])
+        let result = try run("sotto-keygen", ["import"], stdin: Data(trojan.utf8), home: bob)
+        XCTAssertEqual(result.status, 0, result.summary)
+        XCTAssertTrue(result.err.contains("groups and settings are not restored"), result.err)
+        XCTAssertNotNil(try contactRecord("mallory", home: bob), "the card itself is added")
+        XCTAssertEqual(try sqliteRows(bob + "/keyring.db", "SELECT member FROM group_members WHERE name = 'team' ORDER BY position"), ["alice", "carol"])
+        XCTAssertEqual(try contactRecord("carol", home: bob)?["blocked"] as? Bool, true)
+        XCTAssertEqual(try contactRecord("carol", home: bob)?["verified"] as? Bool, false)
+        XCTAssertEqual(try sqliteRows(bob + "/keyring.db", "SELECT COUNT(*) FROM meta WHERE key = 'retention'"), ["0"])
+    }
+
+    /// A card may certify a key no one can seal to (a low-order point), or
+    /// the same key twice, or a key that ends before it starts: refused, so
+    /// a member cannot break every seal to a group they are in.
+    func testACardWithAKeyNoOneCanSealToIsRefused() throws {
+        let bob = try fixtureHome("bob")
+        let lowOrder = try RecipientKey(bytes: [UInt8](repeating: 0, count: 32))
+        let result = try run("sotto-keygen", ["import"], stdin: try forgedCard(name: "mallory", keys: [lowOrder], mailbox: Hex.encode(Sodium.random(16))),
+                             home: bob)
+        assertFailure(result, tool: "sotto-keygen", status: 65, contains: ["low-order point"])
+        let key = try DecryptionKey.generate().recipient
+        assertFailure(try run("sotto-keygen", ["import"], stdin: try forgedCard(name: "mallory", keys: [key, key], mailbox: Hex.encode(Sodium.random(16))),
+                              home: bob), tool: "sotto-keygen", status: 65, contains: ["twice"])
+        XCTAssertNil(try contactRecord("mallory", home: bob))
+    }
+
+    /// An envelope record from an export is checked whole before it is stored.
+    func testRecvInputChecksARecordBeforeStoringIt() throws {
+        let alice = try fixtureHome("alice"), bob = try fixtureHome("bob")
+        let envelope = try sealEnvelope(["to": ["bob"], "body": "hi"], home: alice)
+        for (key, value) in [("to", ["XYZ"]), ("delete_after", -5), ("received_at", "9999-12-31T00:00:00Z")] as [(String, Any)] {
+            var record = envelope
+            record[key] = value
+            let result = try run("sotto-recv", ["--input", "-"], stdin: Data(jsonLine(record).utf8), home: bob)
+            assertFailure(result, tool: "sotto-recv", status: 65)
+            if FileManager.default.fileExists(atPath: bob + "/inbox.db") {
+                XCTAssertEqual(try sqliteRows(bob + "/inbox.db", "SELECT COUNT(*) FROM envelopes"), ["0"], "\(key): nothing stored")
+            }
+        }
+        assertFailure(try run("sotto-keygen", ["rotate", "--every", "1h"], home: bob), tool: "sotto-keygen", status: 64,
+                      contains: ["--every must be between 1d and"])
+    }
+
     func sqliteRows(_ database: String, _ sql: String) throws -> [String] {
         let result = try run("/usr/bin/sqlite3", ["-batch", database, sql])
         XCTAssertEqual(result.status, 0, result.summary)

@@ -43,7 +43,11 @@ final class KeyringTests: XCTestCase {
     func testTheKeyringSchemaIsVersionedLikeTheOtherDatabases() throws {
         let keyring = try makeKeyring(nil)
         XCTAssertEqual(try keyring.db.rows("PRAGMA user_version").first?.int(0), Keyring.migrations.count)
-        try keyring.db.execute("PRAGMA user_version = 0")
+        // As sotto 0.1 left it: the tables of version 1, no version kept.
+        try keyring.db.execute("""
+            ALTER TABLE identities DROP COLUMN revocation; ALTER TABLE contacts DROP COLUMN revocation;
+            ALTER TABLE contacts DROP COLUMN revocation_known_at; PRAGMA user_version = 0
+            """)
         XCTAssertEqual(try reopen(nil).identities().map(\.name), ["alice"], "an unversioned keyring adopts version 1")
         try keyring.db.execute("PRAGMA user_version = \(Keyring.migrations.count + 1)")
         XCTAssertThrowsError(try reopen(nil)) { XCTAssertEqual(($0 as? SottoError)?.kind, .unsupported) }

@@ -35,6 +35,10 @@ public struct RecipientKey: AgeRecipient, Hashable, Sendable {
     public var labels: Set<String> { kind.labels }
 
     public func wrap(fileKey: SecureBytes) throws -> [Stanza] { try kind.wrap(fileKey, to: bytes) }
+
+    /// Whether a file key can be wrapped to it: not so for a low-order point,
+    /// which a card may certify but no sender can seal to.
+    var acceptsSealing: Bool { (try? SecureBytes.random(count: 16)).flatMap { try? wrap(fileKey: $0) } != nil }
 }
 
 /// A secret key that opens what was sealed to its `recipient`.

@@ -58,8 +58,13 @@ public struct Card: Equatable, Sendable {
                              publicKey: identityKey) else {
             throw SottoError(.malformed, "card signature does not verify", hints: ["the card was altered or is not self-signed by its identity"])
         }
-        for key in keys where !key.verify(identity: identityKey) {
-            throw SottoError(.malformed, "certificate of key \(key.ageRecipient.prefix(16))… does not verify")
+        var seen = Set<[UInt8]>()
+        for key in keys {
+            let named = "key \(key.ageRecipient.prefix(16))…"
+            guard key.verify(identity: identityKey) else { throw SottoError(.malformed, "certificate of \(named) does not verify") }
+            guard seen.insert(key.publicKey).inserted else { throw SottoError(.malformed, "the card lists \(named) twice") }
+            if let end = key.notAfter, end <= key.notBefore { throw SottoError(.malformed, "\(named) ends before it starts") }
+            guard key.key.acceptsSealing else { throw SottoError(.malformed, "nothing can be sealed to \(named): it is a low-order point") }
         }
     }
 

@@ -1,11 +1,13 @@
 extension IdentityInfo {
     public var record: [String: Any] {
-        [
+        var record: [String: Any] = [
             "type": "identity", "name": name, "fingerprint": fingerprint, "mailbox": mailbox,
             "age_recipient": card.currentKey?.ageRecipient ?? JSONNull(), "default": isDefault,
             "created_at": Time.rfc3339(createdAt), "keys": card.keys.count,
             "default_ttl": defaultTTL.map { "\($0)s" } ?? "never",
         ]
+        if let revocation { record["revoked_at"] = Time.rfc3339(revocation.revokedAt) }
+        return record
     }
 }
 
@@ -13,10 +15,12 @@ extension ContactInfo {
     public var record: [String: Any] {
         let kindName: String
         if case .sotto = kind { kindName = "sotto" } else { kindName = "age" }
-        return [
+        var record: [String: Any] = [
             "type": "contact", "name": name, "kind": kindName, "fingerprint": fingerprint.orNull,
             "mailbox": mailbox.orNull, "age_recipient": recipient?.string ?? JSONNull(),
             "verified": verified, "blocked": blocked,
         ]
+        if let revocation { record["revoked_at"] = Time.rfc3339(revocation.revokedAt) }
+        return record
     }
 }

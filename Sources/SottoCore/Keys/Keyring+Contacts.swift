@@ -9,6 +9,10 @@ extension Keyring {
         guard try db.rows("SELECT 1 FROM identities WHERE public_key = ?", [.blob(card.identityKey)]).isEmpty else {
             throw SottoError(.usage, "this card is one of your own identities")
         }
+        if let revoked = try contact(identityKey: card.identityKey)?.revocation {
+            throw SottoError(.refused, "this card's identity was revoked at \(Time.rfc3339(revoked.revokedAt))",
+                             hints: ["a revoked identity is not taken back: its key may be in someone else's hands"])
+        }
         guard card.currentKey(at: now) != nil else {
             throw SottoError(.malformed, "this card of '\(card.name)' has no encryption key valid now: nobody could seal to it")
         }
@@ -34,7 +38,7 @@ extension Keyring {
     /// than the stored one: how contacts learn of a rotation without a new
     /// exchange. Returns the contact's name when its keys changed.
     public func updateContact(identityKey: [UInt8], from card: Card, now: Int64 = Time.now()) throws -> String? {
-        guard card.identityKey == identityKey, let contact = try contact(identityKey: identityKey),
+        guard card.identityKey == identityKey, let contact = try contact(identityKey: identityKey), contact.revocation == nil,
               let stored = contact.card, card.latestNotBefore > stored.latestNotBefore else { return nil }
         return try importCard(card, now: now).name
     }
@@ -99,8 +103,10 @@ extension Keyring {
         }
     }
 
+    static let contactColumns = "name, card, age_recipient, verified, blocked, revocation, revocation_known_at"
+
     public func contacts() throws -> [ContactInfo] {
-        try db.rows("SELECT name, card, age_recipient, verified, blocked FROM contacts ORDER BY name").map(contact(from:))
+        try db.rows("SELECT \(Self.contactColumns) FROM contacts ORDER BY name").map(contact(from:))
     }
 
     private func contact(from row: Row) throws -> ContactInfo {
@@ -113,11 +119,12 @@ extension Keyring {
                 throw SottoError(.malformed, "the keyring's age recipient of '\(name)' is damaged", hints: ["the keyring file was altered"])
             }
         }
-        return ContactInfo(name: name, kind: kind, verified: row.int(3) == 1, blocked: row.int(4) == 1)
+        return ContactInfo(name: name, kind: kind, verified: row.int(3) == 1, blocked: row.int(4) == 1,
+                           revocation: try Revocation.stored(row.text(5), of: name), revocationKnownAt: row.int(6).map(Int64.init))
     }
 
     public func contact(named name: String) throws -> ContactInfo {
-        guard let row = try db.rows("SELECT name, card, age_recipient, verified, blocked FROM contacts WHERE name = ?",
+        guard let row = try db.rows("SELECT \(Self.contactColumns) FROM contacts WHERE name = ?",
                                     [.text(name)]).first else {
             throw SottoError(.notFound, "no contact named '\(name)'", hints: ["`sotto-keygen list` shows identities and contacts"])
         }
@@ -125,7 +132,7 @@ extension Keyring {
     }
 
     public func contact(identityKey: [UInt8]) throws -> ContactInfo? {
-        try db.rows("SELECT name, card, age_recipient, verified, blocked FROM contacts WHERE identity_key = ?",
+        try db.rows("SELECT \(Self.contactColumns) FROM contacts WHERE identity_key = ?",
                     [.blob(identityKey)]).first.map(contact(from:))
     }
 
@@ -186,6 +193,7 @@ extension Keyring {
             return try members.flatMap { try resolve($0, depth: depth + 1) }
         }
         if let mine = try identities().first(where: { $0.name == name }) {
+            if let revocation = mine.revocation { throw Self.revoked(name, revocation) }
             guard let key = mine.card.currentKey else {
                 throw SottoError(.refused, "identity '\(name)' has no valid key", hints: ["give it a new one: sotto-keygen rotate \(name)"])
             }
@@ -195,6 +203,7 @@ extension Keyring {
         do { contact = try self.contact(named: name) } catch let error as SottoError where error.kind == .notFound {
             throw SottoError(.notFound, "unknown recipient '\(name)'", hints: ["import their card with `sotto-keygen import`, or give an age1… key"])
         }
+        if let revocation = contact.revocation { throw Self.revoked(name, revocation) }
         guard let key = contact.recipient else {
             if let lapsed = contact.card?.lapsedAt {
                 throw SottoError(.refused, "the keys of contact '\(name)' expired at \(Time.rfc3339(lapsed)): nothing can be sealed to them",
@@ -214,6 +223,11 @@ extension Keyring {
     public func name(ofFingerprint fingerprint: String) throws -> String? {
         if let mine = try identities().first(where: { $0.fingerprint == fingerprint }) { return mine.name }
         return try contacts().first(where: { $0.fingerprint == fingerprint })?.name
+    }
+
+    static func revoked(_ name: String, _ revocation: Revocation) -> SottoError {
+        SottoError(.refused, "'\(name)' revoked this identity at \(Time.rfc3339(revocation.revokedAt)): nothing can be sealed to it",
+                   hints: ["if they made a new identity, import its card"])
     }
 
     /// The display label of an encryption key: my identity, a contact, or the age1 string.

@@ -35,7 +35,7 @@ extension Keyring {
 
     public func identities() throws -> [IdentityInfo] {
         let defaultName = try meta("default_identity").map { String(decoding: $0, as: UTF8.self) }
-        return try db.rows("SELECT name, public_key, mailbox, created_at, card, default_ttl, ttl_never FROM identities ORDER BY created_at, name")
+        return try db.rows("SELECT name, public_key, mailbox, created_at, card, default_ttl, ttl_never, revocation FROM identities ORDER BY created_at, name")
             .map { row in
                 let name = try row.required(Row.text, 0, in: "keyring")
                 let never = row.int(6) == 1
@@ -43,7 +43,8 @@ extension Keyring {
                                     mailbox: try row.required(Row.text, 2, in: "keyring"),
                                     createdAt: Int64(try row.required(Row.int, 3, in: "keyring")), isDefault: name == defaultName,
                                     card: try Card.stored(row.text(4), of: name),
-                                    defaultTTL: never ? nil : row.int(5).map(Int64.init) ?? Self.standardTTL)
+                                    defaultTTL: never ? nil : row.int(5).map(Int64.init) ?? Self.standardTTL,
+                                    revocation: try Revocation.stored(row.text(7), of: name))
             }
     }
 
@@ -87,12 +88,17 @@ extension Keyring {
     /// with the current key alone: enough for contacts to follow a rotation,
     /// and the same size however many keys were retired.
     public func signer(for identity: IdentityInfo) throws -> Signer {
+        if let revocation = identity.revocation {
+            throw SottoError(.refused, "identity '\(identity.name)' was revoked at \(Time.rfc3339(revocation.revokedAt)): it signs nothing more",
+                             hints: ["make a new one: sotto-keygen new NAME"])
+        }
         let secretKey = try signingKey(for: identity)
         let card = identity.card.currentKey.map { current in
             Card.make(name: identity.card.name, identityKey: identity.publicKey, mailbox: identity.card.mailbox,
                       keys: [current], signingKey: secretKey).record
         }
-        return Signer(identityKey: identity.publicKey, name: identity.name, secretKey: secretKey, card: card.map { Fields($0, line: 0) })
+        return Signer(identityKey: identity.publicKey, name: identity.name, secretKey: secretKey, card: card.map { Fields($0, line: 0) },
+                      revocations: try ownRevocations().map { Fields($0.record, line: 0) })
     }
 
     /// Every encryption secret still held, newest first, for opening.

@@ -39,7 +39,8 @@ extension Keyring {
             throw SottoError(.outputExists, "the identity '\(card.name)' already exists in this keyring")
         }
         guard try db.rows("SELECT 1 FROM contacts WHERE name = ? OR identity_key = ?", [.text(card.name), .blob(card.identityKey)]).isEmpty else {
-            throw SottoError(.outputExists, "the identity '\(card.name)' is already a contact in this keyring")
+            throw SottoError(.malformed, "the identity '\(card.name)' is already a contact in this keyring",
+                             hints: ["an identity cannot be a contact of itself: erase the contact first (sotto-erase --contact)"])
         }
         if let (what, owner) = try claimant(of: card.keys.map(\.key), mailbox: card.mailbox, besides: card.identityKey) {
             throw SottoError(.malformed, "'\(owner)' in this keyring claims the \(what) of the identity '\(card.name)' being restored",

@@ -52,6 +52,12 @@ public final class Keyring {
                 name TEXT NOT NULL, member TEXT NOT NULL, position INTEGER NOT NULL, PRIMARY KEY (name, member));
             INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', X'31');
             """,
+        // Revocations: mine, signed here; contacts', with when this keyring learned of them.
+        """
+            ALTER TABLE identities ADD COLUMN revocation TEXT;
+            ALTER TABLE contacts ADD COLUMN revocation TEXT;
+            ALTER TABLE contacts ADD COLUMN revocation_known_at INTEGER;
+            """,
     ]
 
     func meta(_ key: String) throws -> [UInt8]? {

@@ -8,6 +8,8 @@ public struct IdentityInfo: Sendable {
     public var card: Card
     /// The default time to live of messages sealed by this identity; nil is never.
     public var defaultTTL: Int64?
+    /// Set once the identity was revoked: it signs nothing more.
+    public var revocation: Revocation? = nil
 
     public var fingerprint: String { Fingerprint.of(publicKey) }
 }
@@ -23,6 +25,9 @@ public struct ContactInfo: Sendable {
     public var kind: Kind
     public var verified: Bool
     public var blocked: Bool
+    /// The contact's own revocation of their identity, and when I learned of it.
+    public var revocation: Revocation? = nil
+    public var revocationKnownAt: Int64? = nil
 
     public var card: Card? { if case .sotto(let card) = kind { return card }; return nil }
     public var fingerprint: String? { card?.fingerprint }

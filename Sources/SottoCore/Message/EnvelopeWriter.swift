@@ -66,7 +66,7 @@ public final class EnvelopeWriter {
         let inner = try InnerHeader(from: signer.identityKey, name: signer.name, sentAt: parameters.sentAt,
                                     expiresAt: parameters.expiresAt, to: to, thread: parameters.thread,
                                     contentType: parameters.contentType, ttlAfterRead: parameters.ttlAfterRead,
-                                    card: signer.card).encoded()
+                                    card: signer.card, revocations: signer.revocations).encoded()
         body = try SignedBodyWriter(inner: inner, header: header, signer: signer, payload: payload)
     }
 

@@ -32,6 +32,8 @@ public struct InnerHeader {
     /// learn of newer keys without exchanging cards again. The opener reads
     /// it as a card; one it cannot use leaves the message as it is.
     public var card: Fields?
+    /// Revocations of identities (signed by those identities), unparsed like the card.
+    public var revocations: [Fields] = []
 
     func encoded() throws -> [UInt8] {
         var fields: [String: Any] = [
@@ -41,11 +43,13 @@ public struct InnerHeader {
         ]
         if let ttlAfterRead { fields["ttl_after_read"] = ttlAfterRead }
         if let card { fields["card"] = card.values }
+        if !revocations.isEmpty { fields["revocations"] = revocations.map(\.values) }
         return try JSON.encode(fields)
     }
 
     init(from: [UInt8], name: String, sentAt: Int64, expiresAt: Int64?, to: [Recipient], thread: String?, contentType: String,
-         ttlAfterRead: Int64? = nil, card: Fields? = nil) {
+         ttlAfterRead: Int64? = nil, card: Fields? = nil, revocations: [Fields] = []) {
+        self.revocations = revocations
         self.ttlAfterRead = ttlAfterRead
         self.from = from
         self.name = name
@@ -87,6 +91,7 @@ public struct InnerHeader {
                 throw fields.bad("ttl_after_read", ttlAfterRead <= 0 ? "must be positive" : "is longer than \(Time.describe(SettingBounds.ttl.upperBound))")
             }
             card = try fields.object("card")
+            revocations = fields.has("revocations") ? try fields.objects("revocations") : []
         } catch let error as SottoError where error.kind != .unsupported {
             throw SottoError(.refused, "malformed inner header: \(error.message.replacing("line 1: ", with: ""))")
         }

@@ -6,8 +6,11 @@ public final class Signer {
     let secretKey: SecureBytes
     /// The signer's card record, carried in what it signs.
     let card: Fields?
+    /// The revocations of the signer's other identities, carried likewise.
+    let revocations: [Fields]
 
-    init(identityKey: [UInt8], name: String, secretKey: SecureBytes, card: Fields? = nil) {
+    init(identityKey: [UInt8], name: String, secretKey: SecureBytes, card: Fields? = nil, revocations: [Fields] = []) {
+        self.revocations = revocations
         self.identityKey = identityKey
         self.name = name
         self.secretKey = secretKey

@@ -28,11 +28,15 @@ public final class Opener {
         case contactUpdated(name: String)
         /// A contact's message carried a card the keyring would not take.
         case cardRefused(reason: String)
+        /// A message carried the revocation of a contact's (or my) identity, now taken in.
+        case revoked(name: String, at: Int64)
 
         /// Whether it asks for the person's attention: something they may need to act on.
         public var isWarning: Bool {
-            if case .cardRefused = self { return true }
-            return false
+            switch self {
+            case .cardRefused, .revoked: return true
+            default: return false
+            }
         }
 
         public var description: String {
@@ -46,6 +50,8 @@ public final class Opener {
                 "updated the keys of contact '\(name)' from the card their message carried"
             case .cardRefused(let reason):
                 "kept a contact's keys as they were: the card their message carried was refused: \(reason)"
+            case .revoked(let name, let at):
+                "'\(name)' revoked their identity at \(Time.rfc3339(at)): nothing more is sealed to it, and what it signs from now on is refused"
             }
         }
     }
@@ -119,7 +125,7 @@ public final class Opener {
         if let error = decrypted.bodyError { throw error }
         message.id = decrypted.id
         message.body = decrypted.body
-        try learnKeys(from: message)
+        try learn(from: message)
         return message
     }
 
@@ -140,7 +146,7 @@ public final class Opener {
         let envelope = try EnvelopeReader(reader, identities: identities)
         guard let message = try admit(envelope, id: nil) else { return nil }
         try envelope.readBody(stream)
-        try learnKeys(from: message)
+        try learn(from: message)
         return message
     }
 
@@ -166,6 +172,15 @@ public final class Opener {
             notice(.blockedSender(name: sender.name))
             return nil
         }
+        if let sender, let revokedAt = sender.revokedAt {
+            // What reached me before I learned of the revocation stays readable; nothing after.
+            let receivedAt = try id.flatMap { try inbox?.envelope(id: $0)?.storedAt }
+            guard let receivedAt, receivedAt < sender.revocationKnownAt ?? revokedAt else {
+                throw SottoError(.refused, "'\(sender.name)' revoked this identity at \(Time.rfc3339(revokedAt)): "
+                                 + "what it signs is refused once the revocation is known",
+                                 hints: ["its key may be in someone else's hands; if they made a new identity, import its card"])
+            }
+        }
         if requireKnown, sender?.known != true {
             throw SottoError(.refused, sender == nil ? "anonymous message refused (--require-known)"
                                                      : "message from an unknown sender calling themself '\(sender?.name ?? "")' refused (--require-known)")
@@ -184,6 +199,24 @@ public final class Opener {
     private func checkAddressee(_ envelope: EnvelopeReader) throws {
         guard let key = envelope.openedWith, let owner = owners[key.string] else { return }
         try envelope.requireAddressee(owner: owner)
+    }
+
+    /// What a verified message teaches the keyring: revocations (signed by
+    /// the identities they revoke, so taken from anyone) and the sender's card.
+    private func learn(from message: OpenedMessage) throws {
+        guard let keyring, let inner = message.envelope.inner else { return }
+        for record in inner.revocations {
+            guard let revocation = try? Revocation(fields: record) else { continue }
+            do {
+                if let name = try keyring.apply(revocation) {
+                    senders.removeAll()  // what was looked up before knew nothing of it
+                    notice(.revoked(name: name, at: revocation.revokedAt))
+                }
+            } catch let error as SottoError where error.kind == .malformed {
+                continue  // a revocation that does not verify revokes nothing
+            }
+        }
+        try learnKeys(from: message)
     }
 
     /// Takes in the card a verified message from a contact carried.
@@ -218,6 +251,9 @@ public final class Opener {
         var verified: Bool
         var blocked: Bool
         var mine = false
+        /// When the sender revoked their identity, and when I learned of it.
+        var revokedAt: Int64? = nil
+        var revocationKnownAt: Int64? = nil
         /// An unknown sender's self-chosen name is a claim, never a name: it
         /// is kept apart so that `.from.name` is only ever my name for someone.
         var record: [String: Any] {
@@ -239,10 +275,12 @@ public final class Opener {
         let fingerprint = Fingerprint.of(inner.from)
         if let keyring {
             if let mine = try keyring.identities().first(where: { $0.publicKey == inner.from }) {
-                return Sender(name: mine.name, fingerprint: fingerprint, known: true, verified: true, blocked: false, mine: true)
+                return Sender(name: mine.name, fingerprint: fingerprint, known: true, verified: true, blocked: false, mine: true,
+                              revokedAt: mine.revocation?.revokedAt)
             }
             if let contact = try keyring.contact(identityKey: inner.from) {
-                return Sender(name: contact.name, fingerprint: fingerprint, known: true, verified: contact.verified, blocked: contact.blocked)
+                return Sender(name: contact.name, fingerprint: fingerprint, known: true, verified: contact.verified, blocked: contact.blocked,
+                              revokedAt: contact.revocation?.revokedAt, revocationKnownAt: contact.revocationKnownAt)
             }
         }
         return Sender(name: inner.name, fingerprint: fingerprint, known: false, verified: false, blocked: false)

@@ -11,6 +11,14 @@ public enum JSON {
         return writer.bytes
     }
 
+    /// Whether two parsed JSON values are the same: compared as sotto
+    /// writes them, keys in order, so objects and numbers compare by value.
+    public static func sameValue(_ a: Any?, _ b: Any?) -> Bool {
+        guard let a, let b else { return a == nil && b == nil }
+        guard let left = try? encode(["v": a]), let right = try? encode(["v": b]) else { return false }
+        return left == right
+    }
+
     public static func line(_ object: [String: Any]) throws -> [UInt8] {
         var writer = JSONWriter()
         try writer.write(object)

@@ -7,8 +7,10 @@ public enum SettingBounds {
 
     /// How long a retired secret is kept: forward secrecy is only as good as this is short.
     public static let retention = hour...(366 * day)
-    /// How often keys rotate on a schedule.
-    public static let rotation = hour...(366 * day)
+    /// How often keys rotate on a schedule: every key's secret is held for its
+    /// lifetime and the retention, so daily rotation with the longest
+    /// retention keeps about 370 keys (a card holds at most 1000).
+    public static let rotation = day...(366 * day)
     /// An identity's default time to live (or never).
     public static let ttl = Int64(1)...(3660 * day)
 

@@ -466,6 +466,26 @@ final class CorpusGenerator {
 
     // MARK: cards (sotto-keygen import FILE)
 
+    /// Revocation records through `sotto-keygen import` in bob's home, which knows alice.
+    private func revocations() {
+        let revocation = Revocation.make(identityKey: alice.identityKey, revokedAt: Self.sentAt, signingKey: alice.signer.secretKey).record
+        func bad(_ name: String, exit: Int32 = 65, _ error: String, _ comment: String, _ changes: [String: Any?]) {
+            var edited = revocation
+            for (key, value) in changes { edited[key] = value ?? nil }
+            add("revocation/\(name)", "sotto-keygen", ["import", "revocation.json"], home: "bob", file: "revocation.json", exit: exit, error,
+                comment, text: Self.line(edited))
+        }
+        bad("time_changed", "revocation signature does not verify", "revoked_at moved after signing", ["revoked_at": "2030-01-01T00:00:00Z"])
+        bad("identity_short", "field \"identity\" is not a 32-byte key", "a 31-byte identity", ["identity": Base64.encode([UInt8](repeating: 1, count: 31))])
+        bad("time_missing", "field \"revoked_at\" is missing", "no revoked_at", ["revoked_at": nil])
+        bad("signature_zero", "revocation signature does not verify", "a signature of zeros", ["signature": Base64.encode([UInt8](repeating: 0, count: 64))])
+        if let (publicKey, secretKey) = try? Ed25519.generate() {
+            add("revocation/unknown_identity", "sotto-keygen", ["import", "revocation.json"], home: "bob", file: "revocation.json", exit: 66,
+                "does not know", "a genuine revocation of an identity bob has never met",
+                text: Self.line(Revocation.make(identityKey: publicKey, revokedAt: Self.sentAt, signingKey: secretKey).record))
+        }
+    }
+
     private func cardVectors() {
         guard let card = cards["alice"] else { return }
         func bad(_ name: String, exit: Int32 = 65, _ error: String, _ comment: String, _ changes: [String: Any?]) {
@@ -480,6 +500,7 @@ final class CorpusGenerator {
             for (k, v) in changes { first[k] = v ?? nil }
             return [first]
         }
+        revocations()
         bad("name_changed", "card signature does not verify", "the name changed after signing", ["name": "mallory"])
         bad("mailbox_changed", "card signature does not verify", "the mailbox changed after signing", ["mailbox": String(repeating: "0", count: 32)])
         bad("mailbox_not_address", "is not a mailbox address", "a mailbox address in upper case", ["mailbox": String(repeating: "A", count: 32)])
