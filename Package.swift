@@ -20,6 +20,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio", from: "2.81.0"),
         .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.25.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.5.3"),
+        // age's post-quantum recipients: X-Wing (ML-KEM-768 + X25519) under HPKE.
+        .package(url: "https://github.com/apple/swift-crypto", "4.0.0"..<"5.0.0"),
     ],
     targets: [
         .systemLibrary(name: "CSodium", pkgConfig: "libsodium", providers: [.apt(["libsodium-dev"])]),
@@ -31,7 +33,9 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // prctl(2) and friends, which Swift cannot call directly.
         .systemLibrary(name: "CLinux"),
-        .target(name: "SottoCore", dependencies: ["CSodium", "CArgon2", "CSQLite", "CLinux", "COpenSSL"]),
+        .target(name: "SottoCore", dependencies: [
+            "CSodium", "CArgon2", "CSQLite", "CLinux", "COpenSSL", .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         // The PostgreSQL mailbox; only the delivery commands link it (and SwiftNIO with it).
         .target(name: "SottoPostgres", dependencies: [
             "SottoCore",

@@ -31,7 +31,8 @@ struct SealCommand: SottoCommand {
               age1... key or age contact  --anonymous only: age would show its user the signed framing \
             instead of their file, so a signed seal to one is refused (64)
               @group                      each member as above
-              age1pq1... key              not supported yet (65) The default time to live is the identity's (7 days unless changed); "never" turns \
+              age1pq1... key              --anonymous only, as an age1... key; post-quantum (ML-KEM-768 with \
+            X25519), so it never shares a file with classical recipients (64) The default time to live is the identity's (7 days unless changed); "never" turns \
             expiry off. --ttl-after-read (or "ttl_after_read") asks the recipient's \
             sotto-expire to delete the message that long after it was first opened; the hard expiry \
             still applies.

@@ -1,5 +1,5 @@
 import Foundation
-import SottoCore
+@testable import SottoCore
 import XCTest
 
 /// Both directions against Debian's age (/usr/bin/age).
@@ -151,5 +151,36 @@ final class AgeInteropTests: CLITestCase {
         // Signing needs an identity.
         assertFailure(try run("sotto-seal", ["--raw", "-r", bobKey], stdin: Data("x".utf8), home: nowhere), tool: "sotto-seal",
                       status: 66)
+    }
+
+    /// age's post-quantum hybrid recipients (age1pq1…, ML-KEM-768 + X25519):
+    /// sealed to anonymously, opened with an identity file, never mixed with
+    /// a classical recipient; and a hybrid vector of the age test kit opens
+    /// through the command as it does through the library.
+    func testPostQuantumAgeRecipientsSealAndOpen() throws {
+        let carol = try fixtureHome("carol")
+        let key = try DecryptionKey.generate(.mlkem768x25519)
+        let identityFile = try write("pq.key", Data((key.ageSecretKey + "\n").utf8))
+        XCTAssertTrue(key.recipient.string.hasPrefix("age1pq1"))
+        let sealed = try ok("sotto-seal", ["--anonymous", "--raw", "-r", key.recipient.string], stdin: Data("quantum-safe".utf8), home: carol)
+        XCTAssertTrue(ageHeaderLines(sealed.stdout).contains { $0.hasPrefix("-> mlkem768x25519 ") }, "a hybrid stanza")
+        XCTAssertEqual(try ok("sotto-open", ["--raw", "-i", identityFile], stdin: sealed.stdout, home: path("nowhere"), allowStderr: true).stdout,
+                       Data("quantum-safe".utf8))
+        let classical = try XCTUnwrap(try identityRecord(home: carol)["age_recipient"] as? String)
+        let mixed = try run("sotto-seal", ["--anonymous", "--raw", "-r", key.recipient.string, "-r", classical], stdin: Data("x".utf8), home: carol)
+        assertFailure(mixed, tool: "sotto-seal", status: 64, contains: ["post-quantum recipient cannot share a file with classical ones"])
+        assertFailure(try run("sotto-seal", ["--raw", "-r", key.recipient.string], stdin: Data("x".utf8), home: carol), tool: "sotto-seal",
+                      status: 64, contains: ["not a sotto contact"])
+
+        let kit = Binaries.packageRoot.appendingPathComponent("../shared/testkit/age/hybrid").standardized
+        let vector = try read(kit.path)
+        let split = try XCTUnwrap(vector.range(of: Data("\n\n".utf8)))
+        let headers = String(decoding: vector[..<split.lowerBound], as: UTF8.self).split(separator: "\n")
+        let identity = try XCTUnwrap(headers.first { $0.hasPrefix("identity: ") }?.dropFirst("identity: ".count))
+        let payload = try XCTUnwrap(headers.first { $0.hasPrefix("payload: ") }?.dropFirst("payload: ".count))
+        let kitIdentity = try write("kit.key", Data((identity + "\n").utf8))
+        let file = try write("hybrid.age", vector[split.upperBound...])
+        let opened = try ok("sotto-open", ["--raw", "-i", kitIdentity, file], home: path("nowhere"), allowStderr: true)
+        XCTAssertEqual(Hex.encode(SHA256.hash([UInt8](opened.stdout))), String(payload))
     }
 }

@@ -131,7 +131,7 @@ final class AgeVectorTests: XCTestCase {
             let outcome = try Self.run(vector)
             switch outcome {
             case .unsupported:
-                XCTAssertTrue(name.hasPrefix("hybrid") || name.hasPrefix("armor_hybrid"), "\(name): only hybrid vectors may be unsupported")
+                XCTFail("\(name): every vector of the kit is supported, the post-quantum hybrid ones included")
                 unsupported.append(name)
             case .success(let hash):
                 XCTAssertEqual(vector.expect, "success", "\(name)")
@@ -143,6 +143,7 @@ final class AgeVectorTests: XCTestCase {
                 }
             }
         }
-        print("age vectors: \(names.count - unsupported.count) checked, unsupported (post-quantum): \(unsupported.joined(separator: " "))")
+        let hybrid = names.filter { $0.contains("hybrid") }.count
+        print("age vectors: \(names.count - unsupported.count) checked, \(hybrid) of them post-quantum hybrid")
     }
 }

@@ -59,12 +59,13 @@ final class EncodingTests: XCTestCase {
         let key = try DecryptionKey.generate()
         XCTAssertEqual(try RecipientKey(bytes: key.recipient.bytes), key.recipient, "a stored key's length tells its kind")
         XCTAssertThrowsError(try RecipientKey(bytes: [UInt8](repeating: 9, count: 31)))
-        // A post-quantum recipient is told apart, not read as a broken classical key.
-        let pq = Bech32.encode(hrp: "age1pq", data: [UInt8](repeating: 7, count: 1216))
-        XCTAssertThrowsError(try RecipientKey(parsing: pq)) { error in
-            XCTAssertEqual((error as? SottoError)?.hints, ["post-quantum recipients are not supported"])
-        }
-        XCTAssertNil(try DecryptionKey.parse("AGE-SECRET-KEY-PQ-1QQQQ"), "kinds sotto does not know are skipped")
+        // A post-quantum recipient is its own kind, told apart by its prefix and its length.
+        let pq = try DecryptionKey.generate(.mlkem768x25519)
+        XCTAssertEqual(try RecipientKey(parsing: pq.recipient.string).kind, .mlkem768x25519)
+        XCTAssertEqual(try RecipientKey(bytes: pq.recipient.bytes).kind, .mlkem768x25519)
+        XCTAssertEqual(try DecryptionKey.parse(pq.ageSecretKey)?.recipient, pq.recipient)
+        XCTAssertThrowsError(try DecryptionKey.parse("AGE-SECRET-KEY-PQ-1QQQQ"), "a post-quantum identity that is not one")
+        XCTAssertNil(try DecryptionKey.parse("AGE-PLUGIN-YUBIKEY-1QQQQ"), "kinds sotto does not know are skipped")
         XCTAssertThrowsError(try DecryptionKey(secret: try DecryptionKey.generate().secret, of: key.recipient), "secret and public key differ")
     }
 

@@ -3,6 +3,8 @@
 /// of sotto handles `RecipientKey` and `DecryptionKey` alone.
 public enum KeyKind: String, CaseIterable, Sendable {
     case x25519
+    /// age's post-quantum hybrid: ML-KEM-768 with X25519 (X-Wing).
+    case mlkem768x25519
 
     /// The kind new keys get.
     public static let standard = KeyKind.x25519
@@ -11,6 +13,7 @@ public enum KeyKind: String, CaseIterable, Sendable {
     var recipientPrefix: String {
         switch self {
         case .x25519: "age"
+        case .mlkem768x25519: "age1pq"
         }
     }
 
@@ -18,43 +21,54 @@ public enum KeyKind: String, CaseIterable, Sendable {
     var secretPrefix: String {
         switch self {
         case .x25519: "AGE-SECRET-KEY-"
+        case .mlkem768x25519: "AGE-SECRET-KEY-PQ-"
         }
     }
 
     var publicKeyLength: Int {
         switch self {
         case .x25519: X25519Stanza.publicKeyLength
+        case .mlkem768x25519: HybridStanza.publicKeyLength
         }
     }
 
     var secretLength: Int {
         switch self {
         case .x25519: X25519Stanza.secretLength
+        case .mlkem768x25519: HybridStanza.secretLength
         }
     }
+
+    /// Whether sotto cards certify keys of this kind (how they would certify
+    /// a hybrid key is not specified yet).
+    var certifiedByCards: Bool { self == .x25519 }
 
     /// The type of the stanza that wraps a file key to a key of this kind.
     var stanzaType: String {
         switch self {
         case .x25519: X25519Stanza.type
+        case .mlkem768x25519: HybridStanza.type
         }
     }
 
     var labels: Set<String> {
         switch self {
         case .x25519: []
+        case .mlkem768x25519: ["postquantum"]
         }
     }
 
     func publicKey(of secret: SecureBytes) throws -> [UInt8] {
         switch self {
         case .x25519: try X25519Stanza.publicKey(of: secret)
+        case .mlkem768x25519: try HybridStanza.publicKey(of: secret)
         }
     }
 
     func wrap(_ fileKey: SecureBytes, to publicKey: [UInt8]) throws -> [Stanza] {
         switch self {
         case .x25519: [try X25519Stanza.wrap(fileKey, to: publicKey)]
+        case .mlkem768x25519: [try HybridStanza.wrap(fileKey, to: publicKey)]
         }
     }
 
@@ -63,6 +77,11 @@ public enum KeyKind: String, CaseIterable, Sendable {
         case .x25519:
             for stanza in stanzas where stanza.type == X25519Stanza.type {
                 if let fileKey = try X25519Stanza.unwrap(stanza, secret: secret, publicKey: publicKey) { return fileKey }
+            }
+            return nil
+        case .mlkem768x25519:
+            for stanza in stanzas where stanza.type == HybridStanza.type {
+                if let fileKey = try HybridStanza.unwrap(stanza, seed: secret) { return fileKey }
             }
             return nil
         }

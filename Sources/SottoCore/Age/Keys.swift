@@ -14,12 +14,8 @@ public struct RecipientKey: AgeRecipient, Hashable, Sendable {
 
     /// Parses the text form of any kind: the one entry point for recipient strings.
     public init(parsing text: String) throws {
-        guard let (hrp, data) = Bech32.decode(text) else {
-            throw SottoError(.malformed, "not an age x25519 recipient: \(text.prefix(20))…")
-        }
-        guard let kind = KeyKind.allCases.first(where: { $0.recipientPrefix == hrp }) else {
-            throw SottoError(.malformed, "not an age x25519 recipient: \(text.prefix(20))…",
-                             hints: hrp == "age1pq" ? ["post-quantum recipients are not supported"] : [])
+        guard let (hrp, data) = Bech32.decode(text), let kind = KeyKind.allCases.first(where: { $0.recipientPrefix == hrp }) else {
+            throw SottoError(.malformed, "not an age recipient: \(text.prefix(20))…")
         }
         guard data.count == kind.publicKeyLength else {
             throw SottoError(.malformed, "not an age \(kind.rawValue) recipient: \(text.prefix(20))…")

@@ -20,6 +20,10 @@ enum Labels {
     static func check(_ recipients: [AgeRecipient]) throws {
         guard let first = recipients.first?.labels, recipients.allSatisfy({ $0.labels == first }) else {
             if recipients.isEmpty { return }
+            if recipients.contains(where: { $0.labels.contains("postquantum") }) {
+                throw SottoError(.usage, "a post-quantum recipient cannot share a file with classical ones: "
+                                 + "a quantum computer could open it through them", hints: ["seal to each kind of recipient separately"])
+            }
             throw SottoError(.usage, "these recipients cannot share one file: their kinds do not mix",
                              hints: ["seal to each kind of recipient separately"])
         }

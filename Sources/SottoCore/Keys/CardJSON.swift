@@ -22,6 +22,8 @@ extension Card {
             do { recipient = try RecipientKey(parsing: try key.string("age")) } catch let error as SottoError where error.kind == .malformed {
                 throw key.bad("age", "is not an age x25519 recipient")
             }
+            // Cards certify X25519 keys; how they certify hybrid ones is not specified yet.
+            guard recipient.kind.certifiedByCards else { throw key.bad("age", "is not an age x25519 recipient") }
             guard let notBefore = try key.time("not_before") else { throw key.bad("not_before", "is missing") }
             return CertifiedKey(key: recipient, notBefore: notBefore, notAfter: try key.time("not_after"),
                                 certificate: try key.base64("cert"))

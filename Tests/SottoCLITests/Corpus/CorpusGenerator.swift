@@ -522,7 +522,7 @@ final class CorpusGenerator {
         bad("name_long", "field \"name\" must be 1 to 200 bytes", "a 10,000-character name", ["name": String(repeating: "a", count: 10_000)])
         bad("type_wrong", "field \"kind\" is missing", "type contact: read as a contact record, which needs a kind", ["type": "contact"])
         bad("own_card", exit: 64, "this card is one of your own identities", "my own card imported as a contact", [:])
-        add("card/age_recipient_bad", "sotto-keygen", ["import", "-", "--name", "carol"], home: "alice", exit: 65, "not an age x25519 recipient",
+        add("card/age_recipient_bad", "sotto-keygen", ["import", "-", "--name", "carol"], home: "alice", exit: 65, "not an age recipient",
             "a bare age recipient with a bad checksum", text: "age1qyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqszqgpqyqs0000000\n")
     }
 
