@@ -89,6 +89,10 @@ struct EraseCommand: SottoCommand {
             return
         }
         try confirm(plan)
+        for name in plan.identities where try store.identity(named: name).revocation != nil {
+            Diagnostics.warning("the revocation of '\(name)' goes with it: your other identities' messages no longer carry it; "
+                                + "hand out the revocation (sotto-keygen revoke prints it) before erasing, if contacts may not have it")
+        }
         let report = try plan.execute(keyring: store, inbox: inbox, mailbox: mailbox)
         try Output.record(report.record)
         if report.remnants > 0 {

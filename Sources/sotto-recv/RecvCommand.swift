@@ -179,6 +179,10 @@ struct RecvCommand: SottoCommand {
             for (key, time) in [("received_at", receivedAt), ("opened_at", openedAt ?? now)] where time > now {
                 throw record.badField(key, "is in the future")
             }
+            if let openedAt, openedAt < receivedAt { throw record.badField("opened_at", "is before received_at") }
+            if let deleteAfter {
+                guard let openedAt, deleteAfter >= openedAt else { throw record.badField("delete_after", "needs an opened_at at or before it") }
+            }
             let outcome = try inbox.store(envelope.incoming, mailbox: mailbox, now: receivedAt, openedAt: openedAt)
             if case .mismatch(let error) = outcome { throw error }
             Self.noticeDropped(envelope.id, outcome)

@@ -269,6 +269,23 @@ final class CoRecipientTests: CLITestCase {
         assertFailure(try run("sotto-open", stdin: late, home: bob, env: after), tool: "sotto-open", status: 1, contains: ["revoked this identity"])
         XCTAssertEqual(try ok("sotto-open", stdin: early, home: bob, env: after).record("message")["body"] as? String, "before the theft",
                        "what reached bob before he knew stays readable")
+        // The thief's message, taken in again from a record that claims it arrived long ago: the
+        // inbox judges by when it took the envelope in, not by what a record says.
+        var backdated = try XCTUnwrap(String(decoding: late, as: UTF8.self).split(separator: "\n").first)
+            .replacingOccurrences(of: "\"received_at\":\"", with: "\"received_at\":\"2001-01-01T00:00:00Z\",\"x\":\"")
+        let other = home("bob-again")
+        try FileManager.default.copyItem(atPath: bob, toPath: other)
+        try? FileManager.default.removeItem(atPath: other + "/inbox.db")
+        backdated += "\n"
+        let again = try ok("sotto-recv", ["--input", "-"], stdin: Data(backdated.utf8), home: other, env: after).stdout
+        assertFailure(try run("sotto-open", stdin: again, home: other, env: after), tool: "sotto-open", status: 1, contains: ["revoked this identity"])
+        // Nor is anything sealed to the revoked identity's key written out, or certified anew.
+        let key = try XCTUnwrap(try fixtureCard("alice").split(separator: 0x0A).first.flatMap {
+            try JSONSerialization.jsonObject(with: Data($0)) as? [String: Any] }?["keys"] as? [[String: Any]])
+        let bare = try XCTUnwrap(key.first?["age"] as? String)
+        assertFailure(try run("sotto-seal", ["--anonymous", "--raw", "-r", bare], stdin: Data("x".utf8), home: bob, env: after),
+                      tool: "sotto-seal", status: 1, contains: ["revoked this identity"])
+        assertFailure(try run("sotto-keygen", ["rotate", "alice"], home: alice), tool: "sotto-keygen", status: 1, contains: ["no new key"])
         XCTAssertEqual(try contactRecord("alice", home: bob)?["revoked_at"] as? String, revocation["revoked_at"] as? String)
     }
 

@@ -182,6 +182,12 @@ extension Keyring {
     public func resolve(_ name: String, depth: Int = 0) throws -> [ResolvedRecipient] {
         if RecipientKey.looksLike(name) {
             let key = try RecipientKey(parsing: name)
+            for contact in try contacts() where contact.card?.keys.contains(where: { $0.key == key }) == true {
+                if let revocation = contact.revocation { throw Self.revoked(contact.name, revocation) }
+            }
+            for mine in try identities() where mine.card.keys.contains(where: { $0.key == key }) {
+                if let revocation = mine.revocation { throw Self.revoked(mine.name, revocation) }
+            }
             let known = try db.rows("SELECT name FROM contacts WHERE age_recipient = ?", [.text(name)]).first?.text(0)
             return [ResolvedRecipient(label: known ?? name, key: key, mailbox: nil, identity: nil)]
         }

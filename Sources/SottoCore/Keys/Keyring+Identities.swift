@@ -121,6 +121,9 @@ extension Keyring {
     @discardableResult
     public func rotate(_ name: String? = nil, now: Int64 = Time.now(), onlyIfDue: Bool = false) throws -> IdentityInfo? {
         let identity = try identity(named: name)
+        if let revocation = identity.revocation {
+            throw SottoError(.refused, "identity '\(identity.name)' was revoked at \(Time.rfc3339(revocation.revokedAt)): it certifies no new key")
+        }
         let signingKey = try signingKey(for: identity)
         let fresh = try DecryptionKey.generate()
         let lifetime = try keyLifetime(identity.name)

@@ -48,6 +48,7 @@ extension Keyring {
     /// Whether `identity` needs a new key at `now`: its schedule says so, its
     /// current key is past half its lifetime, or no key of it is valid.
     public func rotationDue(_ identity: IdentityInfo, now: Int64) throws -> Bool {
+        guard identity.revocation == nil else { return false }
         guard let current = identity.card.currentKey(at: now) else { return true }
         if let every = try rotationInterval(identity.name), current.notBefore + every <= now { return true }
         if let end = current.notAfter, now >= current.notBefore + (end - current.notBefore) / 2 { return true }

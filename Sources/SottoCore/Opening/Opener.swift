@@ -173,9 +173,10 @@ public final class Opener {
             return nil
         }
         if let sender, let revokedAt = sender.revokedAt {
-            // What reached me before I learned of the revocation stays readable; nothing after.
-            let receivedAt = try id.flatMap { try inbox?.envelope(id: $0)?.storedAt }
-            guard let receivedAt, receivedAt < sender.revocationKnownAt ?? revokedAt else {
+            // What this inbox held before it learned of the revocation stays readable; nothing
+            // after, whatever time a record claims (received_at comes unauthenticated from exports).
+            let heldSince = try id.flatMap { try inbox?.heldSince(id: $0) }
+            guard let heldSince, heldSince < sender.revocationKnownAt ?? revokedAt else {
                 throw SottoError(.refused, "'\(sender.name)' revoked this identity at \(Time.rfc3339(revokedAt)): "
                                  + "what it signs is refused once the revocation is known",
                                  hints: ["its key may be in someone else's hands; if they made a new identity, import its card"])

@@ -29,6 +29,9 @@ public final class Inbox {
         ALTER TABLE envelopes ADD COLUMN message_id TEXT;
         CREATE INDEX envelopes_by_message ON envelopes(message_id);
         """,
+        // When this inbox took each envelope in, by its own clock: received_at may come from
+        // an export record, which nothing authenticates; a revocation is judged against this.
+        "ALTER TABLE envelopes ADD COLUMN held_since INTEGER;",
     ]
 
     public static func path(_ home: Home) -> String { home.inboxPath }
@@ -87,8 +90,8 @@ public final class Inbox {
                 // a new payload under its header.
                 if try wasDeleted(messageID) { throw Refusal.deletedBefore }
                 if let expiresAt, expiresAt <= max(Time.now(), try storedClock()) { throw Refusal.expired(expiresAt) }
-                try db.run("UPDATE envelopes SET size = ?, expires_at = ?, message_id = ? WHERE seq = ?",
-                           [.int(size), expiresAt.map { .int($0) } ?? .null, .text(messageID.hex), .int(owner)])
+                try db.run("UPDATE envelopes SET size = ?, expires_at = ?, message_id = ?, held_since = ? WHERE seq = ?",
+                           [.int(size), expiresAt.map { .int($0) } ?? .null, .text(messageID.hex), .int(Time.now()), .int(owner)])
                 return .stored(StoredEnvelope(id: id, mailbox: mailbox, expiresAt: expiresAt, size: size, storedAt: now,
                                               openedAt: openedAt, sequence: owner))
             }
@@ -137,6 +140,13 @@ public final class Inbox {
     /// wrote another payload under its header.
     public func envelopes(messageID: MessageID) throws -> [StoredEnvelope] {
         try db.rows("SELECT \(Self.columns) FROM envelopes WHERE message_id = ? ORDER BY seq", [.text(messageID.hex)]).map(Self.entry)
+    }
+
+    /// When this inbox took the envelope in, by its own clock: nil when it
+    /// does not hold it, Int64.min for an envelope held before the time was kept.
+    public func heldSince(id: EnvelopeID) throws -> Int64? {
+        guard let row = try db.rows("SELECT held_since FROM envelopes WHERE id = ?", [.text(id.hex)]).first else { return nil }
+        return row.int(0).map(Int64.init) ?? Int64.min
     }
 
     public func messageID(of id: EnvelopeID) throws -> MessageID? {
