@@ -15,13 +15,15 @@ struct ExpireCommand: SottoCommand {
               1. deletes from the local inbox every envelope past its expiry, or past its read-after \\
                  timer (set by the sender with --ttl-after-read, counted from the first sotto-open);
               2. deletes from the mailbox every envelope past its expiry;
-              3. rotates the encryption keys of identities with a schedule (sotto-keygen rotate --every);
-              4. destroys retired encryption secrets older than the retention (sotto-keygen rotate \\
-                 --retain; default 31 days), so messages sealed to them can no longer be opened by anyone.
+              3. rotates the encryption keys of identities with a schedule (sotto-keygen rotate --every), \\
+                 and any key past half its lifetime (90 days without a schedule);
+              4. destroys the secrets of keys that ended longer ago than the retention (sotto-keygen \\
+                 rotate --retain; default 31 days), so messages sealed to them can no longer be opened by anyone.
             It writes {"type":"expired",...}, {"type":"rotated",...} and {"type":"key_destroyed",...} \\
             records and one {"type":"summary",...}; --quiet writes nothing; --dry-run changes nothing. \\
             Idempotent and safe to run concurrently with itself, sotto-send and sotto-recv; exit 0 when \\
-            there is nothing to do. Deletion uses the later of the clock and the previous run's clock, so \\
+            there is nothing to do, 66 when there is no home (cron has a bare environment: set SOTTO_HOME \\
+            if the home is not ~/.local/share/sotto) unless a mailbox is named, to expire that mailbox alone. Deletion uses the later of the clock and the previous run's clock, so \\
             a clock set backwards brings nothing back.
 
             Steps 3 and 4 need the keyring's secrets for rotating and for marking inbox envelopes whose \\
@@ -46,6 +48,13 @@ struct ExpireCommand: SottoCommand {
 
     func execute() throws {
         let home = keyring.home.home
+        // From cron, a home that is not there (a typo in SOTTO_HOME) would expire nothing, silently.
+        // Without one, only an administrator's run over a named mailbox makes sense.
+        let named = mailbox.location ?? ProcessInfo.processInfo.environment["SOTTO_MAILBOX"]
+        guard home.exists || !(named ?? "").isEmpty else {
+            throw SottoError(.notFound, "no sotto home at \(home.path)",
+                             hints: ["set SOTTO_HOME to your home, or name a mailbox (--mailbox) to expire only that"])
+        }
         let now = Time.now()
         let inbox = home.exists ? try Inbox.open(home, create: false) : nil
         let clock = try dryRun ? now : inbox?.expiryClock(now: now) ?? now

@@ -57,6 +57,23 @@ final class LifecycleTests: CLITestCase {
         XCTAssertEqual(try ok("sotto-expire", ["--quiet", "--mailbox", mailbox], home: bob).out, "", "--quiet writes nothing")
     }
 
+    /// From cron, a home that is not there (a typo in SOTTO_HOME) would
+    /// expire nothing for ever: it is an error (66). An administrator's run
+    /// over a named mailbox needs no home.
+    func testExpireWithoutAHomeFailsUnlessAMailboxIsNamed() throws {
+        let missing = home("typo")
+        assertFailure(try run("sotto-expire", ["--quiet"], home: missing), tool: "sotto-expire", status: 66, contains: ["no sotto home"])
+        XCTAssertFalse(exists(missing), "nothing created")
+        let alice = try fixtureHome("alice")
+        let mailbox = path("mailbox.db")
+        let sealed = try ok("sotto-seal", [], stdin: Data(jsonLine(["to": ["bob"], "body": "soon gone", "ttl": "1m"]).utf8), home: alice,
+                            env: ["SOTTO_TEST_NOW": String(now)])
+        try ok("sotto-send", ["--mailbox", mailbox], stdin: sealed.stdout, home: alice)
+        let records = try ok("sotto-expire", ["--mailbox", mailbox], home: missing, env: ["SOTTO_TEST_NOW": String(now + 120)]).records()
+        XCTAssertEqual(records.last?["mailbox"] as? Int, 1, "the mailbox alone is expired")
+        XCTAssertFalse(exists(missing))
+    }
+
     func testReadAfterTimerCountsFromFirstOpen() throws {
         let alice = try fixtureHome("alice"), bob = try fixtureHome("bob")
         let received = try deliver([["to": ["bob"], "body": "burn after reading", "ttl_after_read": "30s"]],
