@@ -27,9 +27,8 @@ extension Opener {
             let line = raw.trimmed
             if line.isEmpty || line.hasPrefix("#") { continue }
             guard let identity = try? DecryptionKey.parse(line) else {
-                throw SottoError(.malformed, "\(path) line \(index + 1): not an AGE-SECRET-KEY-1... identity",
-                                 hints: line.uppercased().hasPrefix("AGE-PLUGIN-") || line.uppercased().hasPrefix("AGE-SECRET-KEY-PQ-")
-                                    ? ["plugin and post-quantum identities are not supported"] : [])
+                throw SottoError(.malformed, "\(path) line \(index + 1): not an AGE-SECRET-KEY-1... or AGE-SECRET-KEY-PQ-1... identity",
+                                 hints: line.uppercased().hasPrefix("AGE-PLUGIN-") ? ["plugin identities are not supported"] : [])
             }
             found.append(identity)
         }

@@ -89,6 +89,10 @@ struct EraseCommand: SottoCommand {
             return
         }
         try confirm(plan)
+        for name in plan.contacts where try store.contact(named: name).revocation != nil {
+            Diagnostics.warning("'\(name)' revoked their identity; erasing the contact forgets that: a card of it imported later "
+                                + "is taken as new, and what it signs is believed again")
+        }
         for name in plan.identities where try store.identity(named: name).revocation != nil {
             Diagnostics.warning("the revocation of '\(name)' goes with it: your other identities' messages no longer carry it; "
                                 + "hand out the revocation (sotto-keygen revoke prints it) before erasing, if contacts may not have it")

@@ -31,6 +31,9 @@ extension KeygenCommand {
         func execute() throws {
             let store = try keyring.open()
             let identity = try store.identity(named: name)
+            if let revocation = identity.revocation, every != nil {
+                throw SottoError(.refused, "identity '\(identity.name)' was revoked at \(Time.rfc3339(revocation.revokedAt)): it rotates no more")
+            }
             // Both are checked before either is stored.
             let retention = try retain.map { text in
                 guard let seconds = try Time.duration(text, option: "--retain") else { throw SottoError(.usage, "--retain takes a duration, not never") }

@@ -42,7 +42,7 @@ struct OpenCommand: SottoCommand {
     @Argument(help: "An age file or a file of envelope records (default: stdin).")
     var input: String = "-"
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("An age identity file: AGE-SECRET-KEY-1... lines, # comments (repeatable).", valueName: "FILE"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("An age identity file: AGE-SECRET-KEY-1... or AGE-SECRET-KEY-PQ-1... lines, # comments (repeatable).", valueName: "FILE"))
     var identity: [String] = []
 
     @Flag(help: "Write the body alone to stdout.")

@@ -303,6 +303,11 @@ final class CoRecipientTests: CLITestCase {
         XCTAssertNotNil(imported["revoked_at"] as? String)
         assertFailure(try run("sotto-keygen", ["import"], stdin: try fixtureCard("alice"), home: bob), tool: "sotto-keygen", status: 1,
                       contains: ["was revoked"])
+        assertFailure(try run("sotto-keygen", ["rotate", "alice", "--every", "7d"], home: alice), tool: "sotto-keygen", status: 1,
+                      contains: ["rotates no more"])
+        // Erasing the contact forgets the revocation: sotto-erase says so.
+        let erased = try ok("sotto-erase", ["--contact", "alice", "--yes"], home: bob, allowStderr: true)
+        XCTAssertTrue(erased.err.contains("warning: 'alice' revoked their identity; erasing the contact forgets that"), erased.err)
     }
 
     func expire(_ home: String, at time: Int) throws -> [[String: Any]] {

@@ -77,7 +77,7 @@ function __sotto-open_custom_completion
 end
 
 complete -c 'sotto-open' -f
-complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open"' -l 'identity' -s 'i' -d 'An age identity file: AGE-SECRET-KEY-1... lines, # comments (repeatable).' -rfka ''
+complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open"' -l 'identity' -s 'i' -d 'An age identity file: AGE-SECRET-KEY-1... or AGE-SECRET-KEY-PQ-1... lines, # comments (repeatable).' -rfka ''
 complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open" raw' -l 'raw' -d 'Write the body alone to stdout.'
 complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open" o output' -l 'output' -s 'o' -d 'Write the body to this file (created; never overwritten).' -rfka ''
 complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open" require-known' -l 'require-known' -d 'Refuse messages whose sender is not a contact.'
