@@ -96,9 +96,7 @@ extension Keyring {
     }
 
     private func ensureFree(_ name: String) throws {
-        let taken = try !db.rows("SELECT 1 FROM contacts WHERE name = ? UNION SELECT 1 FROM identities WHERE name = ?",
-                                 [.text(name), .text(name)]).isEmpty
-        if taken {
+        if try knows(name: name) {
             throw SottoError(.outputExists, "the name '\(name)' is already taken", hints: ["choose another with --name PETNAME"])
         }
     }
@@ -222,7 +220,8 @@ extension Keyring {
 
     /// Whether one of my identities or contacts goes by `name`.
     public func knows(name: String) throws -> Bool {
-        try identities().contains { $0.name == name } || contacts().contains { $0.name == name }
+        try !db.rows("SELECT 1 FROM contacts WHERE name = ? UNION SELECT 1 FROM identities WHERE name = ?",
+                     [.text(name), .text(name)]).isEmpty
     }
 
     /// My name for the identity with this fingerprint: one of mine or a contact.

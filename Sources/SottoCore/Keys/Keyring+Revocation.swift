@@ -46,7 +46,12 @@ extension Keyring {
     }
 
     /// The revocations of my identities: every message I sign carries them.
-    public func ownRevocations() throws -> [Revocation] { try identities().compactMap(\.revocation) }
+    /// Read without loading the identities' cards: every seal asks.
+    public func ownRevocations() throws -> [Revocation] {
+        try db.rows("SELECT name, revocation FROM identities WHERE revocation IS NOT NULL").compactMap { row in
+            try Revocation.stored(row.text(1), of: row.required(Row.text, 0, in: "keyring"))
+        }
+    }
 
     private static func text(_ revocation: Revocation) throws -> String {
         String(decoding: try JSON.encode(revocation.record), as: UTF8.self)
