@@ -12,7 +12,8 @@ public struct EnvelopeRecord {
         bytes = try record.base64("age")
         id = EnvelopeID.of(bytes)
         if let claimed = try record.optionalString("id"), claimed != id.hex {
-            throw record.badField("id", "does not match the envelope's bytes")
+            throw record.badField("id", "does not match the envelope's bytes",
+                                  hints: ["earlier versions of sotto hashed envelopes differently: leave \"id\" out and it is computed"])
         }
         do { expiresAt = try Envelope.expiry(of: bytes) } catch let error as AgeError {
             throw record.badField("age", "is not an age file (\(error.description))")

@@ -93,24 +93,24 @@ public final class PostgresMailbox: Mailbox {
         try transaction { try deliveries.map { try deposit($0.envelope, to: $0.addresses, now: now) } }
     }
 
-    /// One envelope, chunk by chunk, inside the caller's transaction.
+    /// One envelope, chunk by chunk, inside the caller's transaction. Chunks
+    /// are 1 MiB but the last, as the server checks the id chunk by chunk.
     private func deposit(_ envelope: IncomingEnvelope, to addresses: [String], now: Int64) throws -> DepositReceipt {
         try transaction {
             let id = envelope.id
             let hasher = EnvelopeIDHasher()
-            var current = [UInt8](repeating: 0, count: min(Self.chunkSize, max(1, envelope.sizeHint ?? Self.chunkSize)))
-            var next = current
-            var filled = try Self.fill(&current, from: envelope, hasher: hasher)
+            let first = min(Self.chunkSize, max(1, envelope.sizeHint ?? Self.chunkSize))
+            var current = try Self.chunk(of: envelope, startingAt: first, hasher: hasher)
             var n: Int32 = 0
             while true {
                 // A chunk is the last when the next one is empty: read ahead to know.
-                let nextFilled = filled < current.count ? 0 : try Self.fill(&next, from: envelope, hasher: hasher)
-                let last = nextFilled == 0
+                let next = current.count < Self.chunkSize ? [] : try Self.chunk(of: envelope, startingAt: Self.chunkSize, hasher: hasher)
+                let last = next.isEmpty
                 if last, hasher.finalize() != id {
                     throw envelope.mismatch
                 }
                 let rows = try session.rows("""
-                    SELECT sotto.deposit(\(id.hex), \(envelope.expiresAt), \(now), \(n), \(ByteBuffer(bytes: current[..<filled])), \(last), \(addresses))
+                    SELECT sotto.deposit(\(id.hex), \(envelope.expiresAt), \(now), \(n), \(ByteBuffer(bytes: current)), \(last), \(addresses))
                     """)
                 if let stored = try rows.first?.decode([Bool]?.self) {
                     guard stored.count == addresses.count else {
@@ -119,23 +119,28 @@ public final class PostgresMailbox: Mailbox {
                     return DepositReceipt(id: id, statuses: stored.map { $0 ? .stored : .duplicate })
                 }
                 guard !last else { throw SottoError(.internal, "the mailbox server did not finish envelope \(id)") }
-                swap(&current, &next)
-                filled = nextFilled
+                current = next
                 n += 1
             }
         }
     }
 
-    /// Fills `buffer` as far as the envelope goes; returns how much it filled.
-    private static func fill(_ buffer: inout [UInt8], from envelope: IncomingEnvelope, hasher: EnvelopeIDHasher) throws -> Int {
+    /// The next chunk: up to 1 MiB, less only at the end. The buffer starts
+    /// at `capacity` (an envelope's size, when small) and grows if the size was wrong.
+    private static func chunk(of envelope: IncomingEnvelope, startingAt capacity: Int, hasher: EnvelopeIDHasher) throws -> [UInt8] {
+        var buffer = [UInt8](repeating: 0, count: capacity)
         var filled = 0
-        while filled < buffer.count {
+        while filled < chunkSize {
+            if filled == buffer.count {
+                buffer.append(contentsOf: repeatElement(0, count: min(buffer.count, chunkSize - buffer.count)))
+            }
             let got = try buffer.withUnsafeMutableBytes { try envelope.read(UnsafeMutableRawBufferPointer(rebasing: $0[filled...])) }
             if got == 0 { break }
-            buffer.withUnsafeBytes { hasher.update(UnsafeRawBufferPointer(rebasing: $0[filled..<(filled + got)])) }
             filled += got
         }
-        return filled
+        buffer.removeLast(buffer.count - filled)
+        buffer.withUnsafeBytes { hasher.update($0) }
+        return buffer
     }
 
     // MARK: Receiving

@@ -183,5 +183,98 @@ enum PostgresSchema {
         GRANT SELECT ON sotto.mailboxes, sotto.envelopes, sotto.envelope_chunks TO sotto_user;
         GRANT SELECT, DELETE ON sotto.deliveries TO sotto_user;
         """,
+        """
+        -- Envelope ids become SHA-256 over the SHA-256 of each 1 MiB chunk and the
+        -- length (FORMAT.md section 7), which this server checks as chunks arrive.
+        ALTER TABLE sotto.envelope_chunks DROP CONSTRAINT envelope_chunks_envelope_fkey,
+            ADD CONSTRAINT envelope_chunks_envelope_fkey FOREIGN KEY (envelope)
+            REFERENCES sotto.envelopes ON DELETE CASCADE ON UPDATE CASCADE;
+        ALTER TABLE sotto.deliveries DROP CONSTRAINT deliveries_envelope_fkey,
+            ADD CONSTRAINT deliveries_envelope_fkey FOREIGN KEY (envelope)
+            REFERENCES sotto.envelopes ON DELETE CASCADE ON UPDATE CASCADE;
+
+        -- The digests of the chunks so far, while an envelope is being written.
+        ALTER TABLE sotto.envelopes ADD COLUMN digests bytea;
+
+        CREATE FUNCTION sotto.envelope_id(p_digests bytea, p_size bigint) RETURNS text
+        LANGUAGE sql IMMUTABLE SET search_path = pg_catalog, pg_temp AS $$
+            SELECT encode(substring(sha256(convert_to(E'sotto/2 envelope id\\n', 'UTF8') || p_digests || int8send(p_size))
+                                    FROM 1 FOR 16), 'hex')
+        $$;
+        REVOKE ALL ON FUNCTION sotto.envelope_id(bytea, bigint) FROM PUBLIC;
+
+        -- Stored chunks were cut by their writer: re-cut them at 1 MiB to hash them.
+        DO $$
+        DECLARE
+            v_envelope record;
+            v_chunk bytea;
+            v_pending bytea;
+            v_digests bytea;
+        BEGIN
+            FOR v_envelope IN SELECT e.id, e.size FROM sotto.envelopes e WHERE e.size IS NOT NULL LOOP
+                v_pending := '';
+                v_digests := '';
+                FOR v_chunk IN SELECT c.bytes FROM sotto.envelope_chunks c WHERE c.envelope = v_envelope.id ORDER BY c.n LOOP
+                    v_pending := v_pending || v_chunk;
+                    WHILE octet_length(v_pending) >= 1048576 LOOP
+                        v_digests := v_digests || sha256(substring(v_pending FROM 1 FOR 1048576));
+                        v_pending := substring(v_pending FROM 1048577);
+                    END LOOP;
+                END LOOP;
+                IF octet_length(v_pending) > 0 THEN v_digests := v_digests || sha256(v_pending); END IF;
+                UPDATE sotto.envelopes e SET id = sotto.envelope_id(v_digests, v_envelope.size) WHERE e.id = v_envelope.id;
+            END LOOP;
+        END $$;
+
+        -- As before, and the server checks each new envelope's bytes against its
+        -- id: chunks come in order, 1 MiB each but the last, and the last is
+        -- refused unless the digests and length hash to the id.
+        CREATE OR REPLACE FUNCTION sotto.deposit(p_id text, p_expires_at bigint, p_now bigint, p_n integer,
+                                                 p_bytes bytea, p_last boolean, p_addresses text[])
+        RETURNS boolean[] LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+        DECLARE
+            address text;
+            stored boolean[] := '{}';
+            fresh boolean := true;
+            v_digests bytea;
+            v_size bigint;
+        BEGIN
+            IF coalesce(cardinality(p_addresses), 0) = 0 THEN
+                RAISE EXCEPTION 'an envelope needs at least one address' USING ERRCODE = '22023';
+            END IF;
+            -- Separate statements: SQL does not promise to evaluate OR from left to right.
+            IF p_n = 0 THEN
+                fresh := sotto.begin_envelope(p_id, p_expires_at, p_now);
+            END IF;
+            IF fresh THEN
+                IF octet_length(p_bytes) NOT BETWEEN 1 AND 1048576 OR (NOT p_last AND octet_length(p_bytes) <> 1048576) THEN
+                    RAISE EXCEPTION 'envelope %: chunk % is % bytes; chunks are 1 MiB but the last', p_id, p_n, octet_length(p_bytes)
+                        USING ERRCODE = '22023';
+                END IF;
+                -- Only an envelope this transaction is writing has no size yet;
+                -- its digests say how many chunks it has so far.
+                UPDATE sotto.envelopes e SET digests = coalesce(e.digests, '') || sha256(p_bytes)
+                    WHERE e.id = p_id AND e.size IS NULL AND octet_length(coalesce(e.digests, '')) = 32 * p_n
+                    RETURNING e.digests INTO v_digests;
+                IF NOT FOUND THEN
+                    RAISE EXCEPTION 'envelope % is not being written here, or chunk % is out of order', p_id, p_n USING ERRCODE = '42501';
+                END IF;
+                INSERT INTO sotto.envelope_chunks (envelope, n, bytes) VALUES (p_id, p_n, p_bytes);
+                IF NOT p_last THEN RETURN NULL; END IF;
+                v_size := 1048576::bigint * p_n + octet_length(p_bytes);
+                IF sotto.envelope_id(v_digests, v_size) <> p_id THEN
+                    RAISE EXCEPTION 'envelope %: its bytes do not match its id', p_id USING ERRCODE = '22P03';
+                END IF;
+                UPDATE sotto.envelopes e SET size = v_size, digests = NULL WHERE e.id = p_id;
+            END IF;
+            FOREACH address IN ARRAY p_addresses LOOP
+                INSERT INTO sotto.deliveries (mailbox, envelope, stored_at) VALUES (address, p_id, p_now)
+                    ON CONFLICT (mailbox, envelope) DO NOTHING;
+                stored := stored || FOUND;
+            END LOOP;
+            PERFORM pg_notify('sotto_mailbox', '');
+            RETURN stored;
+        END $$;
+        """,
     ]
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SottoCore
 import XCTest
 
 /// Homes written by an older version: Tests/Fixtures/home-v1, made by
@@ -70,7 +71,14 @@ final class FixtureHomeTests: CLITestCase {
         }
     }
 
-    func ids(_ records: [[String: Any]]) -> [String] { records.map { $0["id"] as? String ?? "?" } }
+    /// The ids of the records' envelopes as this version computes them: the
+    /// recorded ids were made by 0.1.0, which hashed envelopes differently, and
+    /// the stores re-key what they hold.
+    func ids(_ records: [[String: Any]]) -> [String] {
+        records.map { record in
+            (record["age"] as? String).flatMap { Data(base64Encoded: $0) }.map { EnvelopeID.of(Array($0)).hex } ?? "?"
+        }
+    }
 
     /// The inbox's envelopes as sotto-export lists them, by id.
     func inboxEntries(home: String, env: [String: String] = [:], file: StaticString = #filePath,
@@ -136,6 +144,7 @@ final class FixtureHomeTests: CLITestCase {
         let received = try ok("sotto-recv", ["--all"], home: home)
         let records = received.records()
         XCTAssertEqual(ids(records), ids(sealed), "the inbox's envelopes, oldest first")
+        XCTAssertEqual(records.map { $0["id"] as? String ?? "?" }, ids(sealed), "the inbox re-keyed them by their current ids")
         for (record, seal) in zip(records, sealed) {
             XCTAssertEqual(record["type"] as? String, "envelope")
             XCTAssertEqual(record["age"] as? String, seal["age"] as? String, "the sealed bytes come back unchanged")
@@ -169,6 +178,7 @@ final class FixtureHomeTests: CLITestCase {
         let received = try ok("sotto-recv", home: home)
         let records = received.records()
         XCTAssertEqual(ids(records), ids(sealed), "only the mailbox's envelopes are new; the one to alice and bob comes once")
+        XCTAssertEqual(records.map { $0["id"] as? String ?? "?" }, ids(sealed), "the mailbox re-keyed them by their current ids")
         for (record, seal) in zip(records, sealed) {
             XCTAssertEqual(record["age"] as? String, seal["age"] as? String, "the sealed bytes come back unchanged")
         }

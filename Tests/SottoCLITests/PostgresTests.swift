@@ -105,6 +105,34 @@ final class PostgresTests: CLITestCase {
         XCTAssertEqual(try ok("sotto-open", stdin: received.stdout, home: bob).record("message")["body"] as? String, "for bob only")
     }
 
+    /// A sender role talks to the deposit function directly: it cannot park
+    /// other bytes under an id it expects someone to send, nor leave an
+    /// envelope with a chunk missing, which would stop the recipient's recv.
+    func testTheServerTakesOnlyTheBytesAnIDNames() throws {
+        let alice = try fixtureHome("alice"), bob = try fixtureHome("bob")
+        let bobAddress = try address(bob)
+        let aliceURL = try server.addUser("alice", addresses: [try address(alice)])
+        let bobURL = try server.addUser("bob", addresses: [bobAddress])
+        let relayURL = try server.addUser("relay", addresses: [], group: "sotto_sender")
+        let envelope = try sealEnvelope(["to": ["bob"], "body": "the real one"], home: alice)
+        let id = try XCTUnwrap(envelope["id"] as? String)
+        let mib = "decode(repeat('00', 1048576), 'hex')"
+        func deposit(_ n: Int, _ bytes: String, last: Bool) -> String {
+            "SELECT sotto.deposit('\(id)', NULL, 0, \(n), \(bytes), \(last), ARRAY['\(bobAddress)'])"
+        }
+        try assertRefused(deposit(0, "'\\x00'", last: true), as: relayURL, "its bytes do not match its id")
+        try assertRefused(deposit(0, "'\\x00'", last: false), as: relayURL, "chunks are 1 MiB but the last")
+        try assertRefused(deposit(0, mib, last: false) + "; " + deposit(2, "'\\x00'", last: true), as: relayURL, "out of order")
+        try assertRefused(deposit(0, mib, last: false), as: relayURL, "was not finished")
+        XCTAssertEqual(try server.psql("SELECT count(*) FROM sotto.envelopes"), ["0"], "nothing was left behind")
+
+        // The real envelope is stored under its id, and Bob reads it.
+        let sent = try ok("sotto-send", stdin: Data(jsonLine(envelope).utf8), home: alice, env: ["SOTTO_MAILBOX": aliceURL])
+        XCTAssertEqual(sent.record("receipt")["status"] as? String, "stored")
+        let received = try ok("sotto-recv", home: bob, env: ["SOTTO_MAILBOX": bobURL])
+        XCTAssertEqual(try ok("sotto-open", stdin: received.stdout, home: bob).record("message")["body"] as? String, "the real one")
+    }
+
     /// The server restarts while recv --follow waits: it says so, reconnects,
     /// and delivers what was sent meanwhile, once.
     func testFollowSurvivesAServerRestart() throws {

@@ -11,4 +11,33 @@ final class DigestTests: XCTestCase {
         XCTAssertEqual(checkpoint.finalize(), BLAKE2b.hash(Array("first part, ".utf8), length: 32))
         XCTAssertEqual(running.finalize(), BLAKE2b.hash(Array("first part, second part".utf8), length: 32))
     }
+
+    /// Known answers, computed independently (Python's hashlib) from FORMAT.md
+    /// section 7: the empty file, a short one, exactly one chunk, and two and a half.
+    func testEnvelopeIDsMatchTheirDefinition() {
+        let pattern = { (count: Int) in (0..<count).map { UInt8($0 % 251) } }
+        XCTAssertEqual(EnvelopeID.of([]).hex, "40b5c1ed1f7ce2de68af715b8a16c880")
+        XCTAssertEqual(EnvelopeID.of(Array("age".utf8)).hex, "2a83e618f82d9137478d625a002b326d")
+        XCTAssertEqual(EnvelopeID.of(pattern(1 << 20)).hex, "343d6c5b6be8a67091cdea4639c04c37")
+        XCTAssertEqual(EnvelopeID.of(pattern(5 << 19)).hex, "08842ce64315c35281f2b284deff4fd0")
+    }
+
+    /// However the bytes arrive, the id is the same: pieces that straddle
+    /// chunk boundaries, whole chunks in place, and a mix.
+    func testEnvelopeIDsDoNotDependOnHowTheBytesArrive() {
+        let bytes = (0..<(5 << 19)).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        let whole = EnvelopeID.of(bytes)
+        for pieces in [[1, 999_999, 48_577], [1 << 20, 3, 1 << 20], [700_000, 1 << 21]] {
+            let hasher = EnvelopeIDHasher()
+            var offset = 0
+            bytes.withUnsafeBytes { all in
+                for size in pieces + [bytes.count] where offset < bytes.count {
+                    let end = min(bytes.count, offset + size)
+                    hasher.update(UnsafeRawBufferPointer(rebasing: all[offset..<end]))
+                    offset = end
+                }
+            }
+            XCTAssertEqual(hasher.finalize(), whole, "pieces \(pieces)")
+        }
+    }
 }

@@ -35,7 +35,7 @@ public final class Keyring {
     /// The keyring's schema, versioned by `PRAGMA user_version` as the inbox's
     /// and the mailbox's are. The first version creates its tables only where
     /// missing: keyrings made before the version was kept adopt it as they are.
-    static let migrations = [
+    static let migrations: [Schema.Migration] = [
         """
             CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);
             CREATE TABLE IF NOT EXISTS identities (

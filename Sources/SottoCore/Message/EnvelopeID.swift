@@ -1,5 +1,6 @@
 /// The id of an envelope: a hash of its bytes, so the same envelope always
-/// has the same id and a store can check the bytes it is handed against it.
+/// has the same id and a store can check the bytes it is handed against it,
+/// chunk by chunk (`EnvelopeIDHasher`).
 /// Written as 32 lowercase hex digits.
 public struct EnvelopeID: Hashable, Comparable, Sendable, CustomStringConvertible, JSONText {
     public let hex: String
@@ -35,15 +36,53 @@ public struct EnvelopeID: Hashable, Comparable, Sendable, CustomStringConvertibl
     public static func < (a: EnvelopeID, b: EnvelopeID) -> Bool { a.hex < b.hex }
 }
 
-/// Computes an envelope id incrementally, for envelopes that stream.
+/// Computes an envelope id incrementally, for envelopes that stream: a
+/// SHA-256 of each 1 MiB chunk of the file (the last may be shorter), then a
+/// SHA-256 over those digests and the length. A store that takes an envelope
+/// in 1 MiB chunks checks it as the chunks arrive, holding one chunk at a time;
+/// PostgreSQL can do so with its built-in sha256().
 public final class EnvelopeIDHasher {
-    private let hash = BLAKE2b(length: 32)
+    static let chunkSize = 1 << 20
+    private let outer = SHA256()
+    /// The current chunk's bytes, when they arrive in smaller pieces.
+    private var pending = [UInt8]()
+    private var length: UInt64 = 0
 
-    public init() { hash.update("sotto/1 envelope id\n") }
+    public init() { outer.update("sotto/2 envelope id\n") }
 
-    public func update(_ bytes: UnsafeRawBufferPointer) { hash.update(bytes) }
+    public func update(_ bytes: UnsafeRawBufferPointer) {
+        length += UInt64(bytes.count)
+        var rest = bytes
+        while !rest.isEmpty {
+            if pending.isEmpty, rest.count >= Self.chunkSize {
+                // A whole chunk in place: hash it without copying.
+                digest(UnsafeRawBufferPointer(rebasing: rest[..<Self.chunkSize]))
+                rest = UnsafeRawBufferPointer(rebasing: rest[Self.chunkSize...])
+                continue
+            }
+            let n = min(rest.count, Self.chunkSize - pending.count)
+            pending.append(contentsOf: UnsafeRawBufferPointer(rebasing: rest[..<n]))
+            rest = UnsafeRawBufferPointer(rebasing: rest[n...])
+            if pending.count == Self.chunkSize { flush() }
+        }
+    }
 
-    public func finalize() -> EnvelopeID { EnvelopeID(hashed: Hex.encode(Array(hash.finalize().prefix(16)))) }
+    public func finalize() -> EnvelopeID {
+        if !pending.isEmpty { flush() }
+        outer.update((0..<8).map { UInt8(truncatingIfNeeded: length >> (56 - 8 * $0)) })
+        return EnvelopeID(hashed: Hex.encode(Array(outer.finalize().prefix(16))))
+    }
+
+    private func flush() {
+        pending.withUnsafeBytes { digest($0) }
+        pending.removeAll(keepingCapacity: true)
+    }
+
+    private func digest(_ chunk: UnsafeRawBufferPointer) {
+        var out = [UInt8](repeating: 0, count: SHA256.length)
+        SHA256.hash(chunk, into: &out)
+        outer.update(out)
+    }
 }
 
 /// The id of a message: a hash of its age header, which the signature of a

@@ -8,10 +8,10 @@ public struct Fields {
         self.line = line
     }
 
-    public func badField(_ key: String, _ expected: String) -> SottoError { bad(key, expected) }
+    public func badField(_ key: String, _ expected: String, hints: [String] = []) -> SottoError { bad(key, expected, hints: hints) }
 
-    func bad(_ key: String, _ expected: String) -> SottoError {
-        SottoError(.malformed, "line \(line): field \"\(key)\" \(expected)")
+    func bad(_ key: String, _ expected: String, hints: [String] = []) -> SottoError {
+        SottoError(.malformed, "line \(line): field \"\(key)\" \(expected)", hints: hints)
     }
 
     public func has(_ key: String) -> Bool { values[key] != nil && !(values[key] is JSONNull) }

@@ -95,3 +95,16 @@ extension ChunkTable {
         return (size, hasher.finalize() == envelope.id)
     }
 }
+
+extension Schema {
+    /// Re-keys each row of `table` by the envelope id of its stored bytes:
+    /// ids were once a BLAKE2b of the whole file.
+    static func rehashEnvelopeIDs(_ db: Database, table: String, key: String, chunks: String) throws {
+        let store = ChunkTable(db: db, table: chunks)
+        for row in try db.rows("SELECT \(key) FROM \(table)") {
+            let owner = Int64(try row.required(Row.int, 0, in: table))
+            let id = try EnvelopeID.of(reading: store.source(owner: owner))
+            try db.run("UPDATE \(table) SET id = ? WHERE \(key) = ?", [.text(id.hex), .int(owner)])
+        }
+    }
+}

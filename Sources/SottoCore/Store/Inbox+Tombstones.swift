@@ -6,7 +6,7 @@
 /// scan for the id still finds nothing; and only for as long as the message
 /// could be valid.
 extension Inbox {
-    static let tombstoneMigration = """
+    static let tombstoneMigration: Schema.Migration = """
         CREATE TABLE tombstones (tag BLOB PRIMARY KEY, until INTEGER) WITHOUT ROWID;
         CREATE TABLE tombstone_key (one INTEGER PRIMARY KEY CHECK (one = 1), key BLOB NOT NULL);
         """
@@ -15,11 +15,6 @@ extension Inbox {
     /// with the first tombstone; nil while there is no key (and so no tombstone).
     func tombstoneTag(_ id: MessageID, makingKey: Bool = false) throws -> [UInt8]? {
         try tombstoneKey(making: makingKey).map { HMAC.sha256(key: $0, Array("sotto/2 tombstone\n".utf8) + Array(id.hex.utf8)) }
-    }
-
-    /// The tag of an envelope id, as tombstones were made before message ids.
-    private func legacyTombstoneTag(_ id: EnvelopeID) throws -> [UInt8]? {
-        try tombstoneKey(making: false).map { HMAC.sha256(key: $0, Array("sotto/1 tombstone\n".utf8) + Array(id.hex.utf8)) }
     }
 
     private func tombstoneKey(making makingKey: Bool) throws -> [UInt8]? {
@@ -48,12 +43,6 @@ extension Inbox {
     /// Whether a message with this id was deleted from this inbox before.
     public func wasDeleted(_ id: MessageID) throws -> Bool {
         guard let tag = try tombstoneTag(id) else { return false }
-        return try !db.rows("SELECT 1 FROM tombstones WHERE tag = ?", [.blob(tag)]).isEmpty
-    }
-
-    /// Whether an envelope with this id was deleted before message ids were kept.
-    func wasDeleted(_ id: EnvelopeID) throws -> Bool {
-        guard let tag = try legacyTombstoneTag(id) else { return false }
         return try !db.rows("SELECT 1 FROM tombstones WHERE tag = ?", [.blob(tag)]).isEmpty
     }
 

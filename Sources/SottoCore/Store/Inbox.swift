@@ -7,7 +7,7 @@ public final class Inbox {
     public let db: Database
     private let chunks: ChunkTable
 
-    static let migrations = [
+    static let migrations: [Schema.Migration] = [
         """
         CREATE TABLE envelopes (
             seq INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, mailbox TEXT,
@@ -32,6 +32,7 @@ public final class Inbox {
         // When this inbox took each envelope in, by its own clock: received_at may come from
         // an export record, which nothing authenticates; a revocation is judged against this.
         "ALTER TABLE envelopes ADD COLUMN held_since INTEGER;",
+        Schema.Migration { try Schema.rehashEnvelopeIDs($0, table: "envelopes", key: "seq", chunks: "envelope_chunks") },
     ]
 
     public static func path(_ home: Home) -> String { home.inboxPath }
@@ -74,7 +75,6 @@ public final class Inbox {
     public func store(_ envelope: IncomingEnvelope, mailbox: String?, now: Int64, openedAt: Int64? = nil) throws -> InboxOutcome {
         enum Refusal: Error { case mismatch(SottoError), expired(Int64), deletedBefore }
         let id = envelope.id
-        if try wasDeleted(id) { return .deletedBefore }
         do {
             return try db.transaction { () throws -> InboxOutcome in
                 try db.run("INSERT OR IGNORE INTO envelopes (id, mailbox, expires_at, size, received_at, opened_at) VALUES (?, ?, NULL, ?, ?, ?)",

@@ -14,7 +14,7 @@ public final class SQLiteMailbox: Mailbox {
     private var prefetched = [EnvelopeID: [UInt8]]()
     private lazy var watcher = FileWatcher(directory: Path.directory(of: path))
 
-    static let migrations = [
+    static let migrations: [Schema.Migration] = [
         """
         CREATE TABLE envelopes (
             rowid INTEGER PRIMARY KEY AUTOINCREMENT, id TEXT NOT NULL UNIQUE, expires_at INTEGER,
@@ -29,6 +29,7 @@ public final class SQLiteMailbox: Mailbox {
         CREATE INDEX deliveries_by_envelope ON deliveries(envelope);
         CREATE INDEX envelopes_by_expiry ON envelopes(expires_at);
         """,
+        Schema.Migration { try Schema.rehashEnvelopeIDs($0, table: "envelopes", key: "rowid", chunks: "envelope_chunks") },
     ]
 
     public init(path: String) throws {
