@@ -22,7 +22,8 @@ extension SottoError.Kind {
 public let exitCodeDiscussion = """
     EXIT STATUS
       0   success
-      1   refused: bad signature, no matching key, expired, unknown sender by policy (--require-known)
+      1   refused: bad signature, no matching key, expired, unknown sender by policy (--require-known),
+          a name already taken
       64  usage error
       65  malformed input (the error names the line and field)
       66  input file or named item not found

@@ -10,23 +10,23 @@ struct EraseCommand: SottoCommand {
         commandName: "sotto-erase",
         abstract: "Remove data for good and verify that it is gone.",
         discussion: discussion("""
-            Selectors (at least one): --message ID (a message or envelope id, repeatable; - reads message or \\
-            envelope records on stdin; every envelope that carries the message goes, copies under its header \\
-            too), --contact NAME (their messages and their card), --thread NAME, --before TIME (received \\
-            before), --identity NAME (crypto-shredding: every secret key of that identity is destroyed, so \\
-            every copy of every message sealed to it, on any machine, stays unreadable), --all (everything \\
-            in the home). --mailbox also removes my pending envelopes from the mailbox.
+            Selectors (at least one): --message ID (a message or envelope id, repeatable; - reads message or \
+            envelope records on stdin; every envelope that carries the message goes, copies under its header \
+            too), --contact NAME (their messages and their card), --thread NAME, --before TIME (received \
+            before), --identity NAME (crypto-shredding: every secret key of that identity is destroyed, so \
+            every copy of every message sealed to it, on any machine, stays unreadable), --all (everything \
+            in the home). --pending also removes my pending envelopes from the mailbox (--mailbox names it).
 
-            Each erasure deletes in one transaction with secure_delete on, truncates the write-ahead log, \\
-            vacuums, then scans the database, -wal, -shm and -journal files for the erased ids, envelope \\
+            Each erasure deletes in one transaction with secure_delete on, truncates the write-ahead log, \
+            vacuums, then scans the database, -wal, -shm and -journal files for the erased ids, envelope \
             bytes and key bytes, and reports
               {"type":"erasure","removed":{...},"files_scanned":[...],"remnants":0}
-            Remnants found exit 1. Interrupted at any moment, a re-run finishes the job. --dry-run shows \\
+            Remnants found exit 1. Interrupted at any moment, a re-run finishes the job. --dry-run shows \
             what would go; on a terminal it asks to confirm; scripts pass --yes.
 
-            What erasure cannot reach: copies held by recipients or senders, exports and backups, file \\
-            system snapshots, copy-on-write file systems, and flash wear levelling, which can keep old \\
-            blocks the database no longer uses. Messages sealed to an erased identity stay unreadable \\
+            What erasure cannot reach: copies held by recipients or senders, exports and backups, file \
+            system snapshots, copy-on-write file systems, and flash wear levelling, which can keep old \
+            blocks the database no longer uses. Messages sealed to an erased identity stay unreadable \
             wherever they are; other data is gone only from this home's files.
             """),
         version: sottoVersion)
@@ -49,8 +49,8 @@ struct EraseCommand: SottoCommand {
     @Flag(help: "Everything in the home.")
     var all = false
 
-    @Flag(name: .customLong("mailbox"), help: "Also remove my pending envelopes from the mailbox.")
-    var includeMailbox = false
+    @Flag(help: "Also remove my pending envelopes from the mailbox.")
+    var pending = false
 
     @Flag(help: "Show what would be erased; change nothing.")
     var dryRun = false
@@ -58,14 +58,16 @@ struct EraseCommand: SottoCommand {
     @Flag(help: "Do not ask for confirmation.")
     var yes = false
 
-    @Option(name: .customLong("mailbox-path"), help: ArgumentHelp("The mailbox (default: $SOTTO_MAILBOX, else mailbox.db in the home).", valueName: "MAILBOX"))
-    var mailboxPath: String?
+    @OptionGroup var mailbox: MailboxOptions
 
     @OptionGroup var keyring: KeyringOptions
 
     func validate() throws {
         if messages.isEmpty && contact == nil && thread == nil && before == nil && identity == nil && !all {
             throw ValidationError("say what to erase: --message, --contact, --thread, --before, --identity or --all")
+        }
+        if mailbox.location != nil, !pending {
+            throw ValidationError("--mailbox names the mailbox that --pending erases from: add --pending")
         }
         if let before, Time.parse(before) == nil { throw ValidationError("--before takes an RFC 3339 time, not '\(before.prefix(40))'") }
         for id in messages where id != "-" && EnvelopeID(id) == nil {
@@ -79,12 +81,15 @@ struct EraseCommand: SottoCommand {
         let store = try keyring.open()
         let inbox = try Inbox.open(home, create: false)
         var plan = try ErasurePlan.make(self, keyring: store, inbox: inbox)
-        let mailbox = includeMailbox ? try openMailbox(home) : nil
+        let mailbox = pending ? try Mailboxes.open(self.mailbox.location, home: home) : nil
         if let mailbox { try plan.addPending(from: mailbox, keyring: store) }
 
         if dryRun {
             for id in plan.envelopeIDs.sorted() { try Output.record(["type": "erasure_candidate", "what": "envelope", "id": id]) }
             for name in plan.describeKeyring() { try Output.record(["type": "erasure_candidate", "what": name.0, "name": name.1]) }
+            for place in plan.memberships {
+                try Output.record(["type": "erasure_candidate", "what": "group_membership", "name": place.group, "member": place.member])
+            }
             for entry in plan.pending { try Output.record(["type": "erasure_candidate", "what": "mailbox_entry", "id": entry.id, "mailbox": entry.mailbox.orNull]) }
             return
         }
@@ -103,10 +108,6 @@ struct EraseCommand: SottoCommand {
             throw SottoError(.refused, "erasure incomplete: \(report.remnants) remnant(s) found in \(report.filesWithRemnants.joined(separator: ", "))")
         }
         if all { try removeHomeFiles(home) }
-    }
-
-    func openMailbox(_ home: Home) throws -> Mailbox {
-        try Mailboxes.open(mailboxPath, home: home)
     }
 
     func confirm(_ plan: ErasurePlan) throws {

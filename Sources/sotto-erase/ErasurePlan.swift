@@ -5,6 +5,8 @@ import SottoCore
 struct ErasurePlan {
     var envelopeIDs = Set<EnvelopeID>()
     var contacts = [String]()
+    /// (group, member) places that go with the contacts and identities.
+    var memberships = [(group: String, member: String)]()
     var identities = [String]()
     var everything = false
     var pending = [StoredEnvelope]()
@@ -34,10 +36,12 @@ struct ErasurePlan {
         if let name = command.contact {
             _ = try keyring.contact(named: name)
             plan.contacts.append(name)
+            plan.memberships += try keyring.groupsContaining(name).map { ($0, name) }
         }
         if let name = command.identity {
             let identity = try keyring.identity(named: name)
             plan.identities.append(name)
+            plan.memberships += try keyring.groupsContaining(name).map { ($0, name) }
             plan.addresses.append(identity.mailbox)
         }
         if command.all { plan.addresses = try keyring.identities().map(\.mailbox) }
@@ -98,6 +102,7 @@ struct ErasurePlan {
         var parts = ["\(envelopeIDs.count) envelope(s)"]
         if !identities.isEmpty { parts.append("identity \(identities.joined(separator: ", ")) with all its keys") }
         if !contacts.isEmpty { parts.append("contact \(contacts.joined(separator: ", "))") }
+        if !memberships.isEmpty { parts.append("their place in group \(Set(memberships.map(\.group)).sorted().joined(separator: ", "))") }
         if everything { parts.append("every identity, key and contact") }
         if !pending.isEmpty { parts.append("\(pending.count) mailbox entr\(pending.count == 1 ? "y" : "ies")") }
         return parts.joined(separator: ", ")
@@ -117,7 +122,7 @@ struct ErasurePlan {
     /// Deletes, compacts, then scans every file for what should be gone.
     func execute(keyring: Keyring, inbox: Inbox?, mailbox: Mailbox?) throws -> Report {
         var needles = [[UInt8]]()
-        var removed = ["envelopes": 0, "identities": 0, "keys": 0, "contacts": 0, "groups": 0, "mailbox": 0]
+        var removed = ["envelopes": 0, "identities": 0, "keys": 0, "contacts": 0, "groups": 0, "group_memberships": 0, "mailbox": 0]
         if let inbox {
             let present = try envelopeIDs.sorted().compactMap { try inbox.envelope(id: $0) }
             for envelope in present { needles += try Self.needles(of: envelope, source: inbox.source(for: envelope)) }
@@ -133,6 +138,7 @@ struct ErasurePlan {
             removed["keys", default: 0] += erasure.keys
             removed["contacts", default: 0] += erasure.contacts
             removed["groups", default: 0] += erasure.groups
+            removed["group_memberships", default: 0] += erasure.memberships
             needles += erasure.needles
         }
         var mailboxNeedles = [[UInt8]]()

@@ -159,7 +159,7 @@ extension KeygenCommand {
             let fd = output == "-" ? 1 : try Files.createExclusive(output)
             defer { if fd != 1 { close(fd) } }
             let text = "# sotto identity \(identity.name), exported \(Time.rfc3339(Time.now()))\n# public key: \(secret.recipient.string)\n\(secret.ageSecretKey)\n"
-            try FileDescriptorSink(fd: fd).write(text)
+            try FileDescriptorSink(fd: fd, name: output == "-" ? nil : output).write(text)
             Diagnostics.warning("wrote the secret key of '\(identity.name)' to \(output == "-" ? "stdout" : output): keep it safe, anyone holding it can read messages sealed to this key")
         }
     }

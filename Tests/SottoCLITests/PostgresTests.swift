@@ -191,9 +191,9 @@ final class PostgresTests: CLITestCase {
         XCTAssertEqual(try waiting(), [ids[2], ids[3]])
 
         // Carol cannot erase what waits for Bob; Bob can.
-        let carolsErase = try run("sotto-erase", ["--message", ids[3], "--mailbox", "--mailbox-path", carolURL, "--yes"], home: carol)
+        let carolsErase = try run("sotto-erase", ["--message", ids[3], "--pending", "--mailbox", carolURL, "--yes"], home: carol)
         XCTAssertEqual(try waiting(), [ids[2], ids[3]], carolsErase.summary)
-        let erased = try ok("sotto-erase", ["--message", ids[3], "--mailbox", "--mailbox-path", bobURL, "--yes"], home: bob).record("erasure")
+        let erased = try ok("sotto-erase", ["--message", ids[3], "--pending", "--mailbox", bobURL, "--yes"], home: bob).record("erasure")
         XCTAssertEqual((erased["removed"] as? [String: Any])?["mailbox"] as? Int, 1)
         XCTAssertEqual(erased["remnants"] as? Int, 0)
         XCTAssertEqual(try waiting(), [ids[2]])

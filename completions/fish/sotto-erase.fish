@@ -20,7 +20,7 @@ function __sotto-erase_parse_tokens -S
     set -l unparsed_tokens (__sotto-erase_tokens -pc)
     switch $unparsed_tokens[1]
     case 'sotto-erase'
-        __sotto-erase_parse_subcommand 0 'message=+' 'contact=' 'thread=' 'before=' 'identity=' 'all' 'mailbox' 'dry-run' 'yes' 'mailbox-path=' 'home=' 'passphrase-fd=' 'passphrase-file=' 'version' 'h/help'
+        __sotto-erase_parse_subcommand 0 'message=+' 'contact=' 'thread=' 'before=' 'identity=' 'all' 'pending' 'dry-run' 'yes' 'mailbox=' 'home=' 'passphrase-fd=' 'passphrase-file=' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __sotto-erase_parse_subcommand -r 1 'version'
@@ -83,10 +83,10 @@ complete -c 'sotto-erase' -n '__sotto-erase_should_offer_completions_for_flags_o
 complete -c 'sotto-erase' -n '__sotto-erase_should_offer_completions_for_flags_or_options "sotto-erase" before' -l 'before' -d 'Messages received before this RFC 3339 time.' -rfka ''
 complete -c 'sotto-erase' -n '__sotto-erase_should_offer_completions_for_flags_or_options "sotto-erase" identity' -l 'identity' -d 'An identity: all its secret keys (crypto-shredding) and its messages.' -rfka ''
 complete -c 'sotto-erase' -n '__sotto-erase_should_offer_completions_for_flags_or_options "sotto-erase" all' -l 'all' -d 'Everything in the home.'
-complete -c 'sotto-erase' -n '__sotto-erase_should_offer_completions_for_flags_or_options "sotto-erase" mailbox' -l 'mailbox' -d 'Also remove my pending envelopes from the mailbox.'
+complete -c 'sotto-erase' -n '__sotto-erase_should_offer_completions_for_flags_or_options "sotto-erase" pending' -l 'pending' -d 'Also remove my pending envelopes from the mailbox.'
 complete -c 'sotto-erase' -n '__sotto-erase_should_offer_completions_for_flags_or_options "sotto-erase" dry-run' -l 'dry-run' -d 'Show what would be erased; change nothing.'
 complete -c 'sotto-erase' -n '__sotto-erase_should_offer_completions_for_flags_or_options "sotto-erase" yes' -l 'yes' -d 'Do not ask for confirmation.'
-complete -c 'sotto-erase' -n '__sotto-erase_should_offer_completions_for_flags_or_options "sotto-erase" mailbox-path' -l 'mailbox-path' -d 'The mailbox (default: $SOTTO_MAILBOX, else mailbox.db in the home).' -rfka ''
+complete -c 'sotto-erase' -n '__sotto-erase_should_offer_completions_for_flags_or_options "sotto-erase" mailbox' -l 'mailbox' -d 'The mailbox: a SQLite file path, sqlite:PATH or a postgres:// URL (default: $SOTTO_MAILBOX, else mailbox.db in the home).' -rfka ''
 complete -c 'sotto-erase' -n '__sotto-erase_should_offer_completions_for_flags_or_options "sotto-erase" home' -l 'home' -d 'The sotto home directory (default: $SOTTO_HOME).' -rfka ''
 complete -c 'sotto-erase' -n '__sotto-erase_should_offer_completions_for_flags_or_options "sotto-erase" passphrase-fd' -l 'passphrase-fd' -d 'Read the passphrase from file descriptor N.' -rfka ''
 complete -c 'sotto-erase' -n '__sotto-erase_should_offer_completions_for_flags_or_options "sotto-erase" passphrase-file' -l 'passphrase-file' -d 'Read the passphrase from the first line of FILE.' -rfka ''

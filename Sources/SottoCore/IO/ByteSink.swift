@@ -19,7 +19,12 @@ extension ByteSink {
 
 public final class FileDescriptorSink: ByteSink, Sendable {
     public let fd: Int32
-    public init(fd: Int32) { self.fd = fd }
+    /// What errors call it: a path, or the standard stream.
+    public let name: String
+    public init(fd: Int32, name: String? = nil) {
+        self.fd = fd
+        self.name = name ?? [1: "standard output", 2: "standard error"][fd] ?? "file descriptor \(fd)"
+    }
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws {
         guard var base = bytes.baseAddress else { return }
@@ -28,7 +33,7 @@ public final class FileDescriptorSink: ByteSink, Sendable {
             let n = Glibc.write(fd, base, remaining)
             if n < 0 {
                 if errno == EINTR { continue }
-                throw SottoError(.io, "write failed: \(String(cString: strerror(errno)))")
+                throw SottoError(.io, "cannot write \(name): \(String(cString: strerror(errno)))")
             }
             remaining -= n
             base += n

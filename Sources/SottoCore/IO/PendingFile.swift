@@ -8,17 +8,31 @@ import Glibc
 /// behind, not even unverified plaintext under a temporary name. Where the
 /// file system has no O_TMPFILE, a hidden name beside the target is used
 /// and removed unless committed. Created with mode 0600; never overwrites.
+/// A path that names a device, FIFO or socket (`/dev/null`, `/dev/stdout`, a
+/// named pipe) is written in place: that overwrites no file.
 public final class PendingFile: ByteSink {
     public let path: String
     private let fd: Int32
     /// The hidden name, when the file system could not give an unlinked file.
     private let temporary: String?
+    /// Written in place: the path is a device, FIFO or socket.
+    private let inPlace: Bool
     private let sink: FileDescriptorSink
     private var committed = false
 
     public init(_ path: String) throws {
-        if FileManager.default.fileExists(atPath: path) { throw Self.exists(path) }
         self.path = path
+        var status = stat()
+        if stat(path, &status) == 0, !Self.isFileOrDirectory(status.st_mode) {
+            fd = open(path, O_WRONLY | O_CLOEXEC)
+            guard fd >= 0 else { throw Self.cannotCreate(path, errno) }
+            temporary = nil
+            inPlace = true
+            sink = FileDescriptorSink(fd: fd, name: path)
+            return
+        }
+        inPlace = false
+        if FileManager.default.fileExists(atPath: path) { throw Self.exists(path) }
         let directory = Path.directory(of: path)
         let unlinked = sotto_open_unlinked(directory, 0o600)
         if unlinked >= 0 {
@@ -32,7 +46,7 @@ public final class PendingFile: ByteSink {
         } else {
             throw Self.cannotCreate(path, errno)
         }
-        sink = FileDescriptorSink(fd: fd)
+        sink = FileDescriptorSink(fd: fd, name: path)
     }
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws { try sink.write(bytes) }
@@ -40,6 +54,11 @@ public final class PendingFile: ByteSink {
     /// Makes the file durable and gives it its name; link(2) refuses to
     /// replace, so a file that appeared meanwhile is not overwritten.
     public func commit() throws {
+        if inPlace {
+            committed = true
+            guard close(fd) == 0 else { throw SottoError(.io, "cannot write \(path): \(String(cString: strerror(errno)))") }
+            return
+        }
         guard fsync(fd) == 0 else { throw SottoError(.io, "cannot write \(path): \(String(cString: strerror(errno)))") }
         let status = temporary.map { link($0, path) } ?? linkat(AT_FDCWD, "/proc/self/fd/\(fd)", AT_FDCWD, path, AT_SYMLINK_FOLLOW)
         let code = errno
@@ -56,6 +75,11 @@ public final class PendingFile: ByteSink {
         guard !committed else { return }
         close(fd)
         if let temporary { unlink(temporary) }
+    }
+
+    private static func isFileOrDirectory(_ mode: mode_t) -> Bool {
+        let type = mode & S_IFMT
+        return type == S_IFREG || type == S_IFDIR
     }
 
     static func exists(_ path: String) -> SottoError {

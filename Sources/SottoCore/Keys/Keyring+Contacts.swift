@@ -97,7 +97,7 @@ extension Keyring {
 
     private func ensureFree(_ name: String) throws {
         if try knows(name: name) {
-            throw SottoError(.outputExists, "the name '\(name)' is already taken", hints: ["choose another with --name PETNAME"])
+            throw SottoError(.refused, "the name '\(name)' is already taken", hints: ["choose another with --name PETNAME"])
         }
     }
 

@@ -3,7 +3,10 @@ public struct KeyringErasure {
     public var identities = 0
     public var keys = 0
     public var contacts = 0
+    /// Groups that are gone: a group goes with its last member.
     public var groups = 0
+    /// Places in groups that an erased contact held.
+    public var memberships = 0
     /// Stored bytes that must not survive: secret blobs, public keys, cards.
     public var needles: [[UInt8]] = []
 }
@@ -25,7 +28,7 @@ extension Keyring {
             erased.needles += try secrets.delete(.identity, where: "name = ?", [.text(name)])
             erased.needles.append(Array(Base64.encode(identity.publicKey).utf8))
             try db.run("DELETE FROM meta WHERE key = ?", [.text("rotate_every:" + name)])
-            erased.groups += try removeFromGroups(name)
+            try removeFromGroups(name, counting: &erased)
             erased.identities = 1
             if try meta("default_identity") == Array(name.utf8) {
                 if let next = try db.rows("SELECT name FROM identities ORDER BY created_at LIMIT 1").first?.text(0) {
@@ -50,7 +53,7 @@ extension Keyring {
             }
             try db.run("DELETE FROM contacts WHERE name = ?", [.text(name)])
             erased.contacts = 1
-            erased.groups += try removeFromGroups(name)
+            try removeFromGroups(name, counting: &erased)
         }
         return erased
     }
@@ -63,6 +66,7 @@ extension Keyring {
             erased.identities = try db.rows("SELECT COUNT(*) FROM identities").first?.int(0) ?? 0
             erased.contacts = try db.rows("SELECT COUNT(*) FROM contacts").first?.int(0) ?? 0
             erased.groups = try db.rows("SELECT COUNT(DISTINCT name) FROM group_members").first?.int(0) ?? 0
+            erased.memberships = try db.rows("SELECT COUNT(*) FROM group_members").first?.int(0) ?? 0
             erased.needles += try secrets.delete(.encryptionKey, where: "1", [])
             erased.needles += try secrets.delete(.identity, where: "1", [])
             for table in ["contacts", "group_members", "meta"] { try db.run("DELETE FROM \(table)") }
@@ -71,8 +75,15 @@ extension Keyring {
     }
 
     /// Drops a member from every group; a group left empty goes too.
-    private func removeFromGroups(_ member: String) throws -> Int {
+    private func removeFromGroups(_ member: String, counting erased: inout KeyringErasure) throws {
+        let groups = try groupsContaining(member)
         try db.run("DELETE FROM group_members WHERE member = ?", [.text(member)])
-        return db.changes
+        erased.memberships += db.changes
+        erased.groups += try groups.filter { try db.rows("SELECT 1 FROM group_members WHERE name = ?", [.text($0)]).isEmpty }.count
+    }
+
+    /// The groups that name `member`, in name order.
+    public func groupsContaining(_ member: String) throws -> [String] {
+        try db.rows("SELECT DISTINCT name FROM group_members WHERE member = ? ORDER BY name", [.text(member)]).compactMap { $0.text(0) }
     }
 }

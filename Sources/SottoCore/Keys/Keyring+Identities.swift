@@ -5,10 +5,10 @@ extension Keyring {
     public func createIdentity(name: String, now: Int64 = Time.now()) throws -> IdentityInfo {
         try Names.validate(name, what: "identity name")
         guard try db.rows("SELECT 1 FROM identities WHERE name = ?", [.text(name)]).isEmpty else {
-            throw SottoError(.outputExists, "an identity named '\(name)' already exists")
+            throw SottoError(.refused, "an identity named '\(name)' already exists", hints: ["`sotto-keygen list` shows it; choose another name"])
         }
         guard try db.rows("SELECT 1 FROM contacts WHERE name = ?", [.text(name)]).isEmpty else {
-            throw SottoError(.outputExists, "'\(name)' is already the name of a contact")
+            throw SottoError(.refused, "'\(name)' is already the name of a contact", hints: ["choose another name"])
         }
         let (publicKey, signingKey) = try Ed25519.generate()
         let encryption = try DecryptionKey.generate()

@@ -36,7 +36,7 @@ extension Keyring {
             throw SottoError(.malformed, "an encryption secret of '\(card.name)' does not match its public key")
         }
         guard try db.rows("SELECT 1 FROM identities WHERE name = ? OR public_key = ?", [.text(card.name), .blob(card.identityKey)]).isEmpty else {
-            throw SottoError(.outputExists, "the identity '\(card.name)' already exists in this keyring")
+            throw SottoError(.refused, "the identity '\(card.name)' already exists in this keyring")
         }
         guard try db.rows("SELECT 1 FROM contacts WHERE name = ? OR identity_key = ?", [.text(card.name), .blob(card.identityKey)]).isEmpty else {
             throw SottoError(.malformed, "the identity '\(card.name)' is already a contact in this keyring",

@@ -61,8 +61,10 @@ public struct Fields {
     /// A duration such as 30s or 7d: nil when absent, .some(nil) for never.
     public func duration(_ key: String) throws -> Int64?? {
         guard let text = try optionalString(key) else { return nil }
-        do { return .some(try Time.duration(text)) } catch {
-            throw bad(key, "is not a duration: '\(text.prefix(40))' (use a number and s, m, h, d or w, or never)")
+        do { return .some(try Time.parseDuration(text)) } catch .zero {
+            throw bad(key, "is zero: \(Time.DurationError.zero.advice)")
+        } catch {
+            throw bad(key, "is not a duration: '\(text.prefix(40))' (\(error.advice))")
         }
     }
 

@@ -111,12 +111,30 @@ public enum Time {
 
     /// Parses "30s", "15m", "2h", "7d", "2w"; nil for "never". Throws on bad text.
     public static func duration(_ text: String) throws -> Int64? {
+        do { return try parseDuration(text) } catch DurationError.zero {
+            throw SottoError(.malformed, "bad duration '\(text)': \(DurationError.zero.advice)")
+        } catch {
+            throw SottoError(.malformed, "bad duration '\(text)': \(DurationError.notADuration.advice)")
+        }
+    }
+
+    public enum DurationError: Error {
+        case notADuration, zero
+
+        public var advice: String {
+            switch self {
+            case .notADuration: return "use a number and s, m, h, d or w, or never"
+            case .zero: return "a duration is at least 1s; for none, use never"
+            }
+        }
+    }
+
+    public static func parseDuration(_ text: String) throws(DurationError) -> Int64? {
         if text == "never" { return nil }
         let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800]
-        guard let unit = text.last, let scale = units[unit], let value = Int64(text.dropLast()), value > 0,
-              value <= Int64.max / scale / 2 else {
-            throw SottoError(.malformed, "bad duration '\(text)': use a number and s, m, h, d or w, or never")
-        }
+        guard let unit = text.last, let scale = units[unit], let value = Int64(text.dropLast()), value >= 0,
+              value <= Int64.max / scale / 2 else { throw .notADuration }
+        guard value > 0 else { throw .zero }
         return value * scale
     }
 }

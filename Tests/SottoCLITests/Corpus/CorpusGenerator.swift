@@ -226,7 +226,7 @@ final class CorpusGenerator {
         bad("expires_past", exit: 65, "expires_at", "an expiry in the past", #"{"type":"message","body":"a","expires_at":"2001-01-01T00:00:00Z"}"#)
         bad("expires_number", "field \"expires_at\" must be a string", "expires_at as a number",
             #"{"type":"message","body":"a","expires_at":1790000000}"#)
-        bad("ttl_after_read_zero", "field \"ttl_after_read\" is not a duration", "ttl_after_read of zero",
+        bad("ttl_after_read_zero", "field \"ttl_after_read\" is zero: a duration is at least 1s", "ttl_after_read of zero",
             #"{"type":"message","body":"a","ttl_after_read":"0s"}"#)
         bad("thread_number", "field \"thread\" must be a string", "thread is a number", #"{"type":"message","body":"a","thread":1}"#)
         bad("content_type_object", "field \"content_type\" must be a string", "content_type is an object",

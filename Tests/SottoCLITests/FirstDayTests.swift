@@ -1,0 +1,74 @@
+import Foundation
+import XCTest
+
+/// Mistakes a new user makes, and what each gets back: an error that names
+/// the real cause and the way out, under the documented exit status.
+final class FirstDayTests: CLITestCase {
+    /// A name already in the keyring is a refusal (1) with a way out, not
+    /// "output file exists" (73).
+    func testANameAlreadyTakenIsRefusedWithTheWayOut() throws {
+        let alice = try fixtureHome("alice")
+        let again = try run("sotto-keygen", ["new", "alice", "--no-passphrase"], home: alice)
+        assertFailure(again, tool: "sotto-keygen", status: 1, contains: ["an identity named 'alice' already exists"])
+        let other = try fixtureHome("bob")
+        try ok("sotto-keygen", ["new", "carol", "--no-passphrase"], home: other)
+        let card = try ok("sotto-keygen", ["card", "carol"], home: other).stdout
+        try ok("sotto-keygen", ["import", "--name", "carol2"], stdin: try fixtureCard("carol"), home: alice, allowStderr: true)
+        let clash = try run("sotto-keygen", ["import", "--name", "carol2"], stdin: card, home: alice)
+        assertFailure(clash, tool: "sotto-keygen", status: 1, contains: ["the name 'carol2' is already taken"])
+        XCTAssertTrue(clash.err.contains("hint: choose another with --name PETNAME"), clash.err)
+    }
+
+    /// "0s" is a duration, just not an allowed one: the error says which.
+    func testAZeroDurationSaysItIsZero() throws {
+        let alice = try fixtureHome("alice")
+        let record = try run("sotto-seal", stdin: jsonLine(["to": ["bob"], "body": "x", "ttl": "0s"]), home: alice)
+        assertFailure(record, tool: "sotto-seal", status: 65, contains: ["field \"ttl\" is zero", "at least 1s", "never"])
+        let option = try run("sotto-seal", ["--ttl", "0s"], stdin: jsonLine(["to": ["bob"], "body": "x"]), home: alice)
+        assertFailure(option, tool: "sotto-seal", status: 64, contains: ["--ttl", "at least 1s"])
+    }
+
+    /// -o names a device or a pipe: writing to it overwrites no file, so it
+    /// is written; a full device names the file that could not be written.
+    func testOutputToADeviceIsWrittenAndAFullOneIsNamed() throws {
+        let alice = try fixtureHome("alice")
+        let sealed = try ok("sotto-seal", ["--raw", "-r", "alice", "-o", "/dev/null"], stdin: Data("to nowhere".utf8), home: alice)
+        XCTAssertEqual(sealed.out, "")
+        let envelope = try ok("sotto-seal", ["--raw", "-r", "alice", "--anonymous"], stdin: Data("to a pipe".utf8), home: alice).stdout
+        let fifo = path("pipe")
+        XCTAssertEqual(mkfifo(fifo, 0o600), 0)
+        let heard = path("heard")
+        let reader = try start("/bin/sh", ["-c", "cat \"$0\" > \"$1\"", fifo, heard])
+        try ok("sotto-open", ["-o", fifo], stdin: envelope, home: alice)
+        XCTAssertEqual(try reader.finish().status, 0)
+        XCTAssertEqual(String(decoding: try read(heard), as: UTF8.self), "to a pipe", "the named pipe's reader gets the body")
+        let full = try run("sotto-seal", ["--raw", "-r", "alice", "-o", "/dev/full"], stdin: Data("no room".utf8), home: alice)
+        assertFailure(full, tool: "sotto-seal", status: 74, contains: ["cannot write /dev/full"])
+        let file = path("kept.age")
+        try ok("sotto-seal", ["--raw", "-r", "alice", "-o", file], stdin: Data("once".utf8), home: alice)
+        assertFailure(try run("sotto-seal", ["--raw", "-r", "alice", "-o", file], stdin: Data("twice".utf8), home: alice),
+                      tool: "sotto-seal", status: 73, contains: ["already exists"])
+    }
+
+    /// sotto-erase takes --mailbox MAILBOX as every delivery command does;
+    /// --pending says to erase from it. The dry run lists the group places
+    /// the erasure then removes, and the report counts them as such.
+    func testEraseNamesItsMailboxAsTheOtherCommandsDoAndCountsGroupPlaces() throws {
+        let alice = try fixtureHome("alice")
+        try ok("sotto-keygen", ["import"], stdin: try fixtureCard("carol"), home: alice, allowStderr: true)
+        try ok("sotto-keygen", ["group", "team", "bob", "carol"], home: alice)
+        let mailbox = path("mailbox.db")
+        assertFailure(try run("sotto-erase", ["--contact", "carol", "--mailbox", mailbox, "--yes"], home: alice),
+                      tool: "sotto-erase", status: 64, contains: ["add --pending"])
+        let dry = try ok("sotto-erase", ["--contact", "carol", "--dry-run"], home: alice).records()
+        XCTAssertTrue(dry.contains { $0["what"] as? String == "group_membership" && $0["name"] as? String == "team"
+                                     && $0["member"] as? String == "carol" }, "\(dry)")
+        let report = try ok("sotto-erase", ["--contact", "carol", "--pending", "--mailbox", mailbox, "--yes"], home: alice).record("erasure")
+        let removed = try XCTUnwrap(report["removed"] as? [String: Any])
+        XCTAssertEqual(removed["contacts"] as? Int, 1)
+        XCTAssertEqual(removed["group_memberships"] as? Int, 1)
+        XCTAssertEqual(removed["groups"] as? Int, 0, "team still has bob")
+        let groups = try ok("sotto-keygen", ["list"], home: alice).records().filter { $0["type"] as? String == "group" }
+        XCTAssertEqual(groups.first?["members"] as? [String], ["bob"])
+    }
+}
