@@ -4,7 +4,7 @@ DESTDIR ?=
 SWIFT ?= swift
 COMMANDS := sotto sotto-keygen sotto-seal sotto-open sotto-send sotto-recv sotto-expire sotto-export sotto-erase
 DEB_PACKAGES := libsodium-dev libssl-dev libargon2-dev libsqlite3-dev zlib1g-dev pkg-config age sqlite3 faketime \
-  postgresql postgresql-common strace
+  postgresql postgresql-common strace man-db groff-base
 RELEASE := .build/release
 # Release builds link the Swift runtime statically: the commands start in a few
 # milliseconds and run where no Swift toolchain is installed. libsodium, libargon2 and SQLite
@@ -13,7 +13,7 @@ STATIC_C := $(CURDIR)/.build/static-c
 RELEASE_BUILD := PKG_CONFIG_PATH=$(STATIC_C)/pkgconfig $(SWIFT) build -c release --static-swift-stdlib
 MAN_DATE := 2026-11-25
 
-.PHONY: all build test deps demo install man completions memory bench bench-postgres vectors corpus fuzz crash faults \
+.PHONY: all build test deps demo install man check-man completions memory bench bench-postgres vectors corpus fuzz crash faults \
   test-sanitize clean
 
 all: build
@@ -46,6 +46,7 @@ test: deps
 	$(SWIFT) build --build-tests
 	SOTTO_BIN=$$($(SWIFT) build --show-bin-path) pg_virtualenv sh -c '$(POSTGRES_TEST_ENV) $(SWIFT) test --skip-build'
 	./scripts/fuzz.sh $(FUZZ_SHORT)
+	$(MAKE) check-man
 
 POSTGRES_TEST_ENV := SOTTO_TEST_POSTGRES="postgres://$$PGUSER:$$PGPASSWORD@$$PGHOST:$$PGPORT/postgres" \
   SOTTO_TEST_POSTGRES_RESTART="pg_ctlcluster $$PGVERSION regress restart -m fast"
@@ -101,8 +102,26 @@ man:
 	  cp .build/plugins/GenerateManual/outputs/$$c/*.1 man/; \
 	done
 	rm -f man/*.help.1
+	awk '/^EXIT STATUS$$/ { f = 1; next } f && (/^$$/ || /^\./) { exit } f' man/sotto-send.1 > .build/exit-status.txt
+	for page in man/*.1; do \
+	  name=$$(basename $$page .1); \
+	  case $$name in \
+	    *.*) see="$${name%%.*} 1"; subcommands=0 ;; \
+	    *) see="sotto 1$$(for c in $(filter-out sotto,$(COMMANDS)); do [ $$c = $$name ] || printf ',%s 1' $$c; done)"; \
+	       subcommands=$$([ $$name = sotto-keygen ] && echo 1 || echo 0) ;; \
+	  esac; \
+	  awk -v subcommands=$$subcommands -v exits=.build/exit-status.txt -v see="$$see" -f scripts/tidy-man.awk $$page > $$page.tidy && \
+	  mv $$page.tidy $$page || exit 1; \
+	done
 	$(SWIFT) build --product sotto
 	./scripts/dispatcher-docs.sh man $$($(SWIFT) build --show-bin-path)/sotto > man/sotto.1
+
+# Every page renders with man's warnings on, and says nothing.
+check-man:
+	@status=0; for page in man/*.1; do \
+	  warnings=$$(MANWIDTH=80 man --warnings -E UTF-8 -l $$page 2>&1 >/dev/null); \
+	  if [ -n "$$warnings" ]; then echo "$$page: $$warnings" >&2; status=1; fi; \
+	done; exit $$status
 
 # Regenerates completions/ from the commands' own definitions.
 completions:

@@ -34,13 +34,40 @@ MAN
 .SH EXIT STATUS
 The command's own; 64 for an unknown command, 69 when the command cannot be found.
 .SH SEE ALSO
-.BR sotto-keygen (1),
-.BR sotto-seal (1),
-.BR sotto-open (1)
 MAN
+  printf '%s\n' "$listing" | cut -f1 | sed 's/^/.BR sotto-/; s/$/ (1),/; $s/,$//'
   ;;
 bash)
-  printf '_sotto() {\n  if [ "$COMP_CWORD" -eq 1 ]; then\n    COMPREPLY=($(compgen -W "%s --help --version" -- "${COMP_WORDS[1]}"))\n  else\n    local cmd="sotto-${COMP_WORDS[1]}"\n    if declare -F "_$cmd" >/dev/null; then COMP_WORDS=("$cmd" "${COMP_WORDS[@]:2}"); COMP_CWORD=$((COMP_CWORD - 1)); "_$cmd"; fi\n  fi\n}\ncomplete -F _sotto sotto\n' "$commands" ;;
+  # The word after `sotto` picks sotto-NAME's own completion (loaded on demand by
+  # bash-completion), handed the line as if sotto-NAME had been typed.
+  printf '_sotto() {\n  local commands="%s"\n' "$commands"
+  cat <<'BASH'
+  if [ "$COMP_CWORD" -eq 1 ]; then
+    COMPREPLY=($(compgen -W "$commands help --help --version" -- "$2"))
+    return
+  fi
+  if [ "${COMP_WORDS[1]}" = help ]; then
+    [ "$COMP_CWORD" -eq 2 ] && COMPREPLY=($(compgen -W "$commands" -- "$2"))
+    return
+  fi
+  local cmd="sotto-${COMP_WORDS[1]}"
+  declare -F "_$cmd" >/dev/null || { declare -F __load_completion >/dev/null && __load_completion "$cmd"; }
+  declare -F "_$cmd" >/dev/null || return
+  local rest="${COMP_LINE#"${COMP_WORDS[0]}"}"
+  rest="${rest#"${rest%%[![:space:]]*}"}"
+  rest="${rest#"${COMP_WORDS[1]}"}"
+  local line="$cmd$rest"
+  local prev="$3"
+  [ "$COMP_CWORD" -eq 2 ] && prev="$cmd"
+  COMP_POINT=$((COMP_POINT - ${#COMP_LINE} + ${#line}))
+  COMP_LINE="$line"
+  COMP_WORDS=("$cmd" "${COMP_WORDS[@]:2}")
+  COMP_CWORD=$((COMP_CWORD - 1))
+  "_$cmd" "$cmd" "$2" "$prev"
+}
+complete -F _sotto sotto
+BASH
+  ;;
 zsh)
   printf '#compdef sotto\n_arguments "1:command:(%s)" "*::arguments:_normal"\n' "$commands" ;;
 fish)

@@ -12,13 +12,16 @@ struct ExpireCommand: SottoCommand {
         abstract: "Delete expired envelopes and destroy retired keys.",
         discussion: discussion("""
             Meant for cron or a systemd timer. In one run it:
-              1. deletes from the local inbox every envelope past its expiry, or past its read-after \
-                 timer (set by the sender with --ttl-after-read, counted from the first sotto-open);
+              1. deletes from the local inbox every envelope past its expiry, or past its
+                 read-after timer (set by the sender with --ttl-after-read, counted from the
+                 first sotto-open);
               2. deletes from the mailbox every envelope past its expiry;
-              3. rotates the encryption keys of identities with a schedule (sotto-keygen rotate --every), \
-                 and any key past half its lifetime (90 days without a schedule);
-              4. destroys the secrets of keys that ended longer ago than the retention (sotto-keygen \
-                 rotate --retain; default 31 days), so messages sealed to them can no longer be opened by anyone.
+              3. rotates the encryption keys of identities with a schedule (sotto-keygen rotate
+                 --every), and any key past half its lifetime (90 days without a schedule);
+              4. destroys the secrets of keys that ended longer ago than the retention
+                 (sotto-keygen rotate --retain; default 31 days), so messages sealed to them
+                 can no longer be opened by anyone.
+
             It writes {"type":"expired",...}, {"type":"rotated",...} and {"type":"key_destroyed",...} \
             records and one {"type":"summary",...}; --quiet writes nothing; --dry-run changes nothing. \
             Idempotent and safe to run concurrently with itself, sotto-send and sotto-recv; exit 0 when \

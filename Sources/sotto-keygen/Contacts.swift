@@ -82,7 +82,7 @@ extension KeygenCommand {
             abstract: "Show the safety number of you and a contact.",
             discussion: "Both sides compute the same 60 digits. Compare them in person or on a call, then run `sotto-keygen verify CONTACT`.")
 
-        @Argument(help: "The contact.")
+        @Argument(help: "The contact.", completion: NameCompletion.contacts)
         var contact: String
 
         @Option(help: ArgumentHelp("Your identity (default: the default identity).", valueName: "NAME"))
@@ -114,7 +114,7 @@ extension KeygenCommand {
                 --safety-number is required (64).
                 """)
 
-        @Argument(help: "The contact.")
+        @Argument(help: "The contact.", completion: NameCompletion.contacts)
         var contact: String
 
         @Option(help: ArgumentHelp("The number the contact read to you.", valueName: "DIGITS"))
@@ -153,7 +153,7 @@ extension KeygenCommand {
 
     struct Block: SottoCommand {
         static let configuration = CommandConfiguration(abstract: "Block a contact: their messages are dropped by sotto-open.")
-        @Argument(help: "The contact.") var contact: String
+        @Argument(help: "The contact.", completion: NameCompletion.contacts) var contact: String
         @OptionGroup var keyring: KeyringOptions
 
         func execute() throws {
@@ -165,7 +165,7 @@ extension KeygenCommand {
 
     struct Unblock: SottoCommand {
         static let configuration = CommandConfiguration(abstract: "Unblock a contact.")
-        @Argument(help: "The contact.") var contact: String
+        @Argument(help: "The contact.", completion: NameCompletion.contacts) var contact: String
         @OptionGroup var keyring: KeyringOptions
 
         func execute() throws {
@@ -181,7 +181,7 @@ extension KeygenCommand {
             discussion: "Members are contacts, your identities, age1... keys or other @groups. Redefining a group replaces its members.")
 
         @Argument(help: "The group's name.") var name: String
-        @Argument(help: "The members.") var members: [String]
+        @Argument(help: "The members.", completion: NameCompletion.members) var members: [String]
         @OptionGroup var keyring: KeyringOptions
 
         func execute() throws {

@@ -18,7 +18,7 @@ extension KeygenCommand {
                 With --every, nothing rotates now: the schedule is stored and sotto-expire applies it.
                 """)
 
-        @Argument(help: "The identity (default: the default identity).") var name: String?
+        @Argument(help: "The identity (default: the default identity).", completion: NameCompletion.identities) var name: String?
 
         @Option(help: ArgumentHelp("Rotate on this schedule from now on, applied by sotto-expire (or never).", valueName: "DURATION"))
         var every: String?
@@ -67,7 +67,7 @@ extension KeygenCommand {
                 new identity (sotto-keygen new) and give contacts its card.
                 """)
 
-        @Argument(help: "The identity to revoke.") var name: String
+        @Argument(help: "The identity to revoke.", completion: NameCompletion.identities) var name: String
 
         @Option(name: .shortAndLong, help: ArgumentHelp("Write the revocation to FILE (never overwritten).", valueName: "FILE"))
         var output: String?
@@ -129,7 +129,7 @@ extension KeygenCommand {
             abstract: "Print an identity's current encryption key as an age1... recipient.",
             discussion: "Like `age-keygen -y`: age users can encrypt to you with `age -r`.")
 
-        @Argument(help: "The identity (default: the default identity).") var name: String?
+        @Argument(help: "The identity (default: the default identity).", completion: NameCompletion.identities) var name: String?
         @OptionGroup var keyring: KeyringOptions
 
         func execute() throws {
@@ -144,7 +144,7 @@ extension KeygenCommand {
             abstract: "Export the current encryption secret as an AGE-SECRET-KEY-1... file.",
             discussion: "The file is created exclusively with mode 0600. It is never written to a terminal. Anyone holding it can read your messages sealed to that key.")
 
-        @Argument(help: "The identity (default: the default identity).") var name: String?
+        @Argument(help: "The identity (default: the default identity).", completion: NameCompletion.identities) var name: String?
 
         @Option(name: .shortAndLong, help: ArgumentHelp("The file to create (- for stdout when it is not a terminal).", valueName: "FILE"))
         var output: String

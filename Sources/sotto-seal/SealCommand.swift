@@ -27,19 +27,22 @@ struct SealCommand: SottoCommand {
             --anonymous writes a plain age file with the body alone.
 
             Recipient kinds:
-              sotto contact or identity   signed, or anonymous with --anonymous
-              age1... key or age contact  --anonymous only: age would show its user the signed framing \
-            instead of their file, so a signed seal to one is refused (64)
+              sotto contact or identity   signed; anonymous with --anonymous
+              age1... key or age contact  --anonymous only: age would show its user the signed
+                                          framing, not their file, so a signed seal is refused (64)
               @group                      each member as above
-              age1pq1... key              --anonymous only, as an age1... key; post-quantum (ML-KEM-768 with \
-            X25519), so it never shares a file with classical recipients (64) The default time to live is the identity's (7 days unless changed); "never" turns \
+              age1pq1... key              --anonymous only; post-quantum (ML-KEM-768 with X25519),
+                                          never in one file with classical recipients (64)
+
+            The default time to live is the identity's (7 days unless changed); "never" turns \
             expiry off. --ttl-after-read (or "ttl_after_read") asks the recipient's \
             sotto-expire to delete the message that long after it was first opened; the hard expiry \
             still applies.
             """),
         version: sottoVersion)
 
-    @Option(name: [.customShort("r"), .customLong("to")], help: ArgumentHelp("A recipient: contact, @group, identity or age1... key (repeatable).", valueName: "NAME"))
+    @Option(name: [.customShort("r"), .customLong("to")], help: ArgumentHelp("A recipient: contact, @group, identity or age1... key (repeatable).", valueName: "NAME"),
+            completion: NameCompletion.recipients)
     var to: [String] = []
 
     @Option(name: .customShort("R"), help: ArgumentHelp("A file of age1... recipients, one per line (repeatable).", valueName: "FILE"))

@@ -17,7 +17,7 @@ enum Dispatcher {
         COMMANDS:
         \(commands.map { "  " + $0.0 + String(repeating: " ", count: 9 - $0.0.count) + $0.1 }.joined(separator: "\n"))
 
-        Run `sotto <command> --help` for a command's options.
+        Run `sotto help <command>` (or `sotto <command> --help`) for a command's options.
         """
 
     static func main() {
@@ -26,7 +26,13 @@ enum Dispatcher {
             writeError(usage + "\n")
             exit(64)
         }
-        switch args[1] {
+        var forwarded = Array(args.dropFirst(2))
+        var name = args[1]
+        switch name {
+        case "help" where args.count >= 3:
+            // `sotto help seal` and `sotto help keygen new` show that command's help.
+            name = args[2]
+            forwarded = Array(args.dropFirst(3)) + ["--help"]
         case "-h", "--help", "help":
             print(usage)
             exit(0)
@@ -36,18 +42,39 @@ enum Dispatcher {
         default:
             break
         }
-        let name = args[1]
         guard commands.contains(where: { $0.0 == name }) else {
-            fail("unknown command '\(name)'", hint: "run `sotto --help` for the list of commands", code: 64)
+            let hint = suggestion(for: name).map { "did you mean `sotto \($0)`?" } ?? "run `sotto --help` for the list of commands"
+            fail("unknown command '\(name)'", hint: hint, code: 64)
         }
         let program = "sotto-\(name)"
         guard let path = locate(program) else {
             fail("cannot find \(program) beside sotto or on PATH", hint: nil, code: 69)
         }
-        let argv = [path] + Array(args.dropFirst(2))
+        let argv = [path] + forwarded
         var cArgs = argv.map { strdup($0) } + [nil]
         execv(path, &cArgs)
         fail("cannot run \(path): \(String(cString: strerror(errno)))", hint: nil, code: 70)
+    }
+
+    /// The command a mistyped name most likely meant: one edit away, or two
+    /// for longer names.
+    static func suggestion(for name: String) -> String? {
+        let scored = commands.map { ($0.0, distance(Array(name), Array($0.0))) }
+        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= (name.count > 4 ? 2 : 1) else { return nil }
+        return best.0
+    }
+
+    /// Levenshtein distance: insertions, deletions and substitutions.
+    static func distance(_ a: [Character], _ b: [Character]) -> Int {
+        var previous = Array(0...b.count)
+        for (i, x) in a.enumerated() {
+            var current = [i + 1]
+            for (j, y) in b.enumerated() {
+                current.append(min(previous[j + 1] + 1, current[j] + 1, previous[j] + (x == y ? 0 : 1)))
+            }
+            previous = current
+        }
+        return previous[b.count]
     }
 
     static func locate(_ program: String) -> String? {

@@ -70,4 +70,47 @@ final class DispatcherTests: CLITestCase {
             XCTAssertFalse(help.out.isEmpty, "\(tool) --help writes to stdout")
         }
     }
+
+    /// `sotto help seal` is sotto-seal's help; a near miss gets a suggestion.
+    func testHelpNamesACommandAndTyposGetASuggestion() throws {
+        XCTAssertEqual(try ok("sotto", ["help", "seal"]).out, try ok("sotto-seal", ["--help"]).out)
+        XCTAssertEqual(try ok("sotto", ["help", "keygen", "new"]).out, try ok("sotto-keygen", ["new", "--help"]).out)
+        let typo = try run("sotto", ["seel"])
+        assertFailure(typo, tool: "sotto", status: 64, contains: ["unknown command 'seel'"])
+        XCTAssertTrue(typo.err.contains("hint: did you mean `sotto seal`?"), typo.err)
+    }
+
+    /// Bash completion, as bash runs it on TAB: through `sotto` and directly,
+    /// options and names from the keyring.
+    func testBashCompletesThroughTheDispatcherAndDirectly() throws {
+        let alice = try fixtureHome("alice")
+        try ok("sotto-keygen", ["group", "team", "bob"], home: alice)
+        func complete(_ line: String) throws -> [String] {
+            let completions = Binaries.packageRoot.appendingPathComponent("completions/bash").path
+            let script = """
+                source \(completions)/sotto-seal; source \(completions)/sotto-keygen; source \(completions)/sotto
+                COMP_LINE="$1"; COMP_POINT=${#COMP_LINE}
+                read -r -a COMP_WORDS <<< "$COMP_LINE"
+                case "$COMP_LINE" in *" ") COMP_WORDS+=("");; esac
+                COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+                cur="${COMP_WORDS[COMP_CWORD]}"; prev="${COMP_WORDS[COMP_CWORD - 1]}"
+                spec=$(complete -p "${COMP_WORDS[0]}"); function="${spec#*-F }"; function="${function%% *}"
+                "$function" "${COMP_WORDS[0]}" "$cur" "$prev"
+                printf '%s\n' "${COMPREPLY[@]}"
+                """
+            let bin = URL(fileURLWithPath: Binaries.path("sotto")).deletingLastPathComponent().path
+            let result = try run("/bin/bash", ["-c", script, "bash", line], home: alice,
+                                 env: ["PATH": bin + ":/usr/bin:/bin"])
+            XCTAssertEqual(result.status, 0, result.summary)
+            return result.stdoutLines.filter { !$0.isEmpty }
+        }
+        XCTAssertEqual(try complete("sotto se"), ["seal", "send"])
+        XCTAssertEqual(try complete("sotto help op"), ["open"])
+        XCTAssertEqual(try complete("sotto seal --ar"), ["--armor"])
+        XCTAssertEqual(try complete("sotto-seal --ar"), ["--armor"])
+        XCTAssertEqual(try complete("sotto seal -r "), ["@team", "alice", "bob"])
+        XCTAssertEqual(try complete("sotto-seal --to @t"), ["@team"])
+        XCTAssertEqual(try complete("sotto keygen verify b"), ["bob"])
+        XCTAssertEqual(try complete("sotto-keygen fingerprint "), ["bob"])
+    }
 }

@@ -77,7 +77,7 @@ function __sotto-seal_custom_completion
 end
 
 complete -c 'sotto-seal' -f
-complete -c 'sotto-seal' -n '__sotto-seal_should_offer_completions_for_flags_or_options "sotto-seal"' -s 'r' -l 'to' -d 'A recipient: contact, @group, identity or age1... key (repeatable).' -rfka ''
+complete -c 'sotto-seal' -n '__sotto-seal_should_offer_completions_for_flags_or_options "sotto-seal"' -s 'r' -l 'to' -d 'A recipient: contact, @group, identity or age1... key (repeatable).' -rfka '(__sotto-seal_custom_completion ---completion -- --to (count (__sotto-seal_tokens -pc)) (__sotto-seal_tokens -tC))'
 complete -c 'sotto-seal' -n '__sotto-seal_should_offer_completions_for_flags_or_options "sotto-seal"' -s 'R' -d 'A file of age1... recipients, one per line (repeatable).' -rfka ''
 complete -c 'sotto-seal' -n '__sotto-seal_should_offer_completions_for_flags_or_options "sotto-seal" file' -l 'file' -d 'Seal this file\'s bytes to an age file.' -rfka ''
 complete -c 'sotto-seal' -n '__sotto-seal_should_offer_completions_for_flags_or_options "sotto-seal" raw' -l 'raw' -d 'Seal the raw bytes of stdin to an age file.'
