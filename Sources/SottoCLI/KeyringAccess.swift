@@ -9,6 +9,7 @@ public struct KeyringOptions: ParsableArguments {
     public init() {}
 
     public func open(create: Bool = false) throws -> Keyring {
-        try Keyring(home: home.home, create: create, passphrase: passphrase.source, passphraseOffered: passphrase.isOffered)
+        try Keyring(home: home.home, create: create, passphrase: passphrase.source(for: home.home), passphraseOffered: passphrase.isOffered,
+                    passphraseTries: passphrase.tries)
     }
 }

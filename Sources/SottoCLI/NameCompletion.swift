@@ -1,4 +1,5 @@
 import ArgumentParser
+import FoundationEssentials
 import SottoCore
 
 /// Completes names from the keyring when the shell asks: the command runs
@@ -28,8 +29,10 @@ public enum NameCompletion {
     /// The names `list` gives that start with `prefix`, sorted; the home is
     /// the command line's --home, else the environment's.
     static func names(_ words: [String], _ prefix: String, _ list: (Keyring) throws -> [String]) -> [String] {
-        let home = words.firstIndex(of: "--home").flatMap { words.indices.contains($0 + 1) ? words[$0 + 1] : nil }
-        guard let keyring = try? Keyring(home: Home.resolve(home)), let all = try? list(keyring) else { return [] }
+        let named = words.firstIndex(of: "--home").flatMap { words.indices.contains($0 + 1) ? words[$0 + 1] : nil }
+        let home = Home.resolve(named)
+        guard FileManager.default.fileExists(atPath: home.keyringPath), let keyring = try? Keyring(home: home),
+              let all = try? list(keyring) else { return [] }
         return Set(all.filter { $0.hasPrefix(prefix) }).sorted()
     }
 }

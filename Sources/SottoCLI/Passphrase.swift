@@ -36,9 +36,23 @@ public struct PassphraseOptions: ParsableArguments {
 
     public static let variable = "SOTTO_PASSPHRASE"
 
-    /// A source for an existing passphrase.
-    public var source: Keyring.PassphraseSource {
-        { try self.read(prompt: "passphrase: ", confirm: false) }
+    /// Whether the passphrase will be typed on the terminal: no option or
+    /// variable gives it.
+    public var isTyped: Bool { !isOffered }
+
+    /// How many passphrases a keyring tries before "wrong passphrase": a
+    /// person gets three, as sudo and ssh give; a script's one is final.
+    public var tries: Int { isTyped ? 3 : 1 }
+
+    /// A source for the existing passphrase of the keyring in `home`; the
+    /// prompt names it, and says so when the last one was wrong.
+    public func source(for home: Home) -> Keyring.PassphraseSource {
+        var asked = 0
+        return {
+            asked += 1
+            let prompt = (asked > 1 ? "wrong passphrase, try again\n" : "") + "passphrase for the keyring in \(home.path): "
+            return try self.read(prompt: prompt, confirm: false)
+        }
     }
 
     /// Reads a new passphrase, asking twice when it comes from a terminal.
@@ -79,12 +93,13 @@ public struct PassphraseOptions: ParsableArguments {
         let tty = open("/dev/tty", O_RDWR | O_CLOEXEC)
         guard tty >= 0 else { throw noTerminal }
         defer { close(tty) }
-        let first = try Self.prompt(tty: tty, prompt)
-        if let repeatPrompt {
-            let second = try Self.prompt(tty: tty, repeatPrompt)
-            guard first.isEqual(to: second) else { throw SottoError(.usage, "the passphrases do not match") }
+        guard let repeatPrompt else { return try Self.prompt(tty: tty, prompt) }
+        // A new passphrase is typed twice; a mismatch asks again, three times in all.
+        for attempt in 1...3 {
+            let first = try Self.prompt(tty: tty, attempt > 1 ? "the passphrases do not match, try again\n" + prompt : prompt)
+            if first.isEqual(to: try Self.prompt(tty: tty, repeatPrompt)) { return first }
         }
-        return first
+        throw SottoError(.usage, "the passphrases do not match")
     }
 
     /// Reads up to the first newline into secure memory.
@@ -114,10 +129,10 @@ public struct PassphraseOptions: ParsableArguments {
         if isTerminal {
             var silent = original
             silent.c_lflag &= ~tcflag_t(ECHO)
-            tcsetattr(tty, TCSAFLUSH, &silent)
+            tcsetattr(tty, TCSADRAIN, &silent)
         }
         defer {
-            if isTerminal { tcsetattr(tty, TCSAFLUSH, &original) }
+            if isTerminal { tcsetattr(tty, TCSADRAIN, &original) }
             _ = Glibc.write(tty, "\n", 1)
         }
         _ = text.withCString { Glibc.write(tty, $0, strlen($0)) }

@@ -138,4 +138,26 @@ final class PassphraseTests: CLITestCase {
         XCTAssertEqual(removed.status, 0, removed.summary)
         assertSuccess(try seal(home, wrapper: noTerminal))
     }
+
+    /// On a terminal a person gets three tries, as sudo and ssh give: a wrong
+    /// passphrase asks again, and so does a new one typed differently twice.
+    /// The prompt names the keyring. script(1) gives the command a terminal.
+    func testATerminalAsksAgainAfterAMistake() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { throw XCTSkip("script(1) is missing") }
+        let home = try makeKeyring("correct horse")
+        let onTerminal = { (typed: [String]) throws -> CommandResult in
+            try self.run("/usr/bin/script", ["-qec", "'\(Binaries.path("sotto-keygen"))' passwd", "/dev/null"],
+                         stdin: Data(typed.map { $0 + "\n" }.joined().utf8), home: home)
+        }
+        let wrongThrice = try onTerminal(["one", "two", "three"])
+        XCTAssertEqual(wrongThrice.status, 77, wrongThrice.summary)
+        XCTAssertEqual(wrongThrice.out.components(separatedBy: "wrong passphrase, try again").count - 1, 2, wrongThrice.out)
+        XCTAssertTrue(wrongThrice.out.contains("passphrase for the keyring in \(home): "), wrongThrice.out)
+
+        let changed = try onTerminal(["wrong", "correct horse", "new one", "new two", "new one", "new one"])
+        XCTAssertEqual(changed.status, 0, changed.summary)
+        XCTAssertTrue(changed.out.contains("the passphrases do not match, try again"), changed.out)
+        assertSuccess(try seal(home, env: ["SOTTO_PASSPHRASE": "new one"]))
+        assertFailure(try seal(home, env: ["SOTTO_PASSPHRASE": "correct horse"]), tool: "sotto-seal", status: 77)
+    }
 }

@@ -13,10 +13,14 @@ public final class Keyring {
     /// Whether the caller was given a passphrase (an option or the
     /// environment), as opposed to one that could only be asked for.
     private let passphraseOffered: Bool
+    /// How many passphrases to try before "wrong passphrase": more than one
+    /// only when a person types them.
+    private let passphraseTries: Int
     private var key: SecureBytes?
 
     /// Opens the keyring; with `create`, makes the home and an empty keyring.
-    public init(home: Home, create: Bool = false, passphrase: PassphraseSource? = nil, passphraseOffered: Bool = false) throws {
+    public init(home: Home, create: Bool = false, passphrase: PassphraseSource? = nil, passphraseOffered: Bool = false,
+                passphraseTries: Int = 1) throws {
         if !home.exists {
             guard create else {
                 throw SottoError(.notFound, "no keyring in \(home.path)", hints: ["create an identity with `sotto-keygen new NAME`"])
@@ -26,6 +30,7 @@ public final class Keyring {
         self.home = home
         self.passphrase = passphrase
         self.passphraseOffered = passphraseOffered
+        self.passphraseTries = max(1, passphraseTries)
         db = try Database(path: home.keyringPath)
         chmod(home.keyringPath, 0o600)
         secrets = ColumnSecretStore(db: db, path: home.keyringPath)
@@ -125,27 +130,32 @@ public final class Keyring {
             try ensureSettingsNotLost()
             throw SottoError(.notFound, "the keyring holds no identity yet", hints: ["create one with `sotto-keygen new NAME`"])
         }
-        let candidate: SecureBytes
+        guard let check = try meta("check") else { throw SottoError(.malformed, "the keyring check value is missing") }
+        let proves = { (candidate: SecureBytes) in try SecretBox.open(check, key: candidate, context: SecretBox.checkContext) != nil }
         switch kdf {
         case "none":
-            candidate = try SecureBytes(count: 32)
+            let candidate = try SecureBytes(count: 32)
+            guard try proves(candidate) else { throw SottoError(.malformed, "the keyring check value is damaged") }
+            try confirmNoPassphrase(zeroKey: candidate)
+            key = candidate
+            return candidate
         case "argon2id":
             let parameters = try storedParameters()
             guard let salt = try meta("salt"), salt.count >= 16 else { throw SottoError(.malformed, "keyring salt is damaged") }
             guard let passphrase else {
                 throw SottoError(.locked, "the keyring is locked", hints: ["give the passphrase on a terminal, with SOTTO_PASSPHRASE, --passphrase-fd or --passphrase-file"])
             }
-            candidate = try KDF.argon2id(passphrase: try passphrase(), salt: salt, parameters: parameters)
+            for _ in 0..<passphraseTries {
+                let candidate = try KDF.argon2id(passphrase: try passphrase(), salt: salt, parameters: parameters)
+                if try proves(candidate) {
+                    key = candidate
+                    return candidate
+                }
+            }
+            throw SottoError(.locked, "wrong passphrase")
         default:
             throw SottoError(.unsupported, "unknown keyring key derivation '\(kdf)'")
         }
-        guard let check = try meta("check"), try SecretBox.open(check, key: candidate, context: SecretBox.checkContext) != nil else {
-            if kdf == "none" { throw SottoError(.malformed, "the keyring check value is damaged") }
-            throw SottoError(.locked, "wrong passphrase")
-        }
-        if kdf == "none" { try confirmNoPassphrase(zeroKey: candidate) }
-        key = candidate
-        return candidate
     }
 
     /// The check value proves the passphrase only when there is one: with
