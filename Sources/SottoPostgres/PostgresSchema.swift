@@ -226,45 +226,82 @@ enum PostgresSchema {
             END LOOP;
         END $$;
 
-        -- As before, and the server checks each new envelope's bytes against its
-        -- id: chunks come in order, 1 MiB each but the last, and the last is
-        -- refused unless the digests and length hash to the id.
+        -- A deposit of an envelope that is already stored must prove it holds the
+        -- bytes, chunk by chunk, before it may add deliveries: else anyone who
+        -- learned an id could deliver the envelope to themselves and read it, or
+        -- keep it on the server. A proof lives only inside its transaction.
+        CREATE TABLE sotto.proofs (
+            txid xid8 NOT NULL DEFAULT pg_current_xact_id(),
+            id text NOT NULL,
+            digests bytea NOT NULL,
+            PRIMARY KEY (txid, id));
+        REVOKE ALL ON sotto.proofs FROM PUBLIC;
+
+        -- A proof left unfinished at commit refuses the commit.
+        CREATE FUNCTION sotto.check_proven() RETURNS trigger
+        LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+        BEGIN
+            IF EXISTS (SELECT 1 FROM sotto.proofs p WHERE p.txid = NEW.txid AND p.id = NEW.id) THEN
+                RAISE EXCEPTION 'envelope % was not finished', NEW.id USING ERRCODE = '23514';
+            END IF;
+            RETURN NULL;
+        END $$;
+        CREATE CONSTRAINT TRIGGER proven AFTER INSERT ON sotto.proofs
+            DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION sotto.check_proven();
+
+        -- Stores one chunk of an envelope, or, for an envelope already stored,
+        -- checks it. Chunks come in order, 1 MiB each but the last; the digest
+        -- of each is kept, and the last chunk is refused unless the digests and
+        -- the length hash to the id. Only then are the deliveries added.
+        -- Returns NULL while more chunks are expected, else one "stored" flag per address.
         CREATE OR REPLACE FUNCTION sotto.deposit(p_id text, p_expires_at bigint, p_now bigint, p_n integer,
                                                  p_bytes bytea, p_last boolean, p_addresses text[])
         RETURNS boolean[] LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
         DECLARE
             address text;
             stored boolean[] := '{}';
-            fresh boolean := true;
+            proving boolean;
             v_digests bytea;
             v_size bigint;
         BEGIN
             IF coalesce(cardinality(p_addresses), 0) = 0 THEN
                 RAISE EXCEPTION 'an envelope needs at least one address' USING ERRCODE = '22023';
             END IF;
-            -- Separate statements: SQL does not promise to evaluate OR from left to right.
-            IF p_n = 0 THEN
-                fresh := sotto.begin_envelope(p_id, p_expires_at, p_now);
+            IF octet_length(p_bytes) NOT BETWEEN 1 AND 1048576 OR (NOT p_last AND octet_length(p_bytes) <> 1048576) THEN
+                RAISE EXCEPTION 'envelope %: chunk % is % bytes; chunks are 1 MiB but the last', p_id, p_n, octet_length(p_bytes)
+                    USING ERRCODE = '22023';
             END IF;
-            IF fresh THEN
-                IF octet_length(p_bytes) NOT BETWEEN 1 AND 1048576 OR (NOT p_last AND octet_length(p_bytes) <> 1048576) THEN
-                    RAISE EXCEPTION 'envelope %: chunk % is % bytes; chunks are 1 MiB but the last', p_id, p_n, octet_length(p_bytes)
-                        USING ERRCODE = '22023';
+            -- Nested, not AND: SQL does not promise to evaluate AND from left to right.
+            IF p_n = 0 THEN
+                IF NOT sotto.begin_envelope(p_id, p_expires_at, p_now) THEN
+                    INSERT INTO sotto.proofs (id, digests) VALUES (p_id, '');
                 END IF;
-                -- Only an envelope this transaction is writing has no size yet;
-                -- its digests say how many chunks it has so far.
+            END IF;
+            proving := EXISTS (SELECT 1 FROM sotto.proofs p WHERE p.txid = pg_current_xact_id() AND p.id = p_id);
+            IF proving THEN
+                UPDATE sotto.proofs p SET digests = p.digests || sha256(p_bytes)
+                    WHERE p.txid = pg_current_xact_id() AND p.id = p_id AND octet_length(p.digests) = 32 * p_n
+                    RETURNING p.digests INTO v_digests;
+            ELSE
+                -- Only an envelope this transaction is writing has no size yet.
                 UPDATE sotto.envelopes e SET digests = coalesce(e.digests, '') || sha256(p_bytes)
                     WHERE e.id = p_id AND e.size IS NULL AND octet_length(coalesce(e.digests, '')) = 32 * p_n
                     RETURNING e.digests INTO v_digests;
-                IF NOT FOUND THEN
-                    RAISE EXCEPTION 'envelope % is not being written here, or chunk % is out of order', p_id, p_n USING ERRCODE = '42501';
-                END IF;
+            END IF;
+            IF NOT FOUND THEN
+                RAISE EXCEPTION 'envelope % is not being written here, or chunk % is out of order', p_id, p_n USING ERRCODE = '42501';
+            END IF;
+            IF NOT proving THEN
                 INSERT INTO sotto.envelope_chunks (envelope, n, bytes) VALUES (p_id, p_n, p_bytes);
-                IF NOT p_last THEN RETURN NULL; END IF;
-                v_size := 1048576::bigint * p_n + octet_length(p_bytes);
-                IF sotto.envelope_id(v_digests, v_size) <> p_id THEN
-                    RAISE EXCEPTION 'envelope %: its bytes do not match its id', p_id USING ERRCODE = '22P03';
-                END IF;
+            END IF;
+            IF NOT p_last THEN RETURN NULL; END IF;
+            v_size := 1048576::bigint * p_n + octet_length(p_bytes);
+            IF sotto.envelope_id(v_digests, v_size) <> p_id THEN
+                RAISE EXCEPTION 'envelope %: its bytes do not match its id', p_id USING ERRCODE = '22P03';
+            END IF;
+            IF proving THEN
+                DELETE FROM sotto.proofs p WHERE p.txid = pg_current_xact_id() AND p.id = p_id;
+            ELSE
                 UPDATE sotto.envelopes e SET size = v_size, digests = NULL WHERE e.id = p_id;
             END IF;
             FOREACH address IN ARRAY p_addresses LOOP

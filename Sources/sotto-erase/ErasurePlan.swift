@@ -67,7 +67,7 @@ struct ErasurePlan {
                 let opened: EnvelopeReader
                 do { opened = try EnvelopeReader(ByteReader(source), identities: keys, now: Int64.min) } catch is AgeError {
                     continue
-                } catch let error as SottoError where error.kind == .refused || error.kind == .malformed {
+                } catch let error as SottoError where [.refused, .malformed, .unsupported].contains(error.kind) {
                     continue
                 }
                 guard let inner = opened.inner else { continue }

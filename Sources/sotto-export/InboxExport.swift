@@ -15,10 +15,14 @@ struct InboxExport {
         var after: Int64 = 0
         var failures = 0
         var firstFailure: String?
+        var tooLarge = [EnvelopeID]()
         while true {
             let batch = try inbox.unexpired(now: now, afterSequence: after, limit: Self.page)
             for (envelope, deleteAfter) in batch {
-                try checkSize(envelope)
+                guard fitsARecord(envelope) else {
+                    tooLarge.append(envelope.id)
+                    continue
+                }
                 guard let opener else {
                     try writeEnvelope(envelope, deleteAfter: deleteAfter, source: inbox.source(for: envelope), to: out)
                     continue
@@ -30,7 +34,7 @@ struct InboxExport {
                     var record = message.record
                     record["author"] = message.author
                     try out.record(record)
-                } catch let error as SottoError where error.kind == .refused || error.kind == .malformed {
+                } catch let error as SottoError where [.refused, .malformed, .unsupported].contains(error.kind) {
                     failures += 1
                     firstFailure = firstFailure ?? "envelope \(envelope.id): \(error.message)"
                 } catch let error as AgeError {
@@ -41,18 +45,20 @@ struct InboxExport {
             guard let last = batch.last, batch.count == Self.page else { break }
             after = last.envelope.sequence
         }
+        if let first = tooLarge.first {
+            // Anyone can send a large envelope: it must not stop the backup of everything else.
+            Diagnostics.warning("\(tooLarge.count) envelope\(tooLarge.count == 1 ? " is" : "s are") too large for an export record "
+                                + "and left out; the first: \(first)")
+            Diagnostics.hint("write them to files with `sotto-recv --all --output-dir DIR`")
+        }
         if failures > 0, let firstFailure {
             Diagnostics.warning("\(failures) envelope\(failures == 1 ? "" : "s") did not open and \(failures == 1 ? "is" : "are") exported sealed only; the first: \(firstFailure)")
         }
     }
 
     /// A record must stay readable by sotto-recv --input and sotto-keygen import.
-    func checkSize(_ envelope: StoredEnvelope) throws {
-        let encoded = (envelope.size + 2) / 3 * 4
-        guard encoded + 4096 <= Int64(RecordReader.maxRecordBytes) else {
-            throw SottoError(.unsupported, "envelope \(envelope.id) is \(envelope.size) bytes: too large for an export record",
-                             hints: ["write it to a file with `sotto-recv --all --output-dir DIR`, then export again"])
-        }
+    func fitsARecord(_ envelope: StoredEnvelope) -> Bool {
+        (envelope.size + 2) / 3 * 4 + 4096 <= Int64(RecordReader.maxRecordBytes)
     }
 
     /// Streams one envelope record: "age" sorts first among its keys, so the

@@ -44,9 +44,11 @@ final class EnvelopeRecordWriter {
             }
             record["file"] = path
         } else {
+            // Anyone can send a large envelope: it must not stop the stream, nor the records after it.
             guard envelope.size <= Self.inlineLimit else {
-                throw SottoError(.usage, "envelope \(envelope.id) is \(envelope.size) bytes: too large for a record",
-                                 hints: ["it is safe in the inbox; fetch it with --all --output-dir DIR"])
+                Diagnostics.notice("envelope \(envelope.id) is \(envelope.size) bytes, too large for a record: it is kept in the inbox, "
+                                   + "and `sotto-recv --all --output-dir DIR` writes it to a file")
+                return
             }
             record["age"] = Base64.encode(try bytes ?? readAll(inbox.source(for: envelope), size: envelope.size))
         }

@@ -15,7 +15,8 @@ struct RecvCommand: SottoCommand {
             Writes the newly received envelope records to stdout, ready for sotto-open:
               {"type":"envelope","id":...,"to":[...],"expires_at":...,"received_at":...,"age":"<base64>"}
             With --output-dir DIR each envelope is written to DIR/ID.age and the record names it in \
-            "file" instead of carrying "age"; envelopes over 64 MiB need it.
+            "file" instead of carrying "age". Envelopes over 64 MiB need it: without it, each gets a \
+            notice on stderr instead of a record, stays in the inbox, and the records after it are written.
 
             Guarantee: no envelope is ever lost and none is stored twice in the inbox. An envelope is \
             removed from the mailbox only after the inbox transaction holding it has committed and its \

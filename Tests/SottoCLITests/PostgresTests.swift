@@ -126,9 +126,22 @@ final class PostgresTests: CLITestCase {
         try assertRefused(deposit(0, mib, last: false), as: relayURL, "was not finished")
         XCTAssertEqual(try server.psql("SELECT count(*) FROM sotto.envelopes"), ["0"], "nothing was left behind")
 
-        // The real envelope is stored under its id, and Bob reads it.
+        // The real envelope is stored under its id.
         let sent = try ok("sotto-send", stdin: Data(jsonLine(envelope).utf8), home: alice, env: ["SOTTO_MAILBOX": aliceURL])
         XCTAssertEqual(sent.record("receipt")["status"] as? String, "stored")
+        // Knowing the id is not enough to deliver it to oneself (and then read it,
+        // or keep it on the server): a deposit of a stored id proves it holds the bytes.
+        let malloryAddress = String(repeating: "e", count: 32)
+        let malloryURL = try server.addUser("mallory", addresses: [malloryAddress])
+        let theft = "SELECT sotto.deposit('\(id)', NULL, 0, 0, '\\x00', true, ARRAY['\(malloryAddress)'])"
+        try assertRefused(theft, as: malloryURL, "its bytes do not match its id")
+        try assertRefused(theft.replacingOccurrences(of: "'\\x00', true", with: "\(mib), false"), as: malloryURL, "was not finished")
+        XCTAssertEqual(try server.psql("SELECT count(*) FROM sotto.envelope_chunks WHERE envelope = '\(id)'", url: malloryURL), ["0"])
+        XCTAssertEqual(try server.psql("SELECT count(*) FROM sotto.deliveries WHERE mailbox = '\(malloryAddress)'"), ["0"])
+        // Whoever holds the bytes may deliver them again: sending twice says "duplicate".
+        let again = try ok("sotto-send", stdin: Data(jsonLine(envelope).utf8), home: alice, env: ["SOTTO_MAILBOX": aliceURL])
+        XCTAssertEqual(again.record("receipt")["status"] as? String, "duplicate")
+        // Bob reads it.
         let received = try ok("sotto-recv", home: bob, env: ["SOTTO_MAILBOX": bobURL])
         XCTAssertEqual(try ok("sotto-open", stdin: received.stdout, home: bob).record("message")["body"] as? String, "the real one")
     }

@@ -99,9 +99,11 @@ struct SegmentFrame: Equatable {
 
 /// Padmé (Nikitin et al., PETS 2019): rounds a length up so that only about
 /// log log of it shows, at most 12 % more; short payloads are first raised to
-/// `minimum`, so every short message looks alike.
+/// `minimum`, so every short message looks alike. The payload holds the inner
+/// header, whose sender card, name and thread vary: 4 KiB covers them, so a
+/// short message's size does not tell one sender from another.
 enum Padding {
-    static let minimum: Int64 = 1024
+    static let minimum: Int64 = 4096
 
     static func padded(_ length: Int64) -> Int64 {
         let l = max(length, minimum)

@@ -1,0 +1,82 @@
+import Foundation
+@testable import SottoCore
+import XCTest
+
+/// Anyone who knows a public key or a mailbox address can send something:
+/// what they send must not stop a command from doing its job for everything
+/// else, nor tell one sender from another by its size.
+final class JamTests: CLITestCase {
+    /// An age file sealed to `recipient` under a sotto stanza of a version
+    /// this sotto does not read: stored as it is, for a reader that knows it.
+    func laterVersionEnvelope(to recipient: String) throws -> Data {
+        let fileKey = try SecureBytes.random(count: 16)
+        let header = try Header(stanzas: [Stanza(type: "sotto/v3", arguments: ["signed", "4102444800"], body: Sodium.random(16))]
+                                + RecipientKey(parsing: recipient).wrap(fileKey: fileKey), fileKey: fileKey)
+        let sink = MemorySink()
+        try sink.write(header.bytes)
+        let payload = try PayloadEncryptor(fileKey: fileKey, sink: sink)
+        try payload.write(Array("from the future".utf8))
+        try payload.close()
+        return Data(sink.bytes)
+    }
+
+    func testAnEnvelopeOfALaterVersionDoesNotStopErasureOrExport() throws {
+        let alice = try fixtureHome("alice"), bob = try fixtureHome("bob")
+        let mailbox = path("mailbox.db")
+        let sealed = try ok("sotto-seal", stdin: Data(jsonLine(["to": ["bob"], "body": "hello", "thread": "x"]).utf8), home: alice)
+        try ok("sotto-send", ["--mailbox", mailbox], stdin: sealed.stdout, home: alice)
+        let bobKey = try ok("sotto-keygen", ["age-recipient"], home: bob).out.trimmingCharacters(in: .newlines)
+        let bobAddress = try XCTUnwrap(try identityRecord(home: bob)["mailbox"] as? String)
+        let later = try write("later.age", try laterVersionEnvelope(to: bobKey))
+        try ok("sotto-send", ["--mailbox", mailbox, "--file", later, "--to", bobAddress], home: alice)
+        XCTAssertEqual(try ok("sotto-recv", ["--mailbox", mailbox], home: bob).records().count, 2)
+
+        let export = try run("sotto-export", ["--decrypt"], home: bob)
+        XCTAssertEqual(export.status, 0, export.summary)
+        XCTAssertEqual(export.records().filter { $0["type"] as? String == "message" }.map { $0["body"] as? String }, ["hello"])
+        XCTAssertTrue(export.err.contains("did not open"), export.err)
+        let threadErased = try ok("sotto-erase", ["--thread", "x", "--yes"], home: bob).record("erasure")
+        XCTAssertEqual((threadErased["removed"] as? [String: Any])?["envelopes"] as? Int, 1)
+        let contactErased = try ok("sotto-erase", ["--contact", "alice", "--yes"], home: bob, allowStderr: true).record("erasure")
+        XCTAssertEqual((contactErased["removed"] as? [String: Any])?["contacts"] as? Int, 1)
+    }
+
+    /// An envelope too large for a record gets a notice, and the records
+    /// after it are written, by the run that receives them.
+    func testALargeEnvelopeDoesNotSwallowTheMessagesAfterIt() throws {
+        let alice = try fixtureHome("alice"), bob = try fixtureHome("bob")
+        let mailbox = path("mailbox.db")
+        let bobAddress = try XCTUnwrap(try identityRecord(home: bob)["mailbox"] as? String)
+        let large = path("large.age")
+        let body = try write("large.bin", Data(count: (64 << 20) + 1))
+        try ok("sotto-seal", ["--file", body, "--anonymous", "-r", "bob", "-o", large], home: alice)
+        try ok("sotto-send", ["--mailbox", mailbox, "--file", large, "--to", bobAddress], home: alice)
+        let sealed = try ok("sotto-seal", stdin: Data(jsonLine(["to": ["bob"], "body": "after the large one"]).utf8), home: alice)
+        try ok("sotto-send", ["--mailbox", mailbox], stdin: sealed.stdout, home: alice)
+
+        let received = try run("sotto-recv", ["--mailbox", mailbox], home: bob)
+        XCTAssertEqual(received.status, 0, received.summary)
+        XCTAssertTrue(received.err.contains("too large for a record"), received.err)
+        XCTAssertEqual(try ok("sotto-open", stdin: received.stdout, home: bob).record("message")["body"] as? String, "after the large one")
+        let files = path("files")
+        try FileManager.default.createDirectory(atPath: files, withIntermediateDirectories: true)
+        XCTAssertEqual(try ok("sotto-recv", ["--all", "--output-dir", files], home: bob).records().count, 2)
+    }
+
+    /// The size of a short signed message is the same whoever sends it: the
+    /// sender's card, name and thread are inside the padded payload.
+    func testShortMessagesHaveOneSizeWhoeverSendsThem() throws {
+        var sizes = Set<Int>()
+        let longName = String(repeating: "n", count: 64)
+        for (name, thread) in [("a", ""), (longName, String(repeating: "t", count: 60))] {
+            let home = home(name.prefix(8) + "-\(sizes.count)")
+            try ok("sotto-keygen", ["new", name, "--no-passphrase"], home: home)
+            try ok("sotto-keygen", ["import"], stdin: try fixtureCard("bob"), home: home, allowStderr: true)
+            var message: [String: Any] = ["to": ["bob"], "body": "hi"]
+            if !thread.isEmpty { message["thread"] = thread }
+            let envelope = try ok("sotto-seal", stdin: Data(jsonLine(message).utf8), home: home).record("envelope")
+            sizes.insert(ageBytes(envelope).count)
+        }
+        XCTAssertEqual(sizes.count, 1, "sizes \(sizes)")
+    }
+}
