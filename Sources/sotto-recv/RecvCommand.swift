@@ -76,6 +76,10 @@ struct RecvCommand: SottoCommand {
         }
         let store = try Mailboxes.open(mailbox.location, home: home.home)
         var corrupt = 0
+        (store as? SQLiteMailbox)?.onDamaged = { sequence in
+            corrupt += 1
+            Diagnostics.warning("removed delivery \(sequence) from the mailbox: its row is damaged")
+        }
         var receiver = Receiver(mailbox: store, inbox: inbox, addresses: addresses)
         receiver.onCorrupt = { entry, error in
             corrupt += 1
@@ -97,7 +101,7 @@ struct RecvCommand: SottoCommand {
         guard follow else {
             try receiver.drain(limit: limit) { try writer.write($0, bytes: $1) }
             if corrupt > 0 {
-                throw SottoError(.malformed, "\(corrupt) envelope\(corrupt == 1 ? "" : "s") in the mailbox could not be received (bytes that do not match the id, or no well-formed header) and \(corrupt == 1 ? "was" : "were") removed")
+                throw SottoError(.malformed, "\(corrupt) envelope\(corrupt == 1 ? "" : "s") in the mailbox could not be received (a damaged row, bytes that do not match the id, or no well-formed header) and \(corrupt == 1 ? "was" : "were") removed")
             }
             return
         }

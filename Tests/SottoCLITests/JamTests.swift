@@ -79,4 +79,24 @@ final class JamTests: CLITestCase {
         }
         XCTAssertEqual(sizes.count, 1, "sizes \(sizes)")
     }
+
+    /// A member of a shared mailbox file writes a row that cannot be read
+    /// for bob: his recv removes it, says so, and receives the rest.
+    func testADamagedMailboxRowDoesNotStopReceipt() throws {
+        let alice = try fixtureHome("alice"), bob = try fixtureHome("bob")
+        let mailbox = path("mailbox.db")
+        let sealed = try ok("sotto-seal", stdin: Data(jsonLine(["to": ["bob"], "body": "still here"]).utf8), home: alice)
+        try ok("sotto-send", ["--mailbox", mailbox], stdin: sealed.stdout, home: alice)
+        let bobAddress = try XCTUnwrap(try identityRecord(home: bob)["mailbox"] as? String)
+        let jam = try run("/usr/bin/sqlite3", [mailbox, """
+            INSERT INTO envelopes (id, expires_at, size, stored_at) VALUES ('not-an-id', NULL, 3, 0);
+            INSERT INTO deliveries (mailbox, envelope, stored_at) VALUES ('\(bobAddress)', last_insert_rowid(), 0);
+            """])
+        XCTAssertEqual(jam.status, 0, jam.summary)
+        let received = try run("sotto-recv", ["--mailbox", mailbox], home: bob)
+        XCTAssertEqual(received.status, 65, received.summary)
+        XCTAssertTrue(received.err.contains("its row is damaged"), received.err)
+        XCTAssertEqual(try ok("sotto-open", stdin: received.stdout, home: bob).record("message")["body"] as? String, "still here")
+        XCTAssertEqual(try ok("sotto-recv", ["--mailbox", mailbox], home: bob).out, "", "the damaged row is gone")
+    }
 }

@@ -13,6 +13,9 @@ public final class SQLiteMailbox: Mailbox {
     /// receiving them needs no statement of its own.
     private var prefetched = [EnvelopeID: [UInt8]]()
     private lazy var watcher = FileWatcher(directory: Path.directory(of: path))
+    /// Told of each delivery to a listed address whose row was damaged (any
+    /// member of a shared file can write one); the delivery has been removed.
+    public var onDamaged: (_ sequence: Int64) -> Void = { _ in }
 
     static let migrations: [Schema.Migration] = [
         """
@@ -96,11 +99,22 @@ public final class SQLiteMailbox: Mailbox {
             WHERE d.mailbox IN (\(marks)) AND (e.expires_at IS NULL OR e.expires_at > ?)
             ORDER BY d.seq LIMIT ?
             """, [.int(prefetch)] + addresses.map(SQLValue.text) + [.int(now), .int(limit)])
-        return try rows.map { row in
-            let entry = try Self.entry(row)
+        var entries = [StoredEnvelope](), damaged = [Int64]()
+        for row in rows {
+            // A row that cannot be read would otherwise stop every receipt for
+            // its address: it goes, and is reported. (seq is the rowid: always an integer.)
+            guard let entry = try? Self.entry(row) else {
+                damaged += row.int(0).map { [Int64($0)] } ?? []
+                continue
+            }
             if let bytes = row.blob(6) { prefetched[entry.id] = bytes }
-            return entry
+            entries.append(entry)
         }
+        if !damaged.isEmpty {
+            try batch { for sequence in damaged { try db.run("DELETE FROM deliveries WHERE seq = ?", [.int(sequence)]) } }
+            damaged.forEach(onDamaged)
+        }
+        return entries
     }
 
     static func entry(_ row: Row) throws -> StoredEnvelope {
