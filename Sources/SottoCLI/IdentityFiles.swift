@@ -4,13 +4,13 @@ import SottoCore
 extension Opener {
     /// The opener of a command: the keyring of `options` (none needed when
     /// only identity files are given), the -i files, and notices on stderr.
-    public static func forCommand(keyring options: KeyringOptions, identityFiles: [String], requireKnown: Bool) throws -> Opener {
+    public static func forCommand(keyring options: KeyringOptions, identityFiles: [String], policy: SenderPolicy = SenderPolicy()) throws -> Opener {
         var identities = [AgeIdentity]()
         for path in identityFiles { identities += try readIdentityFile(path) }
         let home = options.home.home
         let keyring = home.exists || identityFiles.isEmpty ? try options.open() : nil
         let opener = try Opener(keyring: keyring, identities: identities, inbox: try Inbox.open(home, create: false),
-                                requireKnown: requireKnown) { notice in
+                                policy: policy) { notice in
             notice.isWarning ? Diagnostics.warning(notice.description) : Diagnostics.notice(notice.description)
         }
         opener.removesTampered = true

@@ -22,7 +22,9 @@ struct OpenCommand: SottoCommand {
 
             Refused with exit 1: a message past its expiry, a bad or missing signature, a header or payload \
             that fails authentication, no matching key, a message not addressed to the key that opened it \
-            or sealed to it for another identity, and with --require-known a sender who is not a contact. \
+            or sealed to it for another identity; with --require-known a sender who is not a contact, with \
+            --require-verified one whose safety number you have not verified, and with --from NAME anyone \
+            but NAME (as minisign -P and gpgv let a script insist on a signer; anonymous messages too). \
             Messages from blocked contacts are dropped with a notice on stderr. An envelope of another \
             format version (sotto 0.1 wrote sotto/v1) is refused with exit 70 and a hint.
 
@@ -54,6 +56,13 @@ struct OpenCommand: SottoCommand {
     @Flag(help: "Refuse messages whose sender is not a contact.")
     var requireKnown = false
 
+    @Flag(help: "Refuse messages whose sender is not a contact whose safety number you verified.")
+    var requireVerified = false
+
+    @Option(help: ArgumentHelp("Accept messages from this contact or identity only; refuse anyone else (repeatable).", valueName: "NAME"),
+            completion: NameCompletion.members)
+    var from: [String] = []
+
     @Flag(help: "On a bad record, write an error record and go on (the exit status still reports it).")
     var keepGoing = false
 
@@ -69,7 +78,8 @@ struct OpenCommand: SottoCommand {
         defer { progress.finish() }
         let source = ByteReader(progress)
         let first = try source.peek(64)
-        let opener = try Opener.forCommand(keyring: keyring, identityFiles: identity, requireKnown: requireKnown)
+        let policy = SenderPolicy(requireKnown: requireKnown, requireVerified: requireVerified, from: from)
+        let opener = try Opener.forCommand(keyring: keyring, identityFiles: identity, policy: policy)
         if first.first == UInt8(ascii: "{") || first.drop(while: { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }).first == UInt8(ascii: "{") {
             try openRecords(RecordReader(source), opener)
         } else if first.starts(with: Array("age-encryption.org/".utf8)) || Armor.detect(first) {

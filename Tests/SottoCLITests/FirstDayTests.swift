@@ -72,3 +72,33 @@ final class FirstDayTests: CLITestCase {
         XCTAssertEqual(groups.first?["members"] as? [String], ["bob"])
     }
 }
+
+extension FirstDayTests {
+    /// A script insists on a signer, as `minisign -P` and gpgv allow: --from
+    /// admits one contact and refuses anyone else, --require-verified admits
+    /// only contacts whose safety number was verified.
+    func testOpenInsistsOnASigner() throws {
+        let alice = try fixtureHome("alice"), bob = try fixtureHome("bob"), carol = try fixtureHome("carol")
+        try ok("sotto-keygen", ["import"], stdin: try fixtureCard("carol"), home: bob, allowStderr: true)
+        try ok("sotto-keygen", ["import"], stdin: try fixtureCard("bob"), home: carol, allowStderr: true)
+        let fromAlice = try ok("sotto-seal", stdin: Data(jsonLine(["to": ["bob"], "body": "from alice"]).utf8), home: alice).stdout
+        let fromCarol = try ok("sotto-seal", stdin: Data(jsonLine(["to": ["bob"], "body": "from carol"]).utf8), home: carol).stdout
+        let anonymous = try ok("sotto-seal", ["--anonymous"], stdin: Data(jsonLine(["to": ["bob"], "body": "from no one"]).utf8),
+                               home: alice).stdout
+
+        XCTAssertEqual(try ok("sotto-open", ["--from", "alice"], stdin: fromAlice, home: bob).record("message")["body"] as? String, "from alice")
+        assertFailure(try run("sotto-open", ["--from", "alice"], stdin: fromCarol, home: bob), tool: "sotto-open", status: 1,
+                      contains: ["'carol'", "--from admits only 'alice'"])
+        assertFailure(try run("sotto-open", ["--from", "alice"], stdin: anonymous, home: bob), tool: "sotto-open", status: 1,
+                      contains: ["anonymous message refused (--from)"])
+        assertFailure(try run("sotto-open", ["--from", "alcie"], stdin: fromAlice, home: bob), tool: "sotto-open", status: 66,
+                      contains: ["--from alcie: no contact or identity of that name"])
+
+        assertFailure(try run("sotto-open", ["--require-verified"], stdin: fromAlice, home: bob), tool: "sotto-open", status: 1,
+                      contains: ["not verified (--require-verified)"])
+        let number = try XCTUnwrap(try ok("sotto-keygen", ["fingerprint", "alice"], home: bob).record("safety_number")["safety_number"] as? String)
+        try ok("sotto-keygen", ["verify", "alice", "--safety-number", number], home: bob)
+        XCTAssertEqual(try ok("sotto-open", ["--require-verified"], stdin: fromAlice, home: bob).record("message")["body"] as? String,
+                       "from alice")
+    }
+}

@@ -7,7 +7,7 @@ import FoundationEssentials
 public final class Opener {
     let keyring: Keyring?
     let identities: [AgeIdentity]
-    let requireKnown: Bool
+    let policy: SenderPolicy
     /// The local inbox, which knows which envelopes lost their key to expiry.
     let inbox: Inbox?
     let notice: (Notice) -> Void
@@ -57,8 +57,8 @@ public final class Opener {
     }
 
     /// Opens with the keys of `keyring` (when there is one) and `identities`.
-    /// With `requireKnown`, a sender who is not a contact is refused.
-    public init(keyring: Keyring?, identities extra: [AgeIdentity] = [], inbox: Inbox?, requireKnown: Bool = false,
+    /// `policy` says which senders to refuse.
+    public init(keyring: Keyring?, identities extra: [AgeIdentity] = [], inbox: Inbox?, policy: SenderPolicy = SenderPolicy(),
                 notice: @escaping (Notice) -> Void) throws {
         self.keyring = keyring
         let owned = try keyring?.decryptionKeys() ?? []
@@ -68,7 +68,11 @@ public final class Opener {
             for key in owned where key.identity == identity.name { owners[key.key.recipient.string] = identity.fingerprint }
         }
         self.owners = owners
-        self.requireKnown = requireKnown
+        // A misspelt --from would refuse every message: say so at once.
+        for name in policy.from where try keyring?.knows(name: name) != true {
+            throw SottoError(.notFound, "--from \(name): no contact or identity of that name", hints: ["`sotto-keygen list` shows the names"])
+        }
+        self.policy = policy
         self.inbox = inbox
         self.notice = notice
     }
@@ -163,8 +167,8 @@ public final class Opener {
         }
     }
 
-    /// The sender policy: nil for a blocked sender, an error for one
-    /// --require-known refuses, else the message without its body.
+    /// The sender policy: nil for a blocked sender, an error for one the
+    /// policy refuses, else the message without its body.
     private func admit(_ envelope: EnvelopeReader, id: EnvelopeID?) throws -> OpenedMessage? {
         try checkAddressee(envelope)
         let sender = try describeSender(envelope.inner)
@@ -182,10 +186,7 @@ public final class Opener {
                                  hints: ["its key may be in someone else's hands; if they made a new identity, import its card"])
             }
         }
-        if requireKnown, sender?.known != true {
-            throw SottoError(.refused, sender == nil ? "anonymous message refused (--require-known)"
-                                                     : "message from an unknown sender calling themself '\(sender?.name ?? "")' refused (--require-known)")
-        }
+        if let refusal = policy.refusal(of: sender) { throw SottoError(.refused, refusal) }
         if let sender, !sender.known {
             notice(.unknownSender(id: id, fingerprint: sender.fingerprint, claimedName: sender.name,
                                   namesAContact: try keyring?.knows(name: sender.name) ?? false))
