@@ -21,6 +21,13 @@ public enum Diagnostics {
     public static func hint(_ message: String) { emit("hint", "2", message) }
     public static func notice(_ message: String) { emit("notice", "1;34", message) }
 
+    /// Before a contact who revoked their identity goes (`verb`: "erasing",
+    /// "removing"): the keyring forgets the revocation with them.
+    public static func warnForgettingRevocation(of name: String, _ verb: String) {
+        warning("'\(name)' revoked their identity; \(verb) the contact forgets that: a card of it imported later "
+                + "is taken as new, and what it signs is believed again")
+    }
+
     public static func report(_ error: SottoError) {
         self.error(error.message)
         for line in error.hints { hint(line) }

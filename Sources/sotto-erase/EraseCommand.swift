@@ -95,8 +95,7 @@ struct EraseCommand: SottoCommand {
         }
         try confirm(plan)
         for name in plan.contacts where try store.contact(named: name).revocation != nil {
-            Diagnostics.warning("'\(name)' revoked their identity; erasing the contact forgets that: a card of it imported later "
-                                + "is taken as new, and what it signs is believed again")
+            Diagnostics.warnForgettingRevocation(of: name, "erasing")
         }
         for name in plan.identities where try store.identity(named: name).revocation != nil {
             Diagnostics.warning("the revocation of '\(name)' goes with it: your other identities' messages no longer carry it; "

@@ -190,4 +190,45 @@ extension KeygenCommand {
             try Output.record(["type": "group", "name": name, "members": members])
         }
     }
+
+    struct Rename: SottoCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Give a contact or a group another name.",
+            discussion: """
+                Groups that name the contact (or the group) follow. An identity keeps its name: it is in the \
+                card your contacts hold, and they keep their own name for you.
+                """)
+
+        @Argument(help: "The contact or @group.", completion: NameCompletion.recipients) var old: String
+        @Argument(help: "Its new name.") var new: String
+        @OptionGroup var keyring: KeyringOptions
+
+        func execute() throws {
+            let store = try keyring.open()
+            let renamed = try store.rename(old, to: new)
+            try Output.record(["type": "renamed", "what": renamed.rawValue, "from": old, "name": new])
+        }
+    }
+
+    struct Remove: SottoCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Remove a contact from the keyring; their messages stay.",
+            discussion: """
+                The contact's card and marks go, and so do their places in groups. Messages from them stay in \
+                the inbox and open as from an unknown sender. To remove the messages too, and check that \
+                nothing is left, use `sotto-erase --contact NAME`.
+                """)
+
+        @Argument(help: "The contact.", completion: NameCompletion.contacts) var contact: String
+        @OptionGroup var keyring: KeyringOptions
+
+        func execute() throws {
+            let store = try keyring.open()
+            if try store.contact(named: contact).revocation != nil {
+                Diagnostics.warnForgettingRevocation(of: contact, "removing")
+            }
+            let removed = try store.eraseContact(contact)
+            try Output.record(["type": "removed", "name": contact, "group_memberships": removed.memberships])
+        }
+    }
 }

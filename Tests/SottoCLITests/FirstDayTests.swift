@@ -102,3 +102,34 @@ extension FirstDayTests {
                        "from alice")
     }
 }
+
+extension FirstDayTests {
+    /// Petnames and group names are mine to change; groups follow. An
+    /// identity's name is in its card and stays. remove drops a contact and
+    /// keeps their messages.
+    func testRenameAndRemoveKeepGroupsAndMessages() throws {
+        let alice = try fixtureHome("alice"), bob = try fixtureHome("bob")
+        try ok("sotto-keygen", ["import"], stdin: try fixtureCard("carol"), home: bob, allowStderr: true)
+        try ok("sotto-keygen", ["group", "team", "alice", "carol"], home: bob)
+        try ok("sotto-keygen", ["group", "all", "@team"], home: bob)
+        let renamed = try ok("sotto-keygen", ["rename", "alice", "ally"], home: bob).record("renamed")
+        XCTAssertEqual(renamed["what"] as? String, "contact")
+        try ok("sotto-keygen", ["rename", "@team", "crew"], home: bob)
+        let groups = Dictionary(uniqueKeysWithValues: try ok("sotto-keygen", ["list"], home: bob).records()
+            .filter { $0["type"] as? String == "group" }.map { ($0["name"] as? String ?? "?", $0["members"] as? [String] ?? []) })
+        XCTAssertEqual(groups, ["crew": ["ally", "carol"], "all": ["@crew"]])
+        assertFailure(try run("sotto-keygen", ["rename", "bob", "robert"], home: bob), tool: "sotto-keygen", status: 1,
+                      contains: ["one of your identities"])
+        assertFailure(try run("sotto-keygen", ["rename", "ally", "carol"], home: bob), tool: "sotto-keygen", status: 1,
+                      contains: ["already taken"])
+
+        let sealed = try ok("sotto-seal", stdin: Data(jsonLine(["to": ["bob"], "body": "kept"]).utf8), home: alice).stdout
+        XCTAssertEqual((try ok("sotto-open", stdin: sealed, home: bob).record("message")["from"] as? [String: Any])?["name"] as? String, "ally")
+        let removed = try ok("sotto-keygen", ["remove", "ally"], home: bob).record("removed")
+        XCTAssertEqual(removed["group_memberships"] as? Int, 1)
+        let opened = try run("sotto-open", stdin: sealed, home: bob)
+        XCTAssertEqual(opened.status, 0, opened.summary)
+        XCTAssertEqual(opened.record("message")["body"] as? String, "kept", "the message stays, from an unknown sender")
+        XCTAssertTrue(opened.err.contains("unknown sender"), opened.err)
+    }
+}

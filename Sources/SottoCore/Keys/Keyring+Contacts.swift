@@ -95,7 +95,7 @@ extension Keyring {
         return try contact(named: petname)
     }
 
-    private func ensureFree(_ name: String) throws {
+    func ensureFree(_ name: String) throws {
         if try knows(name: name) {
             throw SottoError(.refused, "the name '\(name)' is already taken", hints: ["choose another with --name PETNAME"])
         }
