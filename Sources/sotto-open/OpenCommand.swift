@@ -38,6 +38,12 @@ struct OpenCommand: SottoCommand {
 
             A message from a contact carries their card: when it holds a newer key (they rotated), the \
             contact is updated, with a notice, so replies are sealed to their current key.
+
+            --inspect decrypts nothing and needs no key: for each envelope it writes what anyone can see, as \
+            age-inspect does (the expiry is the stanza's claim, which only the file key can check):
+              {"type":"inspection","id":...,"message_id":...,"stanzas":["sotto/v2","X25519",...],"recipients":n,
+               "postquantum":...,"sotto":{"mode":"signed","expires_at":...,"expiry_authenticated":false},
+               "sizes":{"header":...,"payload":...,"plaintext":...,"file":...}}
             """),
         version: sottoVersion)
 
@@ -66,10 +72,14 @@ struct OpenCommand: SottoCommand {
     @Flag(help: "On a bad record, write an error record and go on (the exit status still reports it).")
     var keepGoing = false
 
+    @Flag(help: "Decrypt nothing: describe each envelope as anyone can see it, without a key.")
+    var inspect = false
+
     @OptionGroup var keyring: KeyringOptions
 
     func validate() throws {
         if raw && output != nil { throw ValidationError("--raw and -o are exclusive") }
+        if inspect && (raw || output != nil || !identity.isEmpty) { throw ValidationError("--inspect uses no key and writes records only") }
     }
 
     func execute() throws {
@@ -78,9 +88,11 @@ struct OpenCommand: SottoCommand {
         defer { progress.finish() }
         let source = ByteReader(progress)
         let first = try source.peek(64)
+        let isRecords = first.drop(while: { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }).first == UInt8(ascii: "{")
+        if inspect { return try inspect(source, isRecords: isRecords) }
         let policy = SenderPolicy(requireKnown: requireKnown, requireVerified: requireVerified, from: from)
         let opener = try Opener.forCommand(keyring: keyring, identityFiles: identity, policy: policy)
-        if first.first == UInt8(ascii: "{") || first.drop(while: { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }).first == UInt8(ascii: "{") {
+        if isRecords {
             try openRecords(RecordReader(source), opener)
         } else if first.starts(with: Array("age-encryption.org/".utf8)) || Armor.detect(first) {
             // A meter for an age file streamed to a file or a pipe; never between records.
@@ -93,6 +105,21 @@ struct OpenCommand: SottoCommand {
         } else {
             throw SottoError(.malformed, "the input is neither envelope records nor an age file")
         }
+    }
+
+    /// --inspect: one record per envelope, from what its bytes show without a key.
+    func inspect(_ source: ByteReader, isRecords: Bool) throws {
+        guard isRecords else {
+            let prefix = try source.peek(64)
+            guard !prefix.isEmpty else { return }
+            return try Output.record(Inspection(try AgeFile.reader(detecting: source), armored: Armor.detect(prefix)).record)
+        }
+        var loop = RecordLoop(keepGoing: keepGoing)
+        try loop.each(RecordReader(source)) { record in
+            let bytes = try envelopeBytes(record)
+            try Output.record(Inspection(ByteReader(bytes: bytes), armored: false).record)
+        }
+        try loop.finish()
     }
 
     /// Envelopes are decrypted several at a time; the sender policy, the

@@ -133,3 +133,30 @@ extension FirstDayTests {
         XCTAssertTrue(opened.err.contains("unknown sender"), opened.err)
     }
 }
+
+extension FirstDayTests {
+    /// --inspect needs no key and no home: what anyone can see of an envelope.
+    func testInspectDescribesAnEnvelopeWithoutAKey() throws {
+        let alice = try fixtureHome("alice")
+        let sealed = try ok("sotto-seal", stdin: Data(jsonLine(["to": ["bob"], "body": "hi", "ttl": "1d"]).utf8), home: alice)
+        let envelope = sealed.record("envelope")
+        let inspected = try ok("sotto-open", ["--inspect"], stdin: sealed.stdout, home: home("none")).record("inspection")
+        XCTAssertEqual(inspected["id"] as? String, envelope["id"] as? String)
+        XCTAssertEqual(inspected["stanzas"] as? [String], ["sotto/v2", "X25519", "X25519"])
+        XCTAssertEqual(inspected["recipients"] as? Int, 2)
+        XCTAssertEqual(inspected["postquantum"] as? Bool, false)
+        let sotto = try XCTUnwrap(inspected["sotto"] as? [String: Any])
+        XCTAssertEqual(sotto["mode"] as? String, "signed")
+        XCTAssertEqual(sotto["expires_at"] as? String, envelope["expires_at"] as? String)
+        XCTAssertEqual(sotto["expiry_authenticated"] as? Bool, false)
+        let sizes = try XCTUnwrap(inspected["sizes"] as? [String: Any])
+        XCTAssertEqual(sizes["file"] as? Int, ageBytes(envelope).count)
+        XCTAssertEqual(sizes["plaintext"] as? Int, 4096, "a short signed message pads to 4 KiB")
+
+        let file = try write("plain.age", ageBytes(try ok("sotto-seal", ["--anonymous", "-r", "bob"],
+                                                          stdin: Data(jsonLine(["body": "abc"]).utf8), home: alice).record("envelope")))
+        let plain = try ok("sotto-open", ["--inspect", file]).record("inspection")
+        XCTAssertEqual((plain["sotto"] as? [String: Any])?["mode"] as? String, "anonymous")
+        XCTAssertEqual((plain["sizes"] as? [String: Any])?["plaintext"] as? Int, 3)
+    }
+}

@@ -20,7 +20,7 @@ function __sotto-open_parse_tokens -S
     set -l unparsed_tokens (__sotto-open_tokens -pc)
     switch $unparsed_tokens[1]
     case 'sotto-open'
-        __sotto-open_parse_subcommand 1 'i/identity=+' 'raw' 'o/output=' 'require-known' 'require-verified' 'from=+' 'keep-going' 'home=' 'passphrase-fd=' 'passphrase-file=' 'version' 'h/help'
+        __sotto-open_parse_subcommand 1 'i/identity=+' 'raw' 'o/output=' 'require-known' 'require-verified' 'from=+' 'keep-going' 'inspect' 'home=' 'passphrase-fd=' 'passphrase-file=' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __sotto-open_parse_subcommand -r 1 'version'
@@ -84,6 +84,7 @@ complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_
 complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open" require-verified' -l 'require-verified' -d 'Refuse messages whose sender is not a contact whose safety number you verified.'
 complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open"' -l 'from' -d 'Accept messages from this contact or identity only; refuse anyone else (repeatable).' -rfka '(__sotto-open_custom_completion ---completion -- --from (count (__sotto-open_tokens -pc)) (__sotto-open_tokens -tC))'
 complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open" keep-going' -l 'keep-going' -d 'On a bad record, write an error record and go on (the exit status still reports it).'
+complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open" inspect' -l 'inspect' -d 'Decrypt nothing: describe each envelope as anyone can see it, without a key.'
 complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open" home' -l 'home' -d 'The sotto home directory (default: $SOTTO_HOME).' -rfka ''
 complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open" passphrase-fd' -l 'passphrase-fd' -d 'Read the passphrase from file descriptor N.' -rfka ''
 complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open" passphrase-file' -l 'passphrase-file' -d 'Read the passphrase from the first line of FILE.' -rfka ''
