@@ -80,7 +80,10 @@ extension KeygenCommand {
     struct Fingerprint: SottoCommand {
         static let configuration = CommandConfiguration(
             abstract: "Show the safety number of you and a contact.",
-            discussion: "Both sides compute the same 60 digits. Compare them in person or on a call, then run `sotto-keygen verify CONTACT`.")
+            discussion: """
+                Both sides compute the same 60 digits. Compare them in person or on a call, then run \
+                `sotto-keygen verify CONTACT`. Text on a terminal, a JSON record otherwise (--json forces it).
+                """)
 
         @Argument(help: "The contact.", completion: NameCompletion.contacts)
         var contact: String
@@ -89,6 +92,7 @@ extension KeygenCommand {
         var identity: String?
 
         @OptionGroup var keyring: KeyringOptions
+        @OptionGroup var presentation: PresentationOptions
 
         func execute() throws {
             let store = try keyring.open()
@@ -96,7 +100,7 @@ extension KeygenCommand {
             let them = try store.contact(named: contact)
             guard let card = them.card else { throw SottoError(.usage, "'\(contact)' is a bare age recipient: there is no identity to compare") }
             let number = SottoCore.Fingerprint.safetyNumber(me.publicKey, card.identityKey)
-            try Output.record([
+            try presentation.write([
                 "type": "safety_number", "identity": me.name, "contact": them.name,
                 "safety_number": SottoCore.Fingerprint.display(number).joined(separator: " "),
                 "fingerprint": card.fingerprint, "verified": them.verified,

@@ -4,15 +4,18 @@ import SottoCore
 
 extension KeygenCommand {
     struct List: SottoCommand {
-        static let configuration = CommandConfiguration(abstract: "List identities, contacts and groups.")
+        static let configuration = CommandConfiguration(
+            abstract: "List identities, contacts and groups.",
+            discussion: "Text on a terminal, JSON records otherwise (--json forces them).")
 
         @OptionGroup var keyring: KeyringOptions
+        @OptionGroup var presentation: PresentationOptions
 
         func execute() throws {
             let store = try keyring.open()
-            for identity in try store.identities() { try Output.record(identity.record) }
-            for contact in try store.contacts() { try Output.record(contact.record) }
-            for group in try store.groups() { try Output.record(["type": "group", "name": group.name, "members": group.members]) }
+            for identity in try store.identities() { try presentation.write(identity.record) }
+            for contact in try store.contacts() { try presentation.write(contact.record) }
+            for group in try store.groups() { try presentation.write(["type": "group", "name": group.name, "members": group.members]) }
         }
     }
 

@@ -76,6 +76,7 @@ struct OpenCommand: SottoCommand {
     var inspect = false
 
     @OptionGroup var keyring: KeyringOptions
+    @OptionGroup var presentation: PresentationOptions
 
     func validate() throws {
         if raw && output != nil { throw ValidationError("--raw and -o are exclusive") }
@@ -174,6 +175,6 @@ struct OpenCommand: SottoCommand {
             try pending.commit()
             return
         }
-        try Output.record(message.record)
+        try presentation.write(message.record)
     }
 }

@@ -160,3 +160,31 @@ extension FirstDayTests {
         XCTAssertEqual((plain["sizes"] as? [String: Any])?["plaintext"] as? Int, 3)
     }
 }
+
+extension FirstDayTests {
+    /// A person at a terminal reads text; a pipe gets JSON; --json forces it.
+    /// What a sender wrote cannot drive the terminal.
+    func testATerminalGetsTextAndAPipeJSON() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { throw XCTSkip("script(1) is missing") }
+        let alice = try fixtureHome("alice"), bob = try fixtureHome("bob")
+        let sealed = try write("sealed.jsonl", try ok("sotto-seal", stdin: Data(jsonLine(["to": ["bob"], "body": "hi\u{1B}[2Jthere\n"]).utf8),
+                                                      home: alice).stdout)
+        let onTerminal = { (command: String) throws -> String in
+            let result = try self.run("/usr/bin/script", ["-qec", command, "/dev/null"], stdin: Data(), home: bob)
+            XCTAssertEqual(result.status, 0, result.summary)
+            return result.out
+        }
+        let bin = { (tool: String) in "'\(Binaries.path(tool))'" }
+        let message = try onTerminal("\(bin("sotto-open")) '\(sealed)'")
+        XCTAssertTrue(message.contains("From:    alice (not verified)"), message)
+        XCTAssertTrue(message.contains("hi\\u{1b}[2Jthere"), "the escape is shown, not obeyed: \(message)")
+        XCTAssertFalse(message.contains("\u{1B}[2J"), message)
+        let list = try onTerminal("\(bin("sotto-keygen")) list")
+        XCTAssertTrue(list.contains("identity bob (default)") && list.contains("contact alice (not verified)"), list)
+        let number = try onTerminal("\(bin("sotto-keygen")) fingerprint alice")
+        XCTAssertTrue(number.contains("safety number of bob and alice (not verified):"), number)
+        XCTAssertTrue(try onTerminal("\(bin("sotto-keygen")) list --json").hasPrefix("{"))
+        // A pipe sees records, as before.
+        XCTAssertEqual(try ok("sotto-keygen", ["list"], home: bob).records().first?["type"] as? String, "identity")
+    }
+}

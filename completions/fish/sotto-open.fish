@@ -20,7 +20,7 @@ function __sotto-open_parse_tokens -S
     set -l unparsed_tokens (__sotto-open_tokens -pc)
     switch $unparsed_tokens[1]
     case 'sotto-open'
-        __sotto-open_parse_subcommand 1 'i/identity=+' 'raw' 'o/output=' 'require-known' 'require-verified' 'from=+' 'keep-going' 'inspect' 'home=' 'passphrase-fd=' 'passphrase-file=' 'version' 'h/help'
+        __sotto-open_parse_subcommand 1 'i/identity=+' 'raw' 'o/output=' 'require-known' 'require-verified' 'from=+' 'keep-going' 'inspect' 'home=' 'passphrase-fd=' 'passphrase-file=' 'json' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __sotto-open_parse_subcommand -r 1 'version'
@@ -88,6 +88,7 @@ complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_
 complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open" home' -l 'home' -d 'The sotto home directory (default: $SOTTO_HOME).' -rfka ''
 complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open" passphrase-fd' -l 'passphrase-fd' -d 'Read the passphrase from file descriptor N.' -rfka ''
 complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open" passphrase-file' -l 'passphrase-file' -d 'Read the passphrase from the first line of FILE.' -rfka ''
+complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open" json' -l 'json' -d 'Write JSON records even when stdout is a terminal.'
 complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open" version' -l 'version' -d 'Show the version.'
 complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_positional "sotto-open" -eq 1' -fa 'help' -d 'Show subcommand help information.'
