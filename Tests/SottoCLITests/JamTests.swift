@@ -65,19 +65,37 @@ final class JamTests: CLITestCase {
 
     /// The size of a short signed message is the same whoever sends it: the
     /// sender's card, name and thread are inside the padded payload.
+    /// So is a short message to a large group: each recipient's entry gets
+    /// its room, and a sender's revocations fit in the rest.
     func testShortMessagesHaveOneSizeWhoeverSendsThem() throws {
-        var sizes = Set<Int>()
-        let longName = String(repeating: "n", count: 64)
-        for (name, thread) in [("a", ""), (longName, String(repeating: "t", count: 60))] {
-            let home = home(name.prefix(8) + "-\(sizes.count)")
-            try ok("sotto-keygen", ["new", name, "--no-passphrase"], home: home)
-            try ok("sotto-keygen", ["import"], stdin: try fixtureCard("bob"), home: home, allowStderr: true)
-            var message: [String: Any] = ["to": ["bob"], "body": "hi"]
-            if !thread.isEmpty { message["thread"] = thread }
-            let envelope = try ok("sotto-seal", stdin: Data(jsonLine(message).utf8), home: home).record("envelope")
-            sizes.insert(ageBytes(envelope).count)
+        let group = home("group")
+        var cards = Data()
+        for i in 1...22 {
+            try ok("sotto-keygen", ["new", "r\(i)", "--no-passphrase"], home: group)
+            cards += try ok("sotto-keygen", ["card", "r\(i)"], home: group).stdout
         }
-        XCTAssertEqual(sizes.count, 1, "sizes \(sizes)")
+        let members = (1...22).map { "r\($0)" }
+        var sizes = [Int: Set<Int>]()
+        let longName = String(repeating: "n", count: 64)
+        for (index, (name, thread, revoked)) in [("a", "", 0), (longName, String(repeating: "t", count: 60), 0), ("b", "", 3)].enumerated() {
+            let home = home("sender-\(index)")
+            for old in 0..<revoked {
+                try ok("sotto-keygen", ["new", "old\(old)", "--no-passphrase"], home: home)
+                try ok("sotto-keygen", ["revoke", "old\(old)", "--yes"], home: home, allowStderr: true)
+            }
+            try ok("sotto-keygen", ["new", name, "--no-passphrase"], home: home, allowStderr: true)
+            try ok("sotto-keygen", ["default", name], home: home)
+            try ok("sotto-keygen", ["import"], stdin: cards, home: home, allowStderr: true)
+            for to in [["r1"], members] {
+                var message: [String: Any] = ["to": to, "body": "hi"]
+                if !thread.isEmpty { message["thread"] = thread }
+                let envelope = try ok("sotto-seal", ["--no-self", "--as", name], stdin: Data(jsonLine(message).utf8), home: home)
+                    .record("envelope")
+                sizes[to.count, default: []].insert(ageBytes(envelope).count)
+            }
+        }
+        XCTAssertEqual(sizes[1]?.count, 1, "one recipient: \(sizes)")
+        XCTAssertEqual(sizes[22]?.count, 1, "22 recipients: \(sizes)")
     }
 
     /// A member of a shared mailbox file writes a row that cannot be read

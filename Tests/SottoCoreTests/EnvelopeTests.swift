@@ -155,11 +155,12 @@ final class EnvelopeTests: XCTestCase {
             sizes.insert(try Envelope.seal(Sodium.random(length), SealParameters(recipients: to(bob), signer: alice, expiresAt: 5_000)).count)
         }
         XCTAssertEqual(sizes.count, 1, "short messages all have one size")
-        XCTAssertEqual(Padding.padded(1), 1024)
-        XCTAssertEqual(Padding.padded(1025), 1088)
+        XCTAssertEqual(Padding.padded(1), 4096)
+        XCTAssertEqual(Padding.padded(4097), 4352)
+        XCTAssertEqual(Padding.padded(1, floor: 5000), 5120)
         XCTAssertEqual(Padding.padded(100_000), 100_352)
         for length in stride(from: Int64(1000), to: 50_000_000, by: 99_991) {
-            XCTAssertLessThanOrEqual(Double(Padding.padded(length)), Double(max(length, 1024)) * 1.12)
+            XCTAssertLessThanOrEqual(Double(Padding.padded(length)), Double(max(length, 4096)) * 1.12)
             XCTAssertGreaterThanOrEqual(Padding.padded(length), length)
         }
     }

@@ -67,7 +67,7 @@ public final class EnvelopeWriter {
                                     expiresAt: parameters.expiresAt, to: to, thread: parameters.thread,
                                     contentType: parameters.contentType, ttlAfterRead: parameters.ttlAfterRead,
                                     card: signer.card, revocations: signer.revocations).encoded()
-        body = try SignedBodyWriter(inner: inner, header: header, signer: signer, payload: payload)
+        body = try SignedBodyWriter(inner: inner, header: header, signer: signer, payload: payload, floor: Padding.floor(for: to))
     }
 
     public func write(_ bytes: UnsafeRawBufferPointer) throws { try body.write(bytes) }

@@ -99,14 +99,24 @@ struct SegmentFrame: Equatable {
 
 /// Padmé (Nikitin et al., PETS 2019): rounds a length up so that only about
 /// log log of it shows, at most 12 % more; short payloads are first raised to
-/// `minimum`, so every short message looks alike. The payload holds the inner
-/// header, whose sender card, name and thread vary: 4 KiB covers them, so a
-/// short message's size does not tell one sender from another.
+/// a floor, so every short message looks alike. The payload holds the inner
+/// header, whose sender card, name, thread and revocations vary: the floor
+/// is 4 KiB for them and the body, plus room for each recipient's entry,
+/// which depends only on the recipients (whom the age header shows anyway).
+/// So a short message's size does not tell one sender from another.
 enum Padding {
     static let minimum: Int64 = 4096
+    /// Room for one recipient's entry beyond its key string: its identity
+    /// fingerprint and the JSON around them.
+    static let entryOverhead: Int64 = 96
 
-    static func padded(_ length: Int64) -> Int64 {
-        let l = max(length, minimum)
+    /// The floor for a message to these recipients.
+    static func floor(for recipients: [InnerHeader.Recipient]) -> Int64 {
+        recipients.reduce(minimum) { $0 + Int64($1.key.utf8.count) + entryOverhead }
+    }
+
+    static func padded(_ length: Int64, floor: Int64 = minimum) -> Int64 {
+        let l = max(length, floor)
         let e = Int64(63 - l.leadingZeroBitCount)
         let s = Int64(63 - e.leadingZeroBitCount) + 1
         let mask = (Int64(1) << (e - s)) - 1

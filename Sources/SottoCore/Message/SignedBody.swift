@@ -12,11 +12,14 @@ final class SignedBodyWriter: ClosingSink {
     private var index: Int64 = 0
     /// Payload bytes written so far: the padding makes up the total.
     private var written: Int64
+    /// The payload length short messages are padded to (see `Padding`).
+    private let floor: Int64
 
-    init(inner: [UInt8], header: Header, signer: Signer, payload: ClosingSink) throws {
+    init(inner: [UInt8], header: Header, signer: Signer, payload: ClosingSink, floor: Int64 = Padding.minimum) throws {
         guard inner.count <= InnerHeader.maxLength else { throw SottoError(.usage, "too many recipients for one envelope") }
         self.payload = payload
         self.signer = signer
+        self.floor = floor
         signature = SegmentSignature(header: header.bytes, inner: inner)
         let prefix = InnerHeader.magic + Wire.u32(inner.count) + inner
         written = Int64(prefix.count)
@@ -57,7 +60,7 @@ final class SignedBodyWriter: ClosingSink {
 
     private func emit(_ body: UnsafeRawBufferPointer, final: Bool) throws {
         let overhead = Int64(SegmentFrame.length + body.count + Ed25519.signatureLength)
-        let padding = final ? Padding.padded(written + overhead) - (written + overhead) : 0
+        let padding = final ? Padding.padded(written + overhead, floor: floor) - (written + overhead) : 0
         let frame = SegmentFrame(final: final, bodyLength: body.count, padding: padding)
         let signed = signer.sign(signature.message(index: index, frame: frame, body: body))
         try payload.write(frame.encoded)
