@@ -8,11 +8,12 @@ import SottoCore
 /// Envelopes travel in 1 MiB chunks, one row each, so memory stays bounded.
 public final class PostgresMailbox: Mailbox {
     static let chunkSize = 1 << 20
-    static let channel = "sotto_mailbox"
     let session: PostgresSession
     private var depth = 0
     /// A read-only snapshot opened for a chunk stream, ended before anything else runs.
     private var readSnapshot = false
+    /// The addresses of the last listing: what a wait listens for.
+    private var watched = [String]()
     /// The bytes of the small envelopes the last listing returned, so that
     /// receiving them costs no further round trip.
     private var prefetched = [EnvelopeID: [UInt8]]()
@@ -149,6 +150,7 @@ public final class PostgresMailbox: Mailbox {
 
     public func pending(for addresses: [String], now: Int64, limit: Int) throws -> [StoredEnvelope] {
         guard !addresses.isEmpty else { return [] }
+        watched = addresses
         try endReadSnapshot()
         // The listing brings the bytes of small envelopes along.
         let prefetch = Prefetch.sizeLimit(listing: limit)
@@ -246,9 +248,16 @@ public final class PostgresMailbox: Mailbox {
         }
     }
 
+    /// Waits on the channels of the addresses last listed: each mailbox's
+    /// own, which only its owner can read.
     public func waitForChange(timeout: Double) throws {
         try endReadSnapshot()
-        try session.wait(for: Self.channel, timeout: timeout)
+        let channels = try session.rows("SELECT m.channel FROM sotto.mailboxes m WHERE m.address = ANY(\(watched)) ORDER BY 1")
+            .map { try $0.decode(String.self) }
+        guard channels.allSatisfy({ $0.hasPrefix("sotto_") && Hex.isLowercase(String($0.dropFirst(6)), digits: 32) }) else {
+            throw SottoError(.malformed, "the mailbox server returned a channel name that is not one")
+        }
+        try session.wait(for: channels, timeout: timeout)
     }
 }
 

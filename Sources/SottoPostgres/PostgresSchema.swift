@@ -226,6 +226,13 @@ enum PostgresSchema {
             END LOOP;
         END $$;
 
+        -- Each mailbox is woken on a channel of its own, named by a random token
+        -- that only its owner can read (row-level security on sotto.mailboxes):
+        -- on one global channel any role could LISTEN and, with the sending
+        -- backend's pid and pg_stat_activity, learn who sent and when.
+        ALTER TABLE sotto.mailboxes ADD COLUMN channel text NOT NULL
+            DEFAULT 'sotto_' || replace(gen_random_uuid()::text, '-', '') CHECK (channel ~ '^sotto_[0-9a-f]{32}$');
+
         -- A deposit of an envelope that is already stored must prove it holds the
         -- bytes, chunk by chunk, before it may add deliveries: else anyone who
         -- learned an id could deliver the envelope to themselves and read it, or
@@ -309,7 +316,7 @@ enum PostgresSchema {
                     ON CONFLICT (mailbox, envelope) DO NOTHING;
                 stored := stored || FOUND;
             END LOOP;
-            PERFORM pg_notify('sotto_mailbox', '');
+            PERFORM pg_notify(m.channel, '') FROM sotto.mailboxes m WHERE m.address = ANY(p_addresses);
             RETURN stored;
         END $$;
         """,

@@ -11,7 +11,7 @@ import SottoCore
 final class PostgresSession {
     let settings: PostgresSettings
     private let connection: PostgresConnection
-    private var listening = false
+    private var listening = Set<String>()
     private let wakeup: Wakeup
     static let logger = Logger(label: "sotto.postgres", factory: { _ in SwiftLogNoOpLogHandler() })
 
@@ -77,14 +77,15 @@ final class PostgresSession {
         }
     }
 
-    /// Returns after a NOTIFY on `channel`, after `timeout` seconds, or when a
-    /// signal arrives. The first call starts listening.
-    func wait(for channel: String, timeout: Double) throws {
-        if !listening {
+    /// Returns after a NOTIFY on one of `channels` (names the caller checked),
+    /// after `timeout` seconds, or when a signal arrives. Listening starts on
+    /// each channel the first time it is named.
+    func wait(for channels: [String], timeout: Double) throws {
+        for channel in channels where !listening.contains(channel) {
             let fd = wakeup.writeEnd
             connection.addListener(channel: channel) { _, _ in Wakeup.signal(fd) }
             try execute(PostgresQuery(unsafeSQL: "LISTEN \(channel)"))
-            listening = true
+            listening.insert(channel)
         }
         wakeup.wait(timeout: timeout)
         if connection.isClosed {

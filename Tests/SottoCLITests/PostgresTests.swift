@@ -71,7 +71,17 @@ final class PostgresTests: CLITestCase {
         let relayURL = try server.addUser("relay", addresses: [], group: "sotto_sender")
         let envelope = try sealEnvelope(["to": ["bob"], "body": "for bob only"], home: alice)
         let id = try XCTUnwrap(envelope["id"] as? String)
+        // Carol listens where she can: the channel of her own mailbox, and the old global one.
+        // Neither tells her of a deposit for Bob (with pg_stat_activity, it would say who sent it).
+        let carolsChannel = try XCTUnwrap(try server.psql("SELECT channel FROM sotto.mailboxes", url: carolURL).first)
+        XCTAssertEqual(try server.psql("SELECT count(*) FROM sotto.mailboxes WHERE address = '\(bobAddress)'", url: carolURL), ["0"])
+        let listener = try start("/usr/bin/psql", ["-X", "-q", "-d", carolURL, "-c", "LISTEN \(carolsChannel)", "-c", "LISTEN sotto_mailbox",
+                                                  "-c", "SELECT pg_sleep(2)", "-c", "SELECT 1"])
+        Thread.sleep(forTimeInterval: 0.5)
         try ok("sotto-send", stdin: Data(jsonLine(envelope).utf8), home: alice, env: ["SOTTO_MAILBOX": aliceURL])
+        let heard = try listener.finish()
+        XCTAssertEqual(heard.status, 0, heard.summary)
+        XCTAssertFalse(heard.out.contains("notification"), "carol heard of bob's mail: \(heard.out)")
 
         // Through sotto: Carol's recv and erase see nothing of Bob's.
         XCTAssertEqual(try ok("sotto-recv", home: carol, env: ["SOTTO_MAILBOX": carolURL]).out, "")
