@@ -15,7 +15,9 @@ struct EraseCommand: SottoCommand {
             too), --contact NAME (their messages and their card), --thread NAME, --before TIME (received \
             before), --identity NAME (crypto-shredding: every secret key of that identity is destroyed, so \
             every copy of every message sealed to it, on any machine, stays unreadable), --all (everything \
-            in the home). --pending also removes my pending envelopes from the mailbox (--mailbox names it).
+            in the home). --pending also removes my pending envelopes from the mailbox (--mailbox names it). \
+            --contact and --thread look inside each envelope, so they pass over one this sotto cannot open \
+            (a later format version, or not for my keys); --message, --before and --all reach it.
 
             Each erasure deletes in one transaction with secure_delete on, truncates the write-ahead log, \
             vacuums, then scans the database, -wal, -shm and -journal files for the erased ids, envelope \
