@@ -151,7 +151,7 @@ extension FirstDayTests {
         XCTAssertEqual(sotto["expiry_authenticated"] as? Bool, false)
         let sizes = try XCTUnwrap(inspected["sizes"] as? [String: Any])
         XCTAssertEqual(sizes["file"] as? Int, ageBytes(envelope).count)
-        XCTAssertEqual(sizes["plaintext"] as? Int, 4096, "a short signed message pads to 4 KiB")
+        XCTAssertGreaterThanOrEqual(sizes["plaintext"] as? Int ?? 0, 4096, "a short signed message pads to at least 4 KiB")
 
         let file = try write("plain.age", ageBytes(try ok("sotto-seal", ["--anonymous", "-r", "bob"],
                                                           stdin: Data(jsonLine(["body": "abc"]).utf8), home: alice).record("envelope")))
