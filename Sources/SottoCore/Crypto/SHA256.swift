@@ -1,15 +1,24 @@
 internal import COpenSSL
 internal import CSodium
+import Synchronization
 
 /// SHA-256, the hash of the format's body digests and ids. Bulk pieces
 /// (64 KiB) go to OpenSSL's libcrypto, which uses the CPU's SHA extensions
 /// (about twice libsodium's BLAKE2b here); everything small stays with
 /// libsodium, as OpenSSL's first use costs about a millisecond of set-up,
-/// which a one-message process would otherwise pay.
+/// which a one-message process would otherwise pay. A process that has
+/// hashed a megabyte in small pieces (many messages: each envelope's id,
+/// over its padded 4 KiB and more) has paid that off, and from then on
+/// libcrypto takes every input from 1 KiB.
 final class SHA256 {
     static let length = 32
     /// Inputs at least this long are hashed by libcrypto.
     static let bulk = 16 * 1024
+    /// Once warm, inputs at least this long are.
+    static let warmBulk = 1024
+    /// Bytes libsodium hashed one-shot in this process, up to `warmth`.
+    private static let sodiumBytes = Atomic<Int>(0)
+    static let warmth = 1 << 20
     private var state = crypto_hash_sha256_state()
 
     init() { crypto_hash_sha256_init(&state) }
@@ -34,7 +43,11 @@ final class SHA256 {
 
     /// One-shot hash of `bytes` into the 32 bytes at `out`.
     static func hash(_ bytes: UnsafeRawBufferPointer, into out: UnsafeMutablePointer<UInt8>) {
-        if bytes.count >= bulk, openSSL, EVP_Digest(bytes.baseAddress, bytes.count, out, nil, EVP_sha256(), nil) == 1 { return }
+        let warm = sodiumBytes.load(ordering: .relaxed) >= warmth
+        if bytes.count >= (warm ? warmBulk : bulk), openSSL, EVP_Digest(bytes.baseAddress, bytes.count, out, nil, EVP_sha256(), nil) == 1 {
+            return
+        }
+        if !warm { sodiumBytes.add(bytes.count, ordering: .relaxed) }
         _ = Sodium.ready
         guard let base = bytes.baseAddress else {
             var none: UInt8 = 0
