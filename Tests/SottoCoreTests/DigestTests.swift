@@ -40,4 +40,17 @@ final class DigestTests: XCTestCase {
             XCTAssertEqual(hasher.finalize(), whole, "pieces \(pieces)")
         }
     }
+
+    /// Once a process has hashed a megabyte in small pieces, libcrypto takes
+    /// inputs from 1 KiB: the digests are the same either way.
+    func testSHA256GivesTheSameDigestsOnceWarm() {
+        let input = (0..<2048).map { UInt8(truncatingIfNeeded: $0 &* 13) }
+        let before = SHA256.hash(input)
+        let piece = [UInt8](repeating: 7, count: 1000)
+        for _ in 0..<(SHA256.warmth / piece.count + 1) { _ = SHA256.hash(piece) }
+        XCTAssertEqual(SHA256.hash(input), before)
+        let incremental = SHA256()
+        incremental.update(input)
+        XCTAssertEqual(incremental.finalize(), before)
+    }
 }
