@@ -41,6 +41,7 @@ public let environmentDiscussion = """
       SOTTO_HOME        keyring and inbox directory (default $XDG_DATA_HOME/sotto or ~/.local/share/sotto)
       SOTTO_PASSPHRASE  keyring passphrase, for scripts (prefer --passphrase-fd or --passphrase-file)
       SOTTO_MAILBOX     the mailbox: a SQLite file path, sqlite:PATH or postgres://USER@HOST/DB (default:
-                        mailbox.db in SOTTO_HOME); PG* variables and ~/.pgpass fill in the URL
+                            mailbox.db in SOTTO_HOME, which sotto-send uses only for my own
+                        addresses); PG* variables and ~/.pgpass fill in the URL
       NO_COLOR          disables colour on stderr
     """

@@ -1,4 +1,5 @@
 import ArgumentParser
+import FoundationEssentials
 import Glibc
 import SottoCLI
 import SottoCore
@@ -46,8 +47,9 @@ struct SendCommand: SottoCommand {
 
     func execute() throws {
         for address in addresses { try Addresses.validate(address) }
+        let own = try ownAddressesIfNoMailboxIsNamed()
         let store = try Mailboxes.open(mailbox.location, home: home.home)
-        if let file { return try sendFile(file, store) }
+        if let file { return try sendFile(file, store, own: own) }
         var pending = [Delivery]()
         var pendingBytes = 0
         func flush() throws {
@@ -68,6 +70,7 @@ struct SendCommand: SottoCommand {
         do {
             try loop.each(RecordReader(fd: 0)) { record in
                 let (envelope, to, size) = try parse(record)
+                for address in to { try checkDeliverable(address, own: own) }
                 pending.append(Delivery(envelope, to: to))
                 pendingBytes += size
                 if pending.count >= batch || pendingBytes >= 64 << 20 { try flush() }
@@ -79,6 +82,24 @@ struct SendCommand: SottoCommand {
         }
         try flush()
         try loop.finish()
+    }
+
+    /// With no mailbox named (no --mailbox, no SOTTO_MAILBOX), the home's own
+    /// mailbox.db is used: right for my own addresses, and a place where no
+    /// one else ever looks. Nil when a mailbox is named.
+    func ownAddressesIfNoMailboxIsNamed() throws -> Set<String>? {
+        let named = [mailbox.location, ProcessInfo.processInfo.environment["SOTTO_MAILBOX"]].contains { !($0 ?? "").isEmpty }
+        guard !named else { return nil }
+        guard FileManager.default.fileExists(atPath: home.home.keyringPath) else { return [] }
+        return Set(try Keyring(home: home.home).identities().map(\.mailbox))
+    }
+
+    func checkDeliverable(_ address: String, own: Set<String>?) throws {
+        guard let own, !own.contains(address) else { return }
+        throw SottoError(.usage, "no mailbox is named, and \(address) is not one of this home's: in this home's own mailbox "
+                         + "its owner would never see it",
+                         hints: ["name the mailbox you share with them: SOTTO_MAILBOX or --mailbox (a SQLite file you can both write, or a postgres:// URL)",
+                                 "to use this home's own mailbox anyway, name it: --mailbox \(home.home.mailboxPath)"])
     }
 
     /// Checks a record completely before anything of it is stored.
@@ -93,7 +114,7 @@ struct SendCommand: SottoCommand {
         return (envelope.incoming, to, envelope.bytes.count)
     }
 
-    func sendFile(_ path: String, _ store: Mailbox) throws {
+    func sendFile(_ path: String, _ store: Mailbox, own: Set<String>?) throws {
         let fd = try Files.openForReading(path)
         defer { if fd != 0 { close(fd) } }
         let expiresAt: Int64?
@@ -107,6 +128,7 @@ struct SendCommand: SottoCommand {
         let source = FileDescriptorSource(fd: fd)
         let envelopeID = try EnvelopeID.of(reading: source)
         guard lseek(fd, 0, SEEK_SET) == 0 else { throw SottoError(.io, "cannot read \(path) again") }
+        for address in addresses { try checkDeliverable(address, own: own) }
         let incoming = IncomingEnvelope(id: envelopeID, expiresAt: expiresAt, source: source)
         let receipt = try store.deposit(incoming, to: addresses, now: Time.now())
         for (address, status) in zip(addresses, receipt.statuses) {

@@ -188,3 +188,20 @@ extension FirstDayTests {
         XCTAssertEqual(try ok("sotto-keygen", ["list"], home: bob).records().first?["type"] as? String, "identity")
     }
 }
+
+extension FirstDayTests {
+    /// With no mailbox named, a send to someone else would land in this
+    /// home's own mailbox, where they never look: refused, with the way out.
+    /// A send to my own address still goes there.
+    func testSendWithNoMailboxNamedRefusesOthersAddresses() throws {
+        let alice = try fixtureHome("alice")
+        let toBob = try ok("sotto-seal", stdin: Data(jsonLine(["to": ["bob"], "body": "hi"]).utf8), home: alice).stdout
+        let refused = try run("sotto-send", stdin: toBob, home: alice)
+        assertFailure(refused, tool: "sotto-send", status: 64, contains: ["no mailbox is named", "its owner would never see it"])
+        XCTAssertTrue(refused.err.contains("hint: name the mailbox you share with them: SOTTO_MAILBOX or --mailbox"), refused.err)
+        let toMe = try ok("sotto-seal", stdin: Data(jsonLine(["to": ["alice"], "body": "note to self"]).utf8), home: alice).stdout
+        XCTAssertEqual(try ok("sotto-send", stdin: toMe, home: alice).record("receipt")["status"] as? String, "stored")
+        XCTAssertEqual(try ok("sotto-send", stdin: toBob, home: alice, env: ["SOTTO_MAILBOX": path("shared.db")]).record("receipt")["status"] as? String,
+                       "stored")
+    }
+}
