@@ -103,6 +103,8 @@ struct EraseCommand: SottoCommand {
             Diagnostics.warning("the revocation of '\(name)' goes with it: your other identities' messages no longer carry it; "
                                 + "hand out the revocation (sotto-keygen revoke prints it) before erasing, if contacts may not have it")
         }
+        // An identity's erasure, or everything's, ends any session's kept key for this keyring.
+        if identity != nil || all { try store.forgetUnlocked() }
         let report = try plan.execute(keyring: store, inbox: inbox, mailbox: mailbox)
         try Output.record(report.record)
         if report.remnants > 0 {

@@ -19,7 +19,7 @@ struct KeygenCommand: SottoMain {
             """),
         version: sottoVersion,
         subcommands: [
-            New.self, List.self, Card.self, Import.self, Fingerprint.self, Verify.self, Rotate.self, Revoke.self, Passwd.self,
+            New.self, List.self, Card.self, Import.self, Fingerprint.self, Verify.self, Rotate.self, Revoke.self, Passwd.self, Unlock.self, Lock.self,
             Group.self, Rename.self, Remove.self, Block.self, Unblock.self, Default.self, AgeRecipient.self, AgeIdentity.self,
         ])
 }

@@ -163,4 +163,49 @@ extension KeygenCommand {
             Diagnostics.warning("wrote the secret key of '\(identity.name)' to \(output == "-" ? "stdout" : output): keep it safe, anyone holding it can read messages sealed to this key")
         }
     }
+
+    struct Unlock: SottoCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Keep the keyring unlocked for a while, so commands do not ask for the passphrase.",
+            discussion: """
+                Asks for the passphrase once (or takes it from the usual sources) and keeps the derived key \
+                in the kernel's session keyring (keyrings(7)) for --for (default 15m, at most 24h): every \
+                command of this login session uses it, and it expires by itself. No daemon, no file, nothing \
+                in the environment. It is bound to this keyring (its home and salt): `passwd` and \
+                `sotto-erase --identity/--all` forget it, and `sotto-keygen lock` does at once. Jobs outside \
+                the session (cron, systemd units) do not see it, when the login has a session keyring of its \
+                own (pam_keyinit; `keyctl show @s` tells); where it has none, the kernel gives every process \
+                of the user one shared session keyring, and they all see it.
+                """)
+
+        @Option(name: .customLong("for"), help: ArgumentHelp("How long (e.g. 15m, 2h; at most 24h).", valueName: "DURATION"))
+        var duration = "15m"
+
+        @OptionGroup var keyring: KeyringOptions
+
+        func validate() throws {
+            guard let seconds = try Time.duration(duration, option: "--for"), seconds <= 86_400 else {
+                throw ValidationError("--for takes a duration of at most 24h")
+            }
+            _ = seconds
+        }
+
+        func execute() throws {
+            let seconds = try Time.duration(duration, option: "--for") ?? 900
+            let store = try keyring.open()
+            try store.keepUnlocked(seconds: Int(seconds))
+            try Output.record(["type": "unlocked", "home": store.home.path, "until": Time.rfc3339(Time.now() + seconds)])
+        }
+    }
+
+    struct Lock: SottoCommand {
+        static let configuration = CommandConfiguration(abstract: "Forget the key `sotto-keygen unlock` kept: commands ask for the passphrase again.")
+
+        @OptionGroup var home: HomeOptions
+
+        func execute() throws {
+            let store = try Keyring(home: home.home)
+            try Output.record(["type": "locked", "home": store.home.path, "was_unlocked": try store.forgetUnlocked()])
+        }
+    }
 }

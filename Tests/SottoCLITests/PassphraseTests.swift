@@ -160,4 +160,34 @@ final class PassphraseTests: CLITestCase {
         assertSuccess(try seal(home, env: ["SOTTO_PASSPHRASE": "new one"]))
         assertFailure(try seal(home, env: ["SOTTO_PASSPHRASE": "correct horse"]), tool: "sotto-seal", status: 77)
     }
+
+    /// `sotto-keygen unlock` keeps the key in the kernel's session keyring:
+    /// commands of that session need no passphrase; another session, `lock`
+    /// and `passwd` end that. Each run is its own session (keyctl session -).
+    func testUnlockKeepsTheKeyForTheSessionOnly() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/keyctl") else {
+            return XCTFail("keyctl (Debian's keyutils) is missing: make test installs it")
+        }
+        let home = try makeKeyring("correct horse")
+        let message = try write("message.json", Data(jsonLine(["to": ["pat"], "body": "secret"]).utf8))
+        let bin = URL(fileURLWithPath: Binaries.path("sotto-seal")).deletingLastPathComponent().path
+        // Prints each step's exit status; a seal without a passphrase and without a terminal.
+        let script = """
+            seal() { setsid -w sotto-seal < "$MESSAGE" > /dev/null 2>&1; echo "$1 $?"; }
+            SOTTO_PASSPHRASE='correct horse' sotto-keygen unlock --for 5m > /dev/null; echo "unlock $?"
+            seal kept
+            keyctl session - sh -c 'setsid -w sotto-seal < "$MESSAGE" > /dev/null 2>&1; echo "other-session $?"'
+            sotto-keygen lock | grep -q '"was_unlocked":true'; echo "lock $?"
+            seal locked
+            SOTTO_PASSPHRASE='correct horse' sotto-keygen unlock > /dev/null; echo "unlock-again $?"
+            SOTTO_NEW_PASSPHRASE='battery staple' sotto-keygen passwd > /dev/null; echo "passwd $?"
+            seal after-passwd
+            """
+        let result = try run("/usr/bin/keyctl", ["session", "-", "/bin/sh", "-c", script], home: home,
+                             env: ["PATH": bin + ":/usr/bin:/bin", "MESSAGE": message])
+        XCTAssertEqual(result.status, 0, result.summary)
+        XCTAssertEqual(result.stdoutLines.filter { !$0.isEmpty }, [
+            "unlock 0", "kept 0", "other-session 77", "lock 0", "locked 77", "unlock-again 0", "passwd 0", "after-passwd 77",
+        ], result.summary)
+    }
 }

@@ -142,6 +142,11 @@ public final class Keyring {
         case "argon2id":
             let parameters = try storedParameters()
             guard let salt = try meta("salt"), salt.count >= 16 else { throw SottoError(.malformed, "keyring salt is damaged") }
+            // A key `sotto-keygen unlock` kept for this keyring, if it still proves itself.
+            if let kept = KeyCache.load(description: KeyCache.description(home: home, salt: salt)), try proves(kept) {
+                key = kept
+                return kept
+            }
             guard let passphrase else {
                 throw SottoError(.locked, "the keyring is locked", hints: ["give the passphrase on a terminal, with SOTTO_PASSPHRASE, --passphrase-fd or --passphrase-file"])
             }
@@ -197,13 +202,38 @@ public final class Keyring {
         try secrets.insert(owner, columns, publicKey: publicKey, secret: secret, under: try unlockedKey())
     }
 
-    /// Re-encrypts every secret under a new passphrase (or none), atomically.
+    /// Re-encrypts every secret under a new passphrase (or none), atomically;
+    /// a key kept for the old one is forgotten.
     public func changePassphrase(to newPassphrase: SecureBytes?, parameters: Argon2Parameters = .standard) throws {
         let derived = try deriveNew(newPassphrase, parameters: parameters)
+        let kept = try keptKeyDescription()
         try db.transaction {
             try secrets.rekey(from: try unlockedKey(), to: derived.key)
             try storeKDF(derived)
         }
         key = derived.key
+        if let kept { KeyCache.drop(description: kept) }
+    }
+
+    /// Keeps the unlocked keyring key in the session keyring for `seconds`
+    /// (asking for the passphrase now if need be), for `sotto-keygen unlock`.
+    public func keepUnlocked(seconds: Int) throws {
+        guard let description = try keptKeyDescription() else {
+            throw SottoError(.usage, "this keyring has no passphrase: there is nothing to keep unlocked")
+        }
+        try KeyCache.store(try unlockedKey(), description: description, seconds: seconds)
+    }
+
+    /// Forgets a key kept for this keyring; true when there was one.
+    @discardableResult
+    public func forgetUnlocked() throws -> Bool {
+        guard let description = try keptKeyDescription() else { return false }
+        return KeyCache.drop(description: description)
+    }
+
+    /// The session keyring entry's name for this keyring: nil without a passphrase.
+    private func keptKeyDescription() throws -> String? {
+        guard try meta("kdf") == Array("argon2id".utf8), let salt = try meta("salt") else { return nil }
+        return KeyCache.description(home: home, salt: salt)
     }
 }
