@@ -9,6 +9,7 @@ public struct EnvelopeRecord {
     public let expiresAt: Int64?
 
     public init(_ record: Fields) throws {
+        try Self.requireSealed(record)
         bytes = try record.base64("age")
         id = EnvelopeID.of(bytes)
         if let claimed = try record.optionalString("id"), claimed != id.hex {
@@ -18,6 +19,13 @@ public struct EnvelopeRecord {
         do { expiresAt = try Envelope.expiry(of: bytes) } catch let error as AgeError {
             throw record.badField("age", "is not an age file (\(error.description))")
         }
+    }
+
+    /// A message record where an envelope record belongs: the pipeline lacks sotto-seal.
+    public static func requireSealed(_ record: Fields) throws {
+        guard !record.has("age"), !record.has("file"), record.has("body") || record.has("body_base64") else { return }
+        throw record.badField("age", "is missing: this is a message record, not sealed yet",
+                              hints: ["seal it first, as in `sotto-seal < messages.jsonl | sotto-send`"])
     }
 
     public var incoming: IncomingEnvelope { IncomingEnvelope(bytes: bytes, id: id, expiresAt: expiresAt) }

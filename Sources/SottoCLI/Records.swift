@@ -7,6 +7,8 @@ public final class RecordReader {
     public private(set) var lineNumber = 0
     /// The bytes of the last record read, as they came (without the line feed).
     public private(set) var lastLine = [UInt8]()
+    /// Said with every line that is not JSON: what the command reads instead.
+    public var hint: String?
     /// One record may be large (an envelope in base64), but not unbounded.
     public static let maxRecordBytes = 256 * 1024 * 1024
 
@@ -35,7 +37,10 @@ public final class RecordReader {
             }
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
             lastLine = line
-            return try JSON.object(line, line: lineNumber)
+            do { return try JSON.object(line, line: lineNumber) } catch let error as SottoError {
+                guard let hint else { throw error }
+                throw SottoError(error.kind, error.message, hints: error.hints + [hint])
+            }
         }
     }
 }

@@ -141,6 +141,7 @@ struct OpenCommand: SottoCommand {
         guard try record.optionalString("type") == "envelope" || !record.has("type") else {
             throw record.badField("type", "must be \"envelope\"")
         }
+        try EnvelopeRecord.requireSealed(record)
         if let path = try record.optionalString("file"), !record.has("age") {
             let fd = try Files.openForReading(path)
             defer { close(fd) }

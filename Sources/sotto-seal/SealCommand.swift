@@ -106,7 +106,9 @@ struct SealCommand: SottoCommand {
             try sealRaw(sealer)
         } else {
             var loop = RecordLoop(keepGoing: keepGoing)
-            try loop.each(RecordReader(fd: 0), weight: \.body.count, prepare: sealer.job, work: sealer.seal, emit: Output.record)
+            let records = RecordReader(fd: 0)
+            records.hint = "sotto-seal reads message records, one JSON object per line; to seal raw bytes, use --raw or --file PATH"
+            try loop.each(records, weight: \.body.count, prepare: sealer.job, work: sealer.seal, emit: Output.record)
             try loop.finish()
         }
     }
@@ -127,10 +129,16 @@ struct SealCommand: SottoCommand {
         defer { reader.finish() }
         let blocks = ReadAhead(reader)
         defer { blocks.close() }
+        var sealed = 0
         while true {
             let block = try blocks.next()
             if block.isEmpty { break }
+            sealed += block.count
             try writer.write(block)
+        }
+        if sealed == 0, file == nil {
+            // `sotto-export | sotto-seal --raw -o backup.age` after a failed export: an empty backup.
+            Diagnostics.warning("standard input was empty: the sealed body is empty (did the command before this one fail?)")
         }
         try writer.finish()
         try armored?.finish()

@@ -93,6 +93,10 @@ final class Sealer {
     }
 
     func job(_ record: Fields) throws -> Job {
+        if record.has("age") || (try? record.optionalString("type")) == "envelope" {
+            throw SottoError(.usage, "line \(record.line): this is an envelope record: it is sealed already",
+                             hints: ["pipe it to sotto-send to deliver it, or to sotto-open to read it"])
+        }
         let named = try record.strings("to")
         // Two sources of recipients would leave one unused, a typo in it unreported.
         if named != nil, !defaultRecipients.isEmpty {

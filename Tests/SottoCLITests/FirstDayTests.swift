@@ -205,3 +205,26 @@ extension FirstDayTests {
                        "stored")
     }
 }
+
+extension FirstDayTests {
+    /// Pipeline stages in the wrong order, or one missing, are named as such.
+    func testPipelineMistakesSayWhatIsMissing() throws {
+        let alice = try fixtureHome("alice")
+        let plain = try run("sotto-seal", ["-r", "bob"], stdin: Data("hello\n".utf8), home: alice)
+        assertFailure(plain, tool: "sotto-seal", status: 65, contains: ["not valid JSON"])
+        XCTAssertTrue(plain.err.contains("hint: sotto-seal reads message records") && plain.err.contains("--raw"), plain.err)
+        let message = Data(jsonLine(["to": ["bob"], "body": "x"]).utf8)
+        for tool in ["sotto-send", "sotto-open"] {
+            let unsealed = try run(tool, ["--mailbox", path("mailbox.db")].filter { _ in tool == "sotto-send" }, stdin: message, home: alice)
+            assertFailure(unsealed, tool: tool, status: 65, contains: ["this is a message record, not sealed yet"])
+            XCTAssertTrue(unsealed.err.contains("hint: seal it first"), unsealed.err)
+        }
+        let sealed = try ok("sotto-seal", stdin: message, home: alice).stdout
+        assertFailure(try run("sotto-seal", stdin: sealed, home: alice), tool: "sotto-seal", status: 64,
+                      contains: ["this is an envelope record: it is sealed already"])
+        // An empty stdin (a failed export before it, say) still seals, with a warning.
+        let empty = try run("sotto-seal", ["--raw", "-r", "bob", "-o", path("backup.age")], stdin: Data(), home: alice)
+        XCTAssertEqual(empty.status, 0, empty.summary)
+        XCTAssertTrue(empty.err.contains("warning: standard input was empty"), empty.err)
+    }
+}
