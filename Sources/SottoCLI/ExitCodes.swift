@@ -22,8 +22,8 @@ extension SottoError.Kind {
 public let exitCodeDiscussion = """
     EXIT STATUS
       0   success
-      1   refused: bad signature, no matching key, expired, unknown sender by policy (--require-known),
-          a name already taken
+      1   refused: bad signature, no matching key, expired, a sender the
+          policy refuses (--require-known, --from), a name already taken
       64  usage error
       65  malformed input (the error names the line and field)
       66  input file or named item not found
@@ -38,10 +38,14 @@ public let exitCodeDiscussion = """
 /// The environment every command reads.
 public let environmentDiscussion = """
     ENVIRONMENT
-      SOTTO_HOME        keyring and inbox directory (default $XDG_DATA_HOME/sotto or ~/.local/share/sotto)
-      SOTTO_PASSPHRASE  keyring passphrase, for scripts (prefer --passphrase-fd or --passphrase-file)
-      SOTTO_MAILBOX     the mailbox: a SQLite file path, sqlite:PATH or postgres://USER@HOST/DB (default:
-                            mailbox.db in SOTTO_HOME, which sotto-send uses only for my own
-                        addresses); PG* variables and ~/.pgpass fill in the URL
+      SOTTO_HOME        keyring and inbox directory (default
+                        $XDG_DATA_HOME/sotto or ~/.local/share/sotto)
+      SOTTO_PASSPHRASE  keyring passphrase, for scripts (prefer
+                        --passphrase-fd or --passphrase-file)
+      SOTTO_MAILBOX     the mailbox: a SQLite file path, sqlite:PATH or
+                        postgres://USER@HOST/DB; PG* variables and
+                        ~/.pgpass fill in the URL (default: mailbox.db in
+                        SOTTO_HOME, which sotto-send uses only for my own
+                        addresses)
       NO_COLOR          disables colour on stderr
     """

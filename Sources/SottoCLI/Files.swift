@@ -22,13 +22,15 @@ public enum Files {
         try readAll(reader: ByteReader(FileDescriptorSource(fd: fd)))
     }
 
-    public static func readAll(reader: ByteReader) throws -> [UInt8] {
+    /// Everything `reader` holds; past `limit` bytes, `tooLarge` is thrown.
+    public static func readAll(reader: ByteReader, limit: Int = .max, tooLarge: @autoclosure () -> SottoError = SottoError(.usage, "too large")) throws -> [UInt8] {
         var out = [UInt8]()
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = try chunk.withUnsafeMutableBytes { try reader.read(into: $0) }
             if n == 0 { break }
             out += chunk[..<n]
+            if out.count > limit { throw tooLarge() }
         }
         return out
     }

@@ -9,7 +9,8 @@ public struct PassphraseOptions: ParsableArguments {
     @Option(name: .customLong("passphrase-fd"), help: ArgumentHelp("Read the passphrase from file descriptor N.", valueName: "N"))
     public var fd: Int32?
 
-    @Option(name: .customLong("passphrase-file"), help: ArgumentHelp("Read the passphrase from the first line of FILE.", valueName: "FILE"))
+    @Option(name: .customLong("passphrase-file"), help: ArgumentHelp("Read the passphrase from the first line of FILE.", valueName: "FILE"),
+            completion: .file())
     public var file: String?
 
     public init() {}
@@ -141,7 +142,8 @@ public struct PassphraseOptions: ParsableArguments {
 }
 
 public struct HomeOptions: ParsableArguments {
-    @Option(name: .customLong("home"), help: ArgumentHelp("The sotto home directory (default: $SOTTO_HOME).", valueName: "DIR"))
+    @Option(name: .customLong("home"), help: ArgumentHelp("The sotto home directory (default: $SOTTO_HOME).", valueName: "DIR"),
+            completion: .directory)
     public var path: String?
 
     public init() {}

@@ -63,7 +63,9 @@ enum TextRecord {
         if let sent = record["sent_at"] as? String { out += "Date:    \(sent.printable)\n" }
         if let to = record["to"] as? [String], !to.isEmpty { out += "To:      \(to.map(\.printable).joined(separator: ", "))\n" }
         if let thread = record["thread"] as? String { out += "Thread:  \(thread.printable)\n" }
-        out += "Expires: \((record["expires_at"] as? String)?.printable ?? "never")\n\n"
+        out += "Expires: \((record["expires_at"] as? String)?.printable ?? "never")\n"
+        if let readAfter = record["ttl_after_read"] as? String { out += "Read:    deleted \(readAfter.printable) after first opened\n" }
+        out += "\n"
         if let body = record["body"] as? String {
             // Line breaks and tabs stay; every other control character is shown, not obeyed.
             out += body.split(separator: "\n", omittingEmptySubsequences: false)

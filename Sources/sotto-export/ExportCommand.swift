@@ -49,7 +49,8 @@ struct ExportCommand: SottoCommand {
             """),
         version: sottoVersion)
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write the export to FILE (created with mode 0600; never overwritten).", valueName: "FILE"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the export to FILE (created with mode 0600; never overwritten).", valueName: "FILE"),
+            completion: .file())
     var output: String?
 
     @Flag(help: "Include the secret keys, sealed under an export passphrase, so the export can be restored.")

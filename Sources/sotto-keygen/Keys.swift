@@ -20,10 +20,10 @@ extension KeygenCommand {
 
         @Argument(help: "The identity (default: the default identity).", completion: NameCompletion.identities) var name: String?
 
-        @Option(help: ArgumentHelp("Rotate on this schedule from now on, applied by sotto-expire (or never).", valueName: "DURATION"))
+        @Option(help: ArgumentHelp("Rotate on this schedule from now on, applied by sotto-expire: 1d to 366d, or never.", valueName: "DURATION"))
         var every: String?
 
-        @Option(help: ArgumentHelp("Keep retired secrets this long before sotto-expire destroys them (whole keyring).", valueName: "DURATION"))
+        @Option(help: ArgumentHelp("Keep retired secrets this long before sotto-expire destroys them (whole keyring): 1h to 366d.", valueName: "DURATION"))
         var retain: String?
 
         @OptionGroup var keyring: KeyringOptions

@@ -47,16 +47,18 @@ struct OpenCommand: SottoCommand {
             """),
         version: sottoVersion)
 
-    @Argument(help: "An age file or a file of envelope records (default: stdin).")
+    @Argument(help: "An age file or a file of envelope records (default: stdin).", completion: .file())
     var input: String = "-"
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("An age identity file: AGE-SECRET-KEY-1... or AGE-SECRET-KEY-PQ-1... lines, # comments (repeatable).", valueName: "FILE"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("An age identity file: AGE-SECRET-KEY-1... or AGE-SECRET-KEY-PQ-1... lines, # comments (repeatable).", valueName: "FILE"),
+            completion: .file())
     var identity: [String] = []
 
     @Flag(help: "Write the body alone to stdout.")
     var raw = false
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write the body to this file (created; never overwritten).", valueName: "PATH"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the body to this file (created; never overwritten; - for stdout).", valueName: "PATH"),
+            completion: .file())
     var output: String?
 
     @Flag(help: "Refuse messages whose sender is not a contact.")
@@ -162,7 +164,10 @@ struct OpenCommand: SottoCommand {
             try pending.commit()
             return
         }
-        let bytes = try Files.readAll(reader: reader)
+        // A record holds the whole body, several times over while it is encoded: large files stream.
+        let bytes = try Files.readAll(reader: reader, limit: 64 << 20, tooLarge: SottoError(
+            .usage, "the age file is over 64 MiB: a message record would hold all of it in memory",
+            hints: ["write the body to a file with -o FILE, or stream it with --raw"]))
         guard let message = try opener.open(bytes: bytes) else { return }
         try emit(message, index: 0)
     }

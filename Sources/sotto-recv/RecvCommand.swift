@@ -49,10 +49,12 @@ struct RecvCommand: SottoCommand {
     @Flag(help: "Keep running and write envelopes as they arrive, until interrupted.")
     var follow = false
 
-    @Option(help: ArgumentHelp("Take envelope records from FILE (or - for stdin) instead of a mailbox; an export restores the inbox.", valueName: "FILE"))
+    @Option(help: ArgumentHelp("Take envelope records from FILE (or - for stdin) instead of a mailbox; an export restores the inbox.", valueName: "FILE"),
+            completion: .file())
     var input: String?
 
-    @Option(help: ArgumentHelp("Write each envelope to DIR/ID.age and name it in the record.", valueName: "DIR"))
+    @Option(help: ArgumentHelp("Write each envelope to DIR/ID.age and name it in the record.", valueName: "DIR"),
+            completion: .directory)
     var outputDir: String?
 
     @OptionGroup var mailbox: MailboxOptions

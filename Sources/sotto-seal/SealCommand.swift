@@ -45,22 +45,25 @@ struct SealCommand: SottoCommand {
             completion: NameCompletion.recipients)
     var to: [String] = []
 
-    @Option(name: .customShort("R"), help: ArgumentHelp("A file of age1... recipients, one per line (repeatable).", valueName: "FILE"))
+    @Option(name: .customShort("R"), help: ArgumentHelp("A file of age1... recipients, one per line (repeatable).", valueName: "FILE"),
+            completion: .file())
     var recipientsFile: [String] = []
 
-    @Option(help: ArgumentHelp("Seal this file's bytes to an age file.", valueName: "PATH"))
+    @Option(help: ArgumentHelp("Seal this file's bytes to an age file.", valueName: "PATH"), completion: .file())
     var file: String?
 
     @Flag(help: "Seal the raw bytes of stdin to an age file.")
     var raw = false
 
-    @Option(name: .shortAndLong, help: ArgumentHelp("Write the age file here (created; never overwritten).", valueName: "PATH"))
+    @Option(name: .shortAndLong, help: ArgumentHelp("Write the age file here (created; never overwritten; - for stdout).", valueName: "PATH"),
+            completion: .file())
     var output: String?
 
     @Flag(name: .shortAndLong, help: "Write age's ASCII armor.")
     var armor = false
 
-    @Option(name: .customLong("as"), help: ArgumentHelp("The sending identity (default: the default identity).", valueName: "NAME"))
+    @Option(name: .customLong("as"), help: ArgumentHelp("The sending identity (default: the default identity).", valueName: "NAME"),
+            completion: NameCompletion.identities)
     var sender: String?
 
     @Flag(help: "Write a plain age file with no sender and no signature.")
@@ -114,7 +117,7 @@ struct SealCommand: SottoCommand {
     }
 
     func sealRaw(_ sealer: Sealer) throws {
-        if output == nil, !armor, isatty(1) == 1 {
+        if output == nil || output == "-", !armor, isatty(1) == 1 {
             throw SottoError(.usage, "refusing to write binary ciphertext to a terminal", hints: ["use -o FILE, --armor, or redirect stdout"])
         }
         let input = try Files.openForReading(file ?? "-")

@@ -25,7 +25,7 @@ struct SendCommand: SottoCommand {
             """),
         version: sottoVersion)
 
-    @Option(help: ArgumentHelp("Send this age file instead of records.", valueName: "PATH"))
+    @Option(help: ArgumentHelp("Send this age file instead of records.", valueName: "PATH"), completion: .file())
     var file: String?
 
     @Option(name: .customLong("to"), help: ArgumentHelp("A mailbox address to deliver to (repeatable; with --file, or for records without \"to\").", valueName: "ADDRESS"))
@@ -90,6 +90,10 @@ struct SendCommand: SottoCommand {
     func ownAddressesIfNoMailboxIsNamed() throws -> Set<String>? {
         let named = [mailbox.location, ProcessInfo.processInfo.environment["SOTTO_MAILBOX"]].contains { !($0 ?? "").isEmpty }
         guard !named else { return nil }
+        guard home.home.exists else {
+            throw SottoError(.notFound, "no mailbox is named, and there is no sotto home at \(home.home.path)",
+                             hints: ["name the mailbox you share: SOTTO_MAILBOX or --mailbox", "or set SOTTO_HOME to your home"])
+        }
         guard FileManager.default.fileExists(atPath: home.home.keyringPath) else { return [] }
         return Set(try Keyring(home: home.home).identities().map(\.mailbox))
     }

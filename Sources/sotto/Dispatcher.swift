@@ -60,7 +60,7 @@ enum Dispatcher {
     /// for longer names.
     static func suggestion(for name: String) -> String? {
         let scored = commands.map { ($0.0, distance(Array(name), Array($0.0))) }
-        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= (name.count > 4 ? 2 : 1) else { return nil }
+        guard let best = scored.min(by: { $0.1 < $1.1 }), best.1 <= (name.count >= 4 ? 2 : 1) else { return nil }
         return best.0
     }
 

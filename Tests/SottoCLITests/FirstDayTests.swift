@@ -23,7 +23,7 @@ final class FirstDayTests: CLITestCase {
     func testAZeroDurationSaysItIsZero() throws {
         let alice = try fixtureHome("alice")
         let record = try run("sotto-seal", stdin: jsonLine(["to": ["bob"], "body": "x", "ttl": "0s"]), home: alice)
-        assertFailure(record, tool: "sotto-seal", status: 65, contains: ["field \"ttl\" is zero", "at least 1s", "never"])
+        assertFailure(record, tool: "sotto-seal", status: 65, contains: ["field \"ttl\" is zero", "at least 1s"])
         let option = try run("sotto-seal", ["--ttl", "0s"], stdin: jsonLine(["to": ["bob"], "body": "x"]), home: alice)
         assertFailure(option, tool: "sotto-seal", status: 64, contains: ["--ttl", "at least 1s"])
     }
@@ -226,5 +226,32 @@ extension FirstDayTests {
         let empty = try run("sotto-seal", ["--raw", "-r", "bob", "-o", path("backup.age")], stdin: Data(), home: alice)
         XCTAssertEqual(empty.status, 0, empty.summary)
         XCTAssertTrue(empty.err.contains("warning: standard input was empty"), empty.err)
+    }
+}
+
+extension FirstDayTests {
+    /// What a second new-user trial ran into: `-o -`, an age user's text,
+    /// a large age file opened into a record, a send with no home.
+    func testSmallThingsANewUserTrips() throws {
+        let alice = try fixtureHome("alice")
+        let recipient = try ok("sotto-keygen", ["age-recipient"], home: alice).out.trimmingCharacters(in: .newlines)
+        let fromAge = try age(["-r", recipient], stdin: Data("hi\n".utf8)).stdout
+        let file = try write("hi.age", fromAge)
+        XCTAssertEqual(try ok("sotto-open", [file, "-o", "-"], home: alice).out, "hi\n", "-o - is standard output")
+        XCTAssertFalse(exists(path("-")))
+        XCTAssertEqual(try ok("sotto-open", [file], home: alice).record("message")["body"] as? String, "hi\n",
+                       "an age user's UTF-8 text is a body, not base64")
+
+        let large = try write("large.bin", Data(count: (64 << 20) + 1))
+        let sealed = path("large.age")
+        try ok("sotto-seal", ["--file", large, "--anonymous", "-r", "alice", "-o", sealed], home: alice)
+        assertFailure(try run("sotto-open", [sealed], home: alice), tool: "sotto-open", status: 64, contains: ["over 64 MiB"])
+
+        let nowhere = home("typo")
+        let envelope = try ok("sotto-seal", stdin: Data(jsonLine(["to": ["bob"], "body": "x"]).utf8), home: alice).stdout
+        assertFailure(try run("sotto-send", stdin: envelope, home: nowhere), tool: "sotto-send", status: 66, contains: ["no sotto home"])
+        XCTAssertFalse(exists(nowhere), "nothing created")
+        let typo = try run("sotto", ["sael"])
+        XCTAssertTrue(typo.err.contains("did you mean `sotto seal`?"), typo.err)
     }
 }

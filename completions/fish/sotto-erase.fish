@@ -87,9 +87,9 @@ complete -c 'sotto-erase' -n '__sotto-erase_should_offer_completions_for_flags_o
 complete -c 'sotto-erase' -n '__sotto-erase_should_offer_completions_for_flags_or_options "sotto-erase" dry-run' -l 'dry-run' -d 'Show what would be erased; change nothing.'
 complete -c 'sotto-erase' -n '__sotto-erase_should_offer_completions_for_flags_or_options "sotto-erase" yes' -l 'yes' -d 'Do not ask for confirmation.'
 complete -c 'sotto-erase' -n '__sotto-erase_should_offer_completions_for_flags_or_options "sotto-erase" mailbox' -l 'mailbox' -d 'The mailbox: a SQLite file path, sqlite:PATH or a postgres:// URL (default: $SOTTO_MAILBOX, else mailbox.db in the home).' -rfka ''
-complete -c 'sotto-erase' -n '__sotto-erase_should_offer_completions_for_flags_or_options "sotto-erase" home' -l 'home' -d 'The sotto home directory (default: $SOTTO_HOME).' -rfka ''
+complete -c 'sotto-erase' -n '__sotto-erase_should_offer_completions_for_flags_or_options "sotto-erase" home' -l 'home' -d 'The sotto home directory (default: $SOTTO_HOME).' -rfa '(__sotto-erase_complete_directories)'
 complete -c 'sotto-erase' -n '__sotto-erase_should_offer_completions_for_flags_or_options "sotto-erase" passphrase-fd' -l 'passphrase-fd' -d 'Read the passphrase from file descriptor N.' -rfka ''
-complete -c 'sotto-erase' -n '__sotto-erase_should_offer_completions_for_flags_or_options "sotto-erase" passphrase-file' -l 'passphrase-file' -d 'Read the passphrase from the first line of FILE.' -rfka ''
+complete -c 'sotto-erase' -n '__sotto-erase_should_offer_completions_for_flags_or_options "sotto-erase" passphrase-file' -l 'passphrase-file' -d 'Read the passphrase from the first line of FILE.' -rF
 complete -c 'sotto-erase' -n '__sotto-erase_should_offer_completions_for_flags_or_options "sotto-erase" version' -l 'version' -d 'Show the version.'
 complete -c 'sotto-erase' -n '__sotto-erase_should_offer_completions_for_flags_or_options "sotto-erase" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'sotto-erase' -n '__sotto-erase_should_offer_completions_for_positional "sotto-erase" -eq 1' -fa 'help' -d 'Show subcommand help information.'

@@ -80,9 +80,9 @@ complete -c 'sotto-expire' -f
 complete -c 'sotto-expire' -n '__sotto-expire_should_offer_completions_for_flags_or_options "sotto-expire" quiet' -l 'quiet' -d 'Write no records (errors still go to stderr).'
 complete -c 'sotto-expire' -n '__sotto-expire_should_offer_completions_for_flags_or_options "sotto-expire" dry-run' -l 'dry-run' -d 'Show what would be deleted, destroyed or rotated; change nothing.'
 complete -c 'sotto-expire' -n '__sotto-expire_should_offer_completions_for_flags_or_options "sotto-expire" mailbox' -l 'mailbox' -d 'The mailbox: a SQLite file path, sqlite:PATH or a postgres:// URL (default: $SOTTO_MAILBOX, else mailbox.db in the home).' -rfka ''
-complete -c 'sotto-expire' -n '__sotto-expire_should_offer_completions_for_flags_or_options "sotto-expire" home' -l 'home' -d 'The sotto home directory (default: $SOTTO_HOME).' -rfka ''
+complete -c 'sotto-expire' -n '__sotto-expire_should_offer_completions_for_flags_or_options "sotto-expire" home' -l 'home' -d 'The sotto home directory (default: $SOTTO_HOME).' -rfa '(__sotto-expire_complete_directories)'
 complete -c 'sotto-expire' -n '__sotto-expire_should_offer_completions_for_flags_or_options "sotto-expire" passphrase-fd' -l 'passphrase-fd' -d 'Read the passphrase from file descriptor N.' -rfka ''
-complete -c 'sotto-expire' -n '__sotto-expire_should_offer_completions_for_flags_or_options "sotto-expire" passphrase-file' -l 'passphrase-file' -d 'Read the passphrase from the first line of FILE.' -rfka ''
+complete -c 'sotto-expire' -n '__sotto-expire_should_offer_completions_for_flags_or_options "sotto-expire" passphrase-file' -l 'passphrase-file' -d 'Read the passphrase from the first line of FILE.' -rF
 complete -c 'sotto-expire' -n '__sotto-expire_should_offer_completions_for_flags_or_options "sotto-expire" version' -l 'version' -d 'Show the version.'
 complete -c 'sotto-expire' -n '__sotto-expire_should_offer_completions_for_flags_or_options "sotto-expire" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'sotto-expire' -n '__sotto-expire_should_offer_completions_for_positional "sotto-expire" -eq 1' -fa 'help' -d 'Show subcommand help information.'

@@ -77,14 +77,14 @@ function __sotto-export_custom_completion
 end
 
 complete -c 'sotto-export' -f
-complete -c 'sotto-export' -n '__sotto-export_should_offer_completions_for_flags_or_options "sotto-export" o output' -l 'output' -s 'o' -d 'Write the export to FILE (created with mode 0600; never overwritten).' -rfka ''
+complete -c 'sotto-export' -n '__sotto-export_should_offer_completions_for_flags_or_options "sotto-export" o output' -l 'output' -s 'o' -d 'Write the export to FILE (created with mode 0600; never overwritten).' -rF
 complete -c 'sotto-export' -n '__sotto-export_should_offer_completions_for_flags_or_options "sotto-export" secrets' -l 'secrets' -d 'Include the secret keys, sealed under an export passphrase, so the export can be restored.'
 complete -c 'sotto-export' -n '__sotto-export_should_offer_completions_for_flags_or_options "sotto-export" decrypt' -l 'decrypt' -d 'Also write the plaintext of each envelope that opens, as a message record.'
 complete -c 'sotto-export' -n '__sotto-export_should_offer_completions_for_flags_or_options "sotto-export" export-passphrase-fd' -l 'export-passphrase-fd' -d 'Read the export passphrase from file descriptor N.' -rfka ''
 complete -c 'sotto-export' -n '__sotto-export_should_offer_completions_for_flags_or_options "sotto-export" export-passphrase-file' -l 'export-passphrase-file' -d 'Read the export passphrase from the first line of FILE.' -rfka ''
-complete -c 'sotto-export' -n '__sotto-export_should_offer_completions_for_flags_or_options "sotto-export" home' -l 'home' -d 'The sotto home directory (default: $SOTTO_HOME).' -rfka ''
+complete -c 'sotto-export' -n '__sotto-export_should_offer_completions_for_flags_or_options "sotto-export" home' -l 'home' -d 'The sotto home directory (default: $SOTTO_HOME).' -rfa '(__sotto-export_complete_directories)'
 complete -c 'sotto-export' -n '__sotto-export_should_offer_completions_for_flags_or_options "sotto-export" passphrase-fd' -l 'passphrase-fd' -d 'Read the passphrase from file descriptor N.' -rfka ''
-complete -c 'sotto-export' -n '__sotto-export_should_offer_completions_for_flags_or_options "sotto-export" passphrase-file' -l 'passphrase-file' -d 'Read the passphrase from the first line of FILE.' -rfka ''
+complete -c 'sotto-export' -n '__sotto-export_should_offer_completions_for_flags_or_options "sotto-export" passphrase-file' -l 'passphrase-file' -d 'Read the passphrase from the first line of FILE.' -rF
 complete -c 'sotto-export' -n '__sotto-export_should_offer_completions_for_flags_or_options "sotto-export" version' -l 'version' -d 'Show the version.'
 complete -c 'sotto-export' -n '__sotto-export_should_offer_completions_for_flags_or_options "sotto-export" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'sotto-export' -n '__sotto-export_should_offer_completions_for_positional "sotto-export" -eq 1' -fa 'help' -d 'Show subcommand help information.'

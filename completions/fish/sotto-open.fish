@@ -77,19 +77,20 @@ function __sotto-open_custom_completion
 end
 
 complete -c 'sotto-open' -f
-complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open"' -l 'identity' -s 'i' -d 'An age identity file: AGE-SECRET-KEY-1... or AGE-SECRET-KEY-PQ-1... lines, # comments (repeatable).' -rfka ''
+complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_positional "sotto-open" -eq 1' -F
+complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open"' -l 'identity' -s 'i' -d 'An age identity file: AGE-SECRET-KEY-1... or AGE-SECRET-KEY-PQ-1... lines, # comments (repeatable).' -rF
 complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open" raw' -l 'raw' -d 'Write the body alone to stdout.'
-complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open" o output' -l 'output' -s 'o' -d 'Write the body to this file (created; never overwritten).' -rfka ''
+complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open" o output' -l 'output' -s 'o' -d 'Write the body to this file (created; never overwritten; - for stdout).' -rF
 complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open" require-known' -l 'require-known' -d 'Refuse messages whose sender is not a contact.'
 complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open" require-verified' -l 'require-verified' -d 'Refuse messages whose sender is not a contact whose safety number you verified.'
 complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open"' -l 'from' -d 'Accept messages from this contact or identity only; refuse anyone else (repeatable).' -rfka '(__sotto-open_custom_completion ---completion -- --from (count (__sotto-open_tokens -pc)) (__sotto-open_tokens -tC))'
 complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open" keep-going' -l 'keep-going' -d 'On a bad record, write an error record and go on (the exit status still reports it).'
 complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open" inspect' -l 'inspect' -d 'Decrypt nothing: describe each envelope as anyone can see it, without a key.'
-complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open" home' -l 'home' -d 'The sotto home directory (default: $SOTTO_HOME).' -rfka ''
+complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open" home' -l 'home' -d 'The sotto home directory (default: $SOTTO_HOME).' -rfa '(__sotto-open_complete_directories)'
 complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open" passphrase-fd' -l 'passphrase-fd' -d 'Read the passphrase from file descriptor N.' -rfka ''
-complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open" passphrase-file' -l 'passphrase-file' -d 'Read the passphrase from the first line of FILE.' -rfka ''
+complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open" passphrase-file' -l 'passphrase-file' -d 'Read the passphrase from the first line of FILE.' -rF
 complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open" json' -l 'json' -d 'Write JSON records even when stdout is a terminal.'
 complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open" version' -l 'version' -d 'Show the version.'
 complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_positional "sotto-open" -eq 1' -fa 'help' -d 'Show subcommand help information.'
+complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_positional "sotto-open" -eq 2' -fa 'help' -d 'Show subcommand help information.'
 complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open help" version' -l 'version' -d 'Show the version.'

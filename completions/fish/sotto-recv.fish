@@ -81,10 +81,10 @@ complete -c 'sotto-recv' -n '__sotto-recv_should_offer_completions_for_flags_or_
 complete -c 'sotto-recv' -n '__sotto-recv_should_offer_completions_for_flags_or_options "sotto-recv" since' -l 'since' -d 'Write inbox envelopes received after this envelope id or RFC 3339 time.' -rfka ''
 complete -c 'sotto-recv' -n '__sotto-recv_should_offer_completions_for_flags_or_options "sotto-recv" limit' -l 'limit' -d 'Write at most N envelopes.' -rfka ''
 complete -c 'sotto-recv' -n '__sotto-recv_should_offer_completions_for_flags_or_options "sotto-recv" follow' -l 'follow' -d 'Keep running and write envelopes as they arrive, until interrupted.'
-complete -c 'sotto-recv' -n '__sotto-recv_should_offer_completions_for_flags_or_options "sotto-recv" input' -l 'input' -d 'Take envelope records from FILE (or - for stdin) instead of a mailbox; an export restores the inbox.' -rfka ''
-complete -c 'sotto-recv' -n '__sotto-recv_should_offer_completions_for_flags_or_options "sotto-recv" output-dir' -l 'output-dir' -d 'Write each envelope to DIR/ID.age and name it in the record.' -rfka ''
+complete -c 'sotto-recv' -n '__sotto-recv_should_offer_completions_for_flags_or_options "sotto-recv" input' -l 'input' -d 'Take envelope records from FILE (or - for stdin) instead of a mailbox; an export restores the inbox.' -rF
+complete -c 'sotto-recv' -n '__sotto-recv_should_offer_completions_for_flags_or_options "sotto-recv" output-dir' -l 'output-dir' -d 'Write each envelope to DIR/ID.age and name it in the record.' -rfa '(__sotto-recv_complete_directories)'
 complete -c 'sotto-recv' -n '__sotto-recv_should_offer_completions_for_flags_or_options "sotto-recv" mailbox' -l 'mailbox' -d 'The mailbox: a SQLite file path, sqlite:PATH or a postgres:// URL (default: $SOTTO_MAILBOX, else mailbox.db in the home).' -rfka ''
-complete -c 'sotto-recv' -n '__sotto-recv_should_offer_completions_for_flags_or_options "sotto-recv" home' -l 'home' -d 'The sotto home directory (default: $SOTTO_HOME).' -rfka ''
+complete -c 'sotto-recv' -n '__sotto-recv_should_offer_completions_for_flags_or_options "sotto-recv" home' -l 'home' -d 'The sotto home directory (default: $SOTTO_HOME).' -rfa '(__sotto-recv_complete_directories)'
 complete -c 'sotto-recv' -n '__sotto-recv_should_offer_completions_for_flags_or_options "sotto-recv" version' -l 'version' -d 'Show the version.'
 complete -c 'sotto-recv' -n '__sotto-recv_should_offer_completions_for_flags_or_options "sotto-recv" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'sotto-recv' -n '__sotto-recv_should_offer_completions_for_positional "sotto-recv" -eq 1' -fa 'help' -d 'Show subcommand help information.'

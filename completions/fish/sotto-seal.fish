@@ -78,12 +78,12 @@ end
 
 complete -c 'sotto-seal' -f
 complete -c 'sotto-seal' -n '__sotto-seal_should_offer_completions_for_flags_or_options "sotto-seal"' -s 'r' -l 'to' -d 'A recipient: contact, @group, identity or age1... key (repeatable).' -rfka '(__sotto-seal_custom_completion ---completion -- --to (count (__sotto-seal_tokens -pc)) (__sotto-seal_tokens -tC))'
-complete -c 'sotto-seal' -n '__sotto-seal_should_offer_completions_for_flags_or_options "sotto-seal"' -s 'R' -d 'A file of age1... recipients, one per line (repeatable).' -rfka ''
-complete -c 'sotto-seal' -n '__sotto-seal_should_offer_completions_for_flags_or_options "sotto-seal" file' -l 'file' -d 'Seal this file\'s bytes to an age file.' -rfka ''
+complete -c 'sotto-seal' -n '__sotto-seal_should_offer_completions_for_flags_or_options "sotto-seal"' -s 'R' -d 'A file of age1... recipients, one per line (repeatable).' -rF
+complete -c 'sotto-seal' -n '__sotto-seal_should_offer_completions_for_flags_or_options "sotto-seal" file' -l 'file' -d 'Seal this file\'s bytes to an age file.' -rF
 complete -c 'sotto-seal' -n '__sotto-seal_should_offer_completions_for_flags_or_options "sotto-seal" raw' -l 'raw' -d 'Seal the raw bytes of stdin to an age file.'
-complete -c 'sotto-seal' -n '__sotto-seal_should_offer_completions_for_flags_or_options "sotto-seal" o output' -l 'output' -s 'o' -d 'Write the age file here (created; never overwritten).' -rfka ''
+complete -c 'sotto-seal' -n '__sotto-seal_should_offer_completions_for_flags_or_options "sotto-seal" o output' -l 'output' -s 'o' -d 'Write the age file here (created; never overwritten; - for stdout).' -rF
 complete -c 'sotto-seal' -n '__sotto-seal_should_offer_completions_for_flags_or_options "sotto-seal" a armor' -l 'armor' -s 'a' -d 'Write age\'s ASCII armor.'
-complete -c 'sotto-seal' -n '__sotto-seal_should_offer_completions_for_flags_or_options "sotto-seal" as' -l 'as' -d 'The sending identity (default: the default identity).' -rfka ''
+complete -c 'sotto-seal' -n '__sotto-seal_should_offer_completions_for_flags_or_options "sotto-seal" as' -l 'as' -d 'The sending identity (default: the default identity).' -rfka '(__sotto-seal_custom_completion ---completion -- --as (count (__sotto-seal_tokens -pc)) (__sotto-seal_tokens -tC))'
 complete -c 'sotto-seal' -n '__sotto-seal_should_offer_completions_for_flags_or_options "sotto-seal" anonymous' -l 'anonymous' -d 'Write a plain age file with no sender and no signature.'
 complete -c 'sotto-seal' -n '__sotto-seal_should_offer_completions_for_flags_or_options "sotto-seal" no-self' -l 'no-self' -d 'Do not seal a copy to the sender\'s own key.'
 complete -c 'sotto-seal' -n '__sotto-seal_should_offer_completions_for_flags_or_options "sotto-seal" ttl' -l 'ttl' -d 'Time to live: 30s, 15m, 2h, 7d, 2w or never.' -rfka ''
@@ -91,9 +91,9 @@ complete -c 'sotto-seal' -n '__sotto-seal_should_offer_completions_for_flags_or_
 complete -c 'sotto-seal' -n '__sotto-seal_should_offer_completions_for_flags_or_options "sotto-seal" thread' -l 'thread' -d 'Thread name for raw mode.' -rfka ''
 complete -c 'sotto-seal' -n '__sotto-seal_should_offer_completions_for_flags_or_options "sotto-seal" content-type' -l 'content-type' -d 'Content type for raw mode.' -rfka ''
 complete -c 'sotto-seal' -n '__sotto-seal_should_offer_completions_for_flags_or_options "sotto-seal" keep-going' -l 'keep-going' -d 'On a bad record, write an error record and go on (the exit status still reports it).'
-complete -c 'sotto-seal' -n '__sotto-seal_should_offer_completions_for_flags_or_options "sotto-seal" home' -l 'home' -d 'The sotto home directory (default: $SOTTO_HOME).' -rfka ''
+complete -c 'sotto-seal' -n '__sotto-seal_should_offer_completions_for_flags_or_options "sotto-seal" home' -l 'home' -d 'The sotto home directory (default: $SOTTO_HOME).' -rfa '(__sotto-seal_complete_directories)'
 complete -c 'sotto-seal' -n '__sotto-seal_should_offer_completions_for_flags_or_options "sotto-seal" passphrase-fd' -l 'passphrase-fd' -d 'Read the passphrase from file descriptor N.' -rfka ''
-complete -c 'sotto-seal' -n '__sotto-seal_should_offer_completions_for_flags_or_options "sotto-seal" passphrase-file' -l 'passphrase-file' -d 'Read the passphrase from the first line of FILE.' -rfka ''
+complete -c 'sotto-seal' -n '__sotto-seal_should_offer_completions_for_flags_or_options "sotto-seal" passphrase-file' -l 'passphrase-file' -d 'Read the passphrase from the first line of FILE.' -rF
 complete -c 'sotto-seal' -n '__sotto-seal_should_offer_completions_for_flags_or_options "sotto-seal" version' -l 'version' -d 'Show the version.'
 complete -c 'sotto-seal' -n '__sotto-seal_should_offer_completions_for_flags_or_options "sotto-seal" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'sotto-seal' -n '__sotto-seal_should_offer_completions_for_positional "sotto-seal" -eq 1' -fa 'help' -d 'Show subcommand help information.'

@@ -77,12 +77,12 @@ function __sotto-send_custom_completion
 end
 
 complete -c 'sotto-send' -f
-complete -c 'sotto-send' -n '__sotto-send_should_offer_completions_for_flags_or_options "sotto-send" file' -l 'file' -d 'Send this age file instead of records.' -rfka ''
+complete -c 'sotto-send' -n '__sotto-send_should_offer_completions_for_flags_or_options "sotto-send" file' -l 'file' -d 'Send this age file instead of records.' -rF
 complete -c 'sotto-send' -n '__sotto-send_should_offer_completions_for_flags_or_options "sotto-send"' -l 'to' -d 'A mailbox address to deliver to (repeatable; with --file, or for records without "to").' -rfka ''
 complete -c 'sotto-send' -n '__sotto-send_should_offer_completions_for_flags_or_options "sotto-send" batch' -l 'batch' -d 'Records per transaction.' -rfka ''
 complete -c 'sotto-send' -n '__sotto-send_should_offer_completions_for_flags_or_options "sotto-send" keep-going' -l 'keep-going' -d 'On a bad record, write an error record and go on (the exit status still reports it).'
 complete -c 'sotto-send' -n '__sotto-send_should_offer_completions_for_flags_or_options "sotto-send" mailbox' -l 'mailbox' -d 'The mailbox: a SQLite file path, sqlite:PATH or a postgres:// URL (default: $SOTTO_MAILBOX, else mailbox.db in the home).' -rfka ''
-complete -c 'sotto-send' -n '__sotto-send_should_offer_completions_for_flags_or_options "sotto-send" home' -l 'home' -d 'The sotto home directory (default: $SOTTO_HOME).' -rfka ''
+complete -c 'sotto-send' -n '__sotto-send_should_offer_completions_for_flags_or_options "sotto-send" home' -l 'home' -d 'The sotto home directory (default: $SOTTO_HOME).' -rfa '(__sotto-send_complete_directories)'
 complete -c 'sotto-send' -n '__sotto-send_should_offer_completions_for_flags_or_options "sotto-send" version' -l 'version' -d 'Show the version.'
 complete -c 'sotto-send' -n '__sotto-send_should_offer_completions_for_flags_or_options "sotto-send" h help' -s 'h' -l 'help' -d 'Show help information.'
 complete -c 'sotto-send' -n '__sotto-send_should_offer_completions_for_positional "sotto-send" -eq 1' -fa 'help' -d 'Show subcommand help information.'

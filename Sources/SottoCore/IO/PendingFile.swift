@@ -9,7 +9,8 @@ import Glibc
 /// file system has no O_TMPFILE, a hidden name beside the target is used
 /// and removed unless committed. Created with mode 0600; never overwrites.
 /// A path that names a device, FIFO or socket (`/dev/null`, `/dev/stdout`, a
-/// named pipe) is written in place: that overwrites no file.
+/// named pipe) is written in place: that overwrites no file; so is `-`,
+/// standard output.
 public final class PendingFile: ByteSink {
     public let path: String
     private let fd: Int32
@@ -23,12 +24,12 @@ public final class PendingFile: ByteSink {
     public init(_ path: String) throws {
         self.path = path
         var status = stat()
-        if stat(path, &status) == 0, !Self.isFileOrDirectory(status.st_mode) {
-            fd = open(path, O_WRONLY | O_CLOEXEC)
+        if path == "-" || (stat(path, &status) == 0 && !Self.isFileOrDirectory(status.st_mode)) {
+            fd = path == "-" ? dup(1) : open(path, O_WRONLY | O_CLOEXEC)
             guard fd >= 0 else { throw Self.cannotCreate(path, errno) }
             temporary = nil
             inPlace = true
-            sink = FileDescriptorSink(fd: fd, name: path)
+            sink = FileDescriptorSink(fd: fd, name: path == "-" ? "standard output" : path)
             return
         }
         inPlace = false

@@ -95,9 +95,9 @@ extension Keyring {
         return try contact(named: petname)
     }
 
-    func ensureFree(_ name: String) throws {
+    func ensureFree(_ name: String, hint: String = "choose another with --name PETNAME") throws {
         if try knows(name: name) {
-            throw SottoError(.refused, "the name '\(name)' is already taken", hints: ["choose another with --name PETNAME"])
+            throw SottoError(.refused, "the name '\(name)' is already taken", hints: [hint])
         }
     }
 

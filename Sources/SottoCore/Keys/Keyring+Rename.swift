@@ -9,7 +9,7 @@ extension Keyring {
         try db.transaction {
             if try db.rows("SELECT 1 FROM contacts WHERE name = ?", [.text(old)]).first != nil {
                 try Names.validate(new, what: "contact name")
-                try ensureFree(new)
+                try ensureFree(new, hint: "choose another new name")
                 try db.run("UPDATE contacts SET name = ? WHERE name = ?", [.text(new), .text(old)])
                 try db.run("UPDATE group_members SET member = ? WHERE member = ?", [.text(new), .text(old)])
                 return .contact

@@ -23,7 +23,8 @@ public struct OpenedMessage {
         ]
         let contentType = inner?.contentType ?? "application/octet-stream"
         if let ttl = inner?.ttlAfterRead { record["ttl_after_read"] = "\(ttl)s" }
-        if contentType.hasPrefix("text/"), let text = String(validating: body, as: UTF8.self) {
+        // A plain age file says nothing of its content: UTF-8 text is shown as text.
+        if contentType.hasPrefix("text/") || inner == nil, let text = String(validating: body, as: UTF8.self) {
             record["body"] = text
         } else {
             record["body_base64"] = Base64.encode(body)

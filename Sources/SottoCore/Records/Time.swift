@@ -124,7 +124,7 @@ public enum Time {
         public var advice: String {
             switch self {
             case .notADuration: return "use a number and s, m, h, d or w, or never"
-            case .zero: return "a duration is at least 1s; for none, use never"
+            case .zero: return "a duration is at least 1s"
             }
         }
     }
