@@ -26,8 +26,9 @@ struct ExpireCommand: SottoCommand {
             records and one {"type":"summary",...}; --quiet writes nothing; --dry-run changes nothing. \
             Idempotent and safe to run concurrently with itself, sotto-send and sotto-recv; exit 0 when \
             there is nothing to do, 66 when there is no home (cron has a bare environment: set SOTTO_HOME \
-            if the home is not ~/.local/share/sotto) unless a mailbox is named, to expire that mailbox alone. Deletion uses the later of the clock and the previous run's clock, so \
-            a clock set backwards brings nothing back.
+            if the home is not ~/.local/share/sotto) unless a mailbox is named, to expire that mailbox alone. Deletion from the inbox uses the later of the clock and the previous \
+            run's clock, so a clock set backwards brings nothing back; the mailbox, which others share, goes by \
+            the clock alone.
 
             Steps 3 and 4 need the keyring's secrets for rotating and for marking inbox envelopes whose \
             key is destroyed; without a passphrase source (and no terminal) rotation is skipped with a notice.
@@ -76,7 +77,9 @@ struct ExpireCommand: SottoCommand {
             summary["inbox"] = due.count
         }
         if let store = try openMailbox(home) {
-            let gone = try dryRun ? store.expired(now: clock) : store.removeExpired(now: clock)
+            // The mailbox is others' too: their mail goes by the real clock, never by the
+            // high-water mark this home keeps against its own clock being set back.
+            let gone = try dryRun ? store.expired(now: now) : store.removeExpired(now: now)
             for envelope in gone {
                 try emit(["type": "expired", "id": envelope.id, "where": "mailbox", "reason": "expired",
                           "mailbox": envelope.mailbox.orNull, "expires_at": envelope.expiresAt.map(Time.rfc3339).orNull])

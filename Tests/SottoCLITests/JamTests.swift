@@ -118,3 +118,24 @@ final class JamTests: CLITestCase {
         XCTAssertEqual(try ok("sotto-recv", ["--mailbox", mailbox], home: bob).out, "", "the damaged row is gone")
     }
 }
+
+extension JamTests {
+    /// One user's clock ran a day ahead once: their home remembers that
+    /// time against a clock set back, but others' mail in a shared mailbox
+    /// goes by the real clock, and is not deleted early.
+    func testOneUsersClockJumpDeletesNoOneElsesMail() throws {
+        let alice = try fixtureHome("alice"), bob = try fixtureHome("bob"), carol = try fixtureHome("carol")
+        let now = Int(Date().timeIntervalSince1970)
+        let shared = path("shared.db"), own = path("own.db")
+        let sealed = try ok("sotto-seal", stdin: Data(jsonLine(["to": ["alice"], "body": "in two hours", "ttl": "2h"]).utf8), home: bob,
+                            env: ["SOTTO_TEST_NOW": String(now)])
+        try ok("sotto-send", ["--mailbox", shared], stdin: sealed.stdout, home: bob)
+        try ok("sotto-recv", ["--mailbox", own], home: carol)
+        try ok("sotto-expire", ["--mailbox", own, "--quiet"], home: carol, env: ["SOTTO_TEST_NOW": String(now + 86_400)])
+        let expired = try ok("sotto-expire", ["--mailbox", shared], home: carol, env: ["SOTTO_TEST_NOW": String(now)]).records()
+        XCTAssertEqual(expired.last?["mailbox"] as? Int, 0, "\(expired)")
+        let received = try ok("sotto-recv", ["--mailbox", shared], home: alice, env: ["SOTTO_TEST_NOW": String(now)])
+        XCTAssertEqual(try ok("sotto-open", stdin: received.stdout, home: alice, env: ["SOTTO_TEST_NOW": String(now)])
+            .record("message")["body"] as? String, "in two hours")
+    }
+}
