@@ -41,7 +41,10 @@ enum PostgresFailure {
         let message = error.serverInfo?[.message] ?? "unknown error"
         let text = "mailbox server \(settings): \(message)"
         switch state {
-        case "40001", "40P01", "55P03", "53300", "57P01", "57P02", "57P03":
+        case "55P03", "57014":
+            return SottoError(.temporary, text, hints: ["another session held a lock, or the server was too slow (sotto waits \(PostgresSession.lockTimeout) s "
+                                                        + "for a lock, \(PostgresSession.statementTimeout) s for a statement); nothing was lost: run the command again"])
+        case "40001", "40P01", "53300", "57P01", "57P02", "57P03":
             return SottoError(.temporary, text, hints: ["nothing was lost: run the command again"])
         case _ where state.hasPrefix("08"):
             return SottoError(.temporary, text, hints: ["nothing was lost: run the command again"])

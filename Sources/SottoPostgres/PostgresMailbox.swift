@@ -31,6 +31,8 @@ public final class PostgresMailbox: Mailbox {
         let wanted = PostgresSchema.migrations.count
         if try version() == wanted { return }
         try transaction {
+            // A migration re-keys every stored envelope: no statement limit for it.
+            try session.execute("SET LOCAL statement_timeout = 0")
             try session.execute("SELECT pg_advisory_xact_lock(\(PostgresSchema.lockKey))")
             let current = try version()
             guard current < wanted else {

@@ -33,7 +33,15 @@ final class PostgresSession {
         } catch {
             throw PostgresFailure.describe(error, settings: settings, connecting: true)
         }
+        // A lock someone holds, or a statement the server cannot finish, ends
+        // in a temporary failure (75) within a bounded time, never a silent wait.
+        try execute(PostgresQuery(unsafeSQL: "SET lock_timeout = '\(Self.lockTimeout)s'"))
+        try execute(PostgresQuery(unsafeSQL: "SET statement_timeout = '\(Self.statementTimeout)s'"))
     }
+
+    /// Seconds to wait for a lock, and for any one statement.
+    static let lockTimeout = 10
+    static let statementTimeout = 120
 
     deinit { try? connection.close().wait() }
 

@@ -156,6 +156,24 @@ final class PostgresTests: CLITestCase {
         XCTAssertEqual(try ok("sotto-open", stdin: received.stdout, home: bob).record("message")["body"] as? String, "the real one")
     }
 
+    /// Whoever holds a lock on the deliveries (here the administrator, in a
+    /// transaction left open) makes recv fail with 75 after the documented
+    /// wait, not hang a cron job.
+    func testAHeldLockIsATemporaryFailureNotAHang() throws {
+        let bob = try fixtureHome("bob")
+        let bobURL = try server.addUser("bob", addresses: [try address(bob)])
+        let holder = try start("/usr/bin/psql", ["-X", "-q", "-d", server.adminURL,
+                                                 "-c", "BEGIN; LOCK TABLE sotto.deliveries IN ACCESS EXCLUSIVE MODE; SELECT pg_sleep(12); COMMIT;"])
+        Thread.sleep(forTimeInterval: 1)
+        let started = Date()
+        let blocked = try run("sotto-recv", home: bob, env: ["SOTTO_MAILBOX": bobURL])
+        let waited = Date().timeIntervalSince(started)
+        assertFailure(blocked, tool: "sotto-recv", status: 75, contains: ["lock"])
+        XCTAssertTrue(blocked.err.contains("another session held a lock"), blocked.err)
+        XCTAssertLessThan(waited, 12, "the lock timeout (10 s) ended the wait")
+        _ = try holder.finish()
+    }
+
     /// The server restarts while recv --follow waits: it says so, reconnects,
     /// and delivers what was sent meanwhile, once.
     func testFollowSurvivesAServerRestart() throws {
