@@ -46,12 +46,12 @@ public final class EnvelopeIDHasher {
     private let outer = SHA256()
     /// The current chunk's bytes, when they arrive in smaller pieces.
     private var pending = [UInt8]()
-    private var length: UInt64 = 0
+    private var length: Int64 = 0
 
     public init() { outer.update("sotto/2 envelope id\n") }
 
     public func update(_ bytes: UnsafeRawBufferPointer) {
-        length += UInt64(bytes.count)
+        length += Int64(bytes.count)
         var rest = bytes
         while !rest.isEmpty {
             if pending.isEmpty, rest.count >= Self.chunkSize {
@@ -69,7 +69,7 @@ public final class EnvelopeIDHasher {
 
     public func finalize() -> EnvelopeID {
         if !pending.isEmpty { flush() }
-        outer.update((0..<8).map { UInt8(truncatingIfNeeded: length >> (56 - 8 * $0)) })
+        outer.update(Wire.u64(length))
         return EnvelopeID(hashed: Hex.encode(Array(outer.finalize().prefix(16))))
     }
 
