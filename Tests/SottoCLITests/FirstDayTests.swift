@@ -255,3 +255,19 @@ extension FirstDayTests {
         XCTAssertTrue(typo.err.contains("did you mean `sotto seal`?"), typo.err)
     }
 }
+
+extension FirstDayTests {
+    /// A mistyped name gets "did you mean", a group named without @ says so.
+    func testMistypedNamesGetASuggestion() throws {
+        let alice = try fixtureHome("alice")
+        try ok("sotto-keygen", ["group", "team", "bob"], home: alice)
+        for (name, hint) in [("bbo", "did you mean bob?"), ("team", "'team' is a group: write @team"), ("@taem", "did you mean @team?")] {
+            let result = try run("sotto-seal", stdin: Data(jsonLine(["to": [name], "body": "x"]).utf8), home: alice)
+            assertFailure(result, tool: "sotto-seal", status: 66)
+            XCTAssertTrue(result.err.contains("hint: \(hint)"), "\(name): \(result.err)")
+        }
+        let fingerprint = try run("sotto-keygen", ["fingerprint", "bbo"], home: alice)
+        assertFailure(fingerprint, tool: "sotto-keygen", status: 66, contains: ["no contact named 'bbo'"])
+        XCTAssertTrue(fingerprint.err.contains("hint: did you mean bob?"), fingerprint.err)
+    }
+}

@@ -124,7 +124,9 @@ extension Keyring {
     public func contact(named name: String) throws -> ContactInfo {
         guard let row = try db.rows("SELECT \(Self.contactColumns) FROM contacts WHERE name = ?",
                                     [.text(name)]).first else {
-            throw SottoError(.notFound, "no contact named '\(name)'", hints: ["`sotto-keygen list` shows identities and contacts"])
+            let names = try db.rows("SELECT name FROM contacts").compactMap { $0.text(0) }
+            throw SottoError(.notFound, "no contact named '\(name)'",
+                             hints: [Suggestion.closest(to: name, among: names).map { "did you mean \($0)?" } ?? "`sotto-keygen list` shows identities and contacts"])
         }
         return try contact(from: row)
     }
@@ -192,7 +194,11 @@ extension Keyring {
         if name.hasPrefix("@") {
             let group = String(name.dropFirst())
             let members = try db.rows("SELECT member FROM group_members WHERE name = ? ORDER BY position", [.text(group)]).compactMap { $0.text(0) }
-            guard !members.isEmpty else { throw SottoError(.notFound, "no group named '\(group)'") }
+            guard !members.isEmpty else {
+                let groups = try db.rows("SELECT DISTINCT name FROM group_members").compactMap { $0.text(0) }
+                throw SottoError(.notFound, "no group named '\(group)'",
+                                 hints: Suggestion.closest(to: group, among: groups).map { ["did you mean @\($0)?"] } ?? [])
+            }
             guard depth < 8 else { throw SottoError(.usage, "groups nest too deeply at '\(name)'") }
             return try members.flatMap { try resolve($0, depth: depth + 1) }
         }
@@ -205,7 +211,14 @@ extension Keyring {
         }
         let contact: ContactInfo
         do { contact = try self.contact(named: name) } catch let error as SottoError where error.kind == .notFound {
-            throw SottoError(.notFound, "unknown recipient '\(name)'", hints: ["import their card with `sotto-keygen import`, or give an age1… key"])
+            let names = try contacts().map(\.name) + identities().map(\.name)
+            let groups = try db.rows("SELECT DISTINCT name FROM group_members").compactMap { $0.text(0) }
+            if groups.contains(name) {
+                throw SottoError(.notFound, "unknown recipient '\(name)'", hints: ["'\(name)' is a group: write @\(name)"])
+            }
+            let guess = Suggestion.closest(to: name, among: names) ?? Suggestion.closest(to: name, among: groups).map { "@" + $0 }
+            throw SottoError(.notFound, "unknown recipient '\(name)'",
+                             hints: guess.map { ["did you mean \($0)?"] } ?? ["import their card with `sotto-keygen import`, or give an age1… key"])
         }
         if let revocation = contact.revocation { throw Self.revoked(name, revocation) }
         guard let key = contact.recipient else {

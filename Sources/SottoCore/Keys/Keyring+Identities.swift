@@ -56,7 +56,8 @@ extension Keyring {
         let all = try identities()
         if let name {
             guard let found = all.first(where: { $0.name == name }) else {
-                throw SottoError(.notFound, "no identity named '\(name)'")
+                throw SottoError(.notFound, "no identity named '\(name)'",
+                                 hints: Suggestion.closest(to: name, among: all.map(\.name)).map { ["did you mean \($0)?"] } ?? [])
             }
             return found
         }
