@@ -4,7 +4,7 @@ DESTDIR ?=
 SWIFT ?= swift
 COMMANDS := sotto sotto-keygen sotto-seal sotto-open sotto-send sotto-recv sotto-expire sotto-export sotto-erase
 DEB_PACKAGES := libsodium-dev libssl-dev libargon2-dev libsqlite3-dev zlib1g-dev pkg-config age sqlite3 faketime \
-  postgresql postgresql-common strace man-db groff-base keyutils
+  postgresql postgresql-common strace man-db groff-base keyutils zsh
 RELEASE := .build/release
 # Release builds link the Swift runtime statically: the commands start in a few
 # milliseconds and run where no Swift toolchain is installed. libsodium, libargon2 and SQLite

@@ -69,7 +69,19 @@ complete -F _sotto sotto
 BASH
   ;;
 zsh)
-  printf '#compdef sotto\n_arguments "1:command:(%s)" "*::arguments:_normal"\n' "$commands" ;;
+  # After the command word, the line is completed as sotto-NAME's own.
+  printf '#compdef sotto\nlocal state\nlocal -a commands=(%s)\n' "$commands"
+  cat <<'ZSH'
+_arguments -C "1:command:($commands help)" "*::arguments:->arguments"
+[[ $state == arguments ]] || return
+if [[ $words[1] == help ]]; then
+  (( CURRENT == 2 )) && compadd -a commands
+  return
+fi
+words[1]="sotto-$words[1]"
+_normal
+ZSH
+  ;;
 fish)
   for c in $commands; do printf "complete -c sotto -n __fish_use_subcommand -a %s\n" "$c"; done ;;
 *) echo "usage: $0 man|bash|zsh|fish" >&2; exit 64 ;;

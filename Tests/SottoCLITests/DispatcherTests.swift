@@ -113,4 +113,23 @@ final class DispatcherTests: CLITestCase {
         XCTAssertEqual(try complete("sotto keygen verify b"), ["bob"])
         XCTAssertEqual(try complete("sotto-keygen fingerprint "), ["bob"])
     }
+
+    /// zsh completes the same, typed at an interactive zsh in a pseudo-terminal.
+    func testZshCompletesThroughTheDispatcherAndDirectly() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/zsh") else {
+            return XCTFail("zsh is missing: make test installs it")
+        }
+        let alice = try fixtureHome("alice")
+        let bin = URL(fileURLWithPath: Binaries.path("sotto")).deletingLastPathComponent().path
+        let script = Binaries.packageRoot.appendingPathComponent("scripts/zsh-complete.zsh").path
+        let completions = Binaries.packageRoot.appendingPathComponent("completions/zsh").path
+        for (typed, completed) in [("sotto seal --ar", "sotto seal --armor"), ("sotto-seal --ar", "sotto-seal --armor"),
+                                   ("sotto-seal -r bo", "sotto-seal -r bob"), ("sotto keygen verify bo", "sotto keygen verify bob"),
+                                   ("sotto help op", "sotto help open")] {
+            let result = try run("/usr/bin/zsh", ["-f", script, completions, typed, completed], home: alice,
+                                 env: ["PATH": bin + ":/usr/bin:/bin"])
+            XCTAssertEqual(result.status, 0, result.summary)
+            XCTAssertTrue(result.out.contains(completed), "\(typed): \(result.out.debugDescription)")
+        }
+    }
 }
