@@ -28,8 +28,9 @@ struct SendCommand: SottoCommand {
     @Option(help: ArgumentHelp("Send this age file instead of records.", valueName: "PATH"), completion: .file())
     var file: String?
 
-    @Option(name: .customLong("to"), help: ArgumentHelp("A mailbox address to deliver to (repeatable; with --file, or for records without \"to\").", valueName: "ADDRESS"))
-    var addresses: [String] = []
+    @Option(name: .customLong("to"), help: ArgumentHelp("A mailbox address, or a contact, identity or @group whose addresses to deliver to (repeatable; with --file, or for records without \"to\").", valueName: "ADDRESS|NAME"),
+            completion: NameCompletion.recipients)
+    var to: [String] = []
 
     @Option(help: ArgumentHelp("Records per transaction.", valueName: "N"))
     var batch = 1000
@@ -41,15 +42,15 @@ struct SendCommand: SottoCommand {
     @OptionGroup var home: HomeOptions
 
     func validate() throws {
-        if file != nil && addresses.isEmpty { throw ValidationError("--file needs at least one --to ADDRESS") }
+        if file != nil && to.isEmpty { throw ValidationError("--file needs at least one --to ADDRESS") }
         if batch < 1 { throw ValidationError("--batch must be at least 1") }
     }
 
     func execute() throws {
-        for address in addresses { try Addresses.validate(address) }
+        let addresses = try resolveAddresses(to)
         let own = try ownAddressesIfNoMailboxIsNamed()
         let store = try Mailboxes.open(mailbox.location, home: home.home)
-        if let file { return try sendFile(file, store, own: own) }
+        if let file { return try sendFile(file, to: addresses, store, own: own) }
         var pending = [Delivery]()
         var pendingBytes = 0
         func flush() throws {
@@ -69,7 +70,7 @@ struct SendCommand: SottoCommand {
         var loop = RecordLoop(keepGoing: keepGoing)
         do {
             try loop.each(RecordReader(fd: 0)) { record in
-                let (envelope, to, size) = try parse(record)
+                let (envelope, to, size) = try parse(record, defaults: addresses)
                 for address in to { try checkDeliverable(address, own: own) }
                 pending.append(Delivery(envelope, to: to))
                 pendingBytes += size
@@ -82,6 +83,28 @@ struct SendCommand: SottoCommand {
         }
         try flush()
         try loop.finish()
+    }
+
+    /// Addresses as given; names (contacts, identities, @groups) become their mailbox addresses.
+    func resolveAddresses(_ given: [String]) throws -> [String] {
+        // Anything made of hex digits is meant as an address, and checked as one.
+        let names = given.filter { !$0.isEmpty && !$0.allSatisfy(\.isHexDigit) }
+        for address in given where !names.contains(address) { try Addresses.validate(address) }
+        guard !names.isEmpty else { return given }
+        guard FileManager.default.fileExists(atPath: home.home.keyringPath) else {
+            throw SottoError(.notFound, "--to \(names[0]): names need a keyring, and there is none in \(home.home.path)",
+                             hints: ["give a mailbox address (32 hex digits), or set SOTTO_HOME"])
+        }
+        let keyring = try Keyring(home: home.home)
+        return try given.flatMap { value -> [String] in
+            guard names.contains(value) else { return [value] }
+            return try keyring.resolve(value).map { recipient in
+                guard let mailbox = recipient.mailbox else {
+                    throw SottoError(.usage, "--to \(value): \(recipient.label) is a bare age recipient, with no mailbox")
+                }
+                return mailbox
+            }
+        }
     }
 
     /// With no mailbox named (no --mailbox, no SOTTO_MAILBOX), the home's own
@@ -107,7 +130,7 @@ struct SendCommand: SottoCommand {
     }
 
     /// Checks a record completely before anything of it is stored.
-    func parse(_ record: Fields) throws -> (IncomingEnvelope, [String], Int) {
+    func parse(_ record: Fields, defaults addresses: [String]) throws -> (IncomingEnvelope, [String], Int) {
         if let type = try record.optionalString("type"), type != "envelope" {
             throw record.badField("type", "must be \"envelope\"")
         }
@@ -118,7 +141,7 @@ struct SendCommand: SottoCommand {
         return (envelope.incoming, to, envelope.bytes.count)
     }
 
-    func sendFile(_ path: String, _ store: Mailbox, own: Set<String>?) throws {
+    func sendFile(_ path: String, to addresses: [String], _ store: Mailbox, own: Set<String>?) throws {
         let fd = try Files.openForReading(path)
         defer { if fd != 0 { close(fd) } }
         let expiresAt: Int64?

@@ -271,3 +271,19 @@ extension FirstDayTests {
         XCTAssertTrue(fingerprint.err.contains("hint: did you mean bob?"), fingerprint.err)
     }
 }
+
+extension FirstDayTests {
+    /// `sotto-send --to` takes a contact's name as well as an address.
+    func testSendToANameDeliversToItsMailbox() throws {
+        let alice = try fixtureHome("alice"), bob = try fixtureHome("bob")
+        let bobAddress = try XCTUnwrap(try identityRecord(home: bob)["mailbox"] as? String)
+        let file = try write("note.age", ageBytes(try ok("sotto-seal", ["--anonymous", "-r", "bob"],
+                                                          stdin: Data(jsonLine(["body": "by name"]).utf8), home: alice).record("envelope")))
+        let sent = try ok("sotto-send", ["--mailbox", path("mailbox.db"), "--file", file, "--to", "bob"], home: alice)
+        XCTAssertEqual(sent.record("receipt")["mailbox"] as? String, bobAddress)
+        let typo = try run("sotto-send", ["--mailbox", path("mailbox.db"), "--file", file, "--to", "bbo"], home: alice)
+        assertFailure(typo, tool: "sotto-send", status: 66, contains: ["unknown recipient 'bbo'"])
+        assertFailure(try run("sotto-send", ["--mailbox", path("mailbox.db"), "--file", file, "--to", "ABCDEF"], home: alice),
+                      tool: "sotto-send", status: 65, contains: ["not a mailbox address"])
+    }
+}

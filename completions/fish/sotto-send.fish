@@ -78,7 +78,7 @@ end
 
 complete -c 'sotto-send' -f
 complete -c 'sotto-send' -n '__sotto-send_should_offer_completions_for_flags_or_options "sotto-send" file' -l 'file' -d 'Send this age file instead of records.' -rF
-complete -c 'sotto-send' -n '__sotto-send_should_offer_completions_for_flags_or_options "sotto-send"' -l 'to' -d 'A mailbox address to deliver to (repeatable; with --file, or for records without "to").' -rfka ''
+complete -c 'sotto-send' -n '__sotto-send_should_offer_completions_for_flags_or_options "sotto-send"' -l 'to' -d 'A mailbox address, or a contact, identity or @group whose addresses to deliver to (repeatable; with --file, or for records without "to").' -rfka '(__sotto-send_custom_completion ---completion -- --to (count (__sotto-send_tokens -pc)) (__sotto-send_tokens -tC))'
 complete -c 'sotto-send' -n '__sotto-send_should_offer_completions_for_flags_or_options "sotto-send" batch' -l 'batch' -d 'Records per transaction.' -rfka ''
 complete -c 'sotto-send' -n '__sotto-send_should_offer_completions_for_flags_or_options "sotto-send" keep-going' -l 'keep-going' -d 'On a bad record, write an error record and go on (the exit status still reports it).'
 complete -c 'sotto-send' -n '__sotto-send_should_offer_completions_for_flags_or_options "sotto-send" mailbox' -l 'mailbox' -d 'The mailbox: a SQLite file path, sqlite:PATH or a postgres:// URL (default: $SOTTO_MAILBOX, else mailbox.db in the home).' -rfka ''
