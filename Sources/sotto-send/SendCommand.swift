@@ -87,8 +87,8 @@ struct SendCommand: SottoCommand {
 
     /// Addresses as given; names (contacts, identities, @groups) become their mailbox addresses.
     func resolveAddresses(_ given: [String]) throws -> [String] {
-        // Anything made of hex digits is meant as an address, and checked as one.
-        let names = given.filter { !$0.isEmpty && !$0.allSatisfy(\.isHexDigit) }
+        // A long run of hex digits is meant as an address, and checked as one; "ada" is a name.
+        let names = given.filter { !($0.count >= 16 && $0.allSatisfy(\.isHexDigit)) }
         for address in given where !names.contains(address) { try Addresses.validate(address) }
         guard !names.isEmpty else { return given }
         guard FileManager.default.fileExists(atPath: home.home.keyringPath) else {

@@ -283,7 +283,7 @@ extension FirstDayTests {
         XCTAssertEqual(sent.record("receipt")["mailbox"] as? String, bobAddress)
         let typo = try run("sotto-send", ["--mailbox", path("mailbox.db"), "--file", file, "--to", "bbo"], home: alice)
         assertFailure(typo, tool: "sotto-send", status: 66, contains: ["unknown recipient 'bbo'"])
-        assertFailure(try run("sotto-send", ["--mailbox", path("mailbox.db"), "--file", file, "--to", "ABCDEF"], home: alice),
+        assertFailure(try run("sotto-send", ["--mailbox", path("mailbox.db"), "--file", file, "--to", "ABCDEF0123456789ABCD"], home: alice),
                       tool: "sotto-send", status: 65, contains: ["not a mailbox address"])
     }
 }
