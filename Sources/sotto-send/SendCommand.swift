@@ -47,8 +47,10 @@ struct SendCommand: SottoCommand {
     }
 
     func execute() throws {
-        let addresses = try resolveAddresses(to)
-        let own = try ownAddressesIfNoMailboxIsNamed()
+        // Opened once, for names and for my own addresses, and only when there is one.
+        let keyring = FileManager.default.fileExists(atPath: home.home.keyringPath) ? try Keyring(home: home.home) : nil
+        let addresses = try resolveAddresses(to, keyring: keyring)
+        let own = try ownAddressesIfNoMailboxIsNamed(keyring: keyring)
         let store = try Mailboxes.open(mailbox.location, home: home.home)
         if let file { return try sendFile(file, to: addresses, store, own: own) }
         var pending = [Delivery]()
@@ -86,16 +88,15 @@ struct SendCommand: SottoCommand {
     }
 
     /// Addresses as given; names (contacts, identities, @groups) become their mailbox addresses.
-    func resolveAddresses(_ given: [String]) throws -> [String] {
+    func resolveAddresses(_ given: [String], keyring: Keyring?) throws -> [String] {
         // A long run of hex digits is meant as an address, and checked as one; "ada" is a name.
         let names = given.filter { !($0.count >= 16 && $0.allSatisfy(\.isHexDigit)) }
         for address in given where !names.contains(address) { try Addresses.validate(address) }
         guard !names.isEmpty else { return given }
-        guard FileManager.default.fileExists(atPath: home.home.keyringPath) else {
+        guard let keyring else {
             throw SottoError(.notFound, "--to \(names[0]): names need a keyring, and there is none in \(home.home.path)",
                              hints: ["give a mailbox address (32 hex digits), or set SOTTO_HOME"])
         }
-        let keyring = try Keyring(home: home.home)
         return try given.flatMap { value -> [String] in
             guard names.contains(value) else { return [value] }
             return try keyring.resolve(value).map { recipient in
@@ -110,15 +111,14 @@ struct SendCommand: SottoCommand {
     /// With no mailbox named (no --mailbox, no SOTTO_MAILBOX), the home's own
     /// mailbox.db is used: right for my own addresses, and a place where no
     /// one else ever looks. Nil when a mailbox is named.
-    func ownAddressesIfNoMailboxIsNamed() throws -> Set<String>? {
+    func ownAddressesIfNoMailboxIsNamed(keyring: Keyring?) throws -> Set<String>? {
         let named = [mailbox.location, ProcessInfo.processInfo.environment["SOTTO_MAILBOX"]].contains { !($0 ?? "").isEmpty }
         guard !named else { return nil }
         guard home.home.exists else {
             throw SottoError(.notFound, "no mailbox is named, and there is no sotto home at \(home.home.path)",
                              hints: ["name the mailbox you share: SOTTO_MAILBOX or --mailbox", "or set SOTTO_HOME to your home"])
         }
-        guard FileManager.default.fileExists(atPath: home.home.keyringPath) else { return [] }
-        return Set(try Keyring(home: home.home).identities().map(\.mailbox))
+        return Set(try keyring?.identities().map(\.mailbox) ?? [])
     }
 
     func checkDeliverable(_ address: String, own: Set<String>?) throws {
