@@ -4,7 +4,7 @@ DESTDIR ?=
 SWIFT ?= swift
 COMMANDS := sotto sotto-keygen sotto-seal sotto-open sotto-send sotto-recv sotto-expire sotto-export sotto-erase
 DEB_PACKAGES := libsodium-dev libssl-dev libargon2-dev libsqlite3-dev zlib1g-dev pkg-config age sqlite3 faketime \
-  postgresql postgresql-common strace man-db groff-base keyutils zsh
+  postgresql postgresql-common strace man-db groff-base keyutils zsh python3 python3-venv
 RELEASE := .build/release
 # Release builds link the Swift runtime statically: the commands start in a few
 # milliseconds and run where no Swift toolchain is installed. libsodium, libargon2 and SQLite
@@ -13,7 +13,7 @@ STATIC_C := $(CURDIR)/.build/static-c
 RELEASE_BUILD := PKG_CONFIG_PATH=$(STATIC_C)/pkgconfig $(SWIFT) build -c release --static-swift-stdlib
 MAN_DATE := 2026-11-25
 
-.PHONY: all build test deps demo install man check-man completions memory bench bench-postgres vectors corpus fuzz crash faults \
+.PHONY: all build test deps python-env demo install man check-man completions memory bench bench-postgres vectors corpus fuzz crash faults \
   test-sanitize clean
 
 all: build
@@ -37,14 +37,29 @@ deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
+# The second implementation of age's post-quantum stanza (Tests/interop/age_pq.py, which
+# PostQuantumInteropTests runs) needs these packages: a virtualenv, made or remade when missing.
+PYTHON ?= python3
+PYTHON_ENV := $(CURDIR)/.build/python
+PYTHON_PACKAGES := kyber-py==1.2.0 cryptography==48.0.0
+PYTHON_TEST_ENV := SOTTO_PYTHON=$(PYTHON_ENV)/bin/python3
+python-env: deps
+	@if [ "$$(cat $(PYTHON_ENV)/packages.txt 2>/dev/null)" != "$(PYTHON_PACKAGES)" ] || \
+	  ! $(PYTHON_ENV)/bin/python3 -c 'import kyber_py, cryptography' 2>/dev/null; then \
+	  echo "installing in $(PYTHON_ENV): $(PYTHON_PACKAGES)"; \
+	  rm -rf $(PYTHON_ENV) && $(PYTHON) -m venv $(PYTHON_ENV) && \
+	  $(PYTHON_ENV)/bin/pip install -q --disable-pip-version-check $(PYTHON_PACKAGES) && \
+	  echo "$(PYTHON_PACKAGES)" > $(PYTHON_ENV)/packages.txt; \
+	fi
+
 # The suite runs against a throwaway PostgreSQL server on loopback too:
 # pg_virtualenv creates it, exports PG*, and drops it afterwards. If it cannot
 # start one, the target fails. Then every fuzz target runs for FUZZ_SHORT
 # seconds (docs/TESTING.md lists the suites and their figures).
 FUZZ_SHORT ?= 20
-test: deps
+test: deps python-env
 	$(SWIFT) build --build-tests
-	SOTTO_BIN=$$($(SWIFT) build --show-bin-path) pg_virtualenv sh -c '$(POSTGRES_TEST_ENV) $(SWIFT) test --skip-build'
+	$(PYTHON_TEST_ENV) SOTTO_BIN=$$($(SWIFT) build --show-bin-path) pg_virtualenv sh -c '$(POSTGRES_TEST_ENV) $(SWIFT) test --skip-build'
 	./scripts/fuzz.sh $(FUZZ_SHORT)
 	$(MAKE) check-man
 
@@ -74,10 +89,10 @@ faults: deps
 # The commands run several times slower there, so the send/recv kill loop asks for 3 kills
 # landing mid-output (10 otherwise).
 SANITIZERS ?= address thread
-test-sanitize: deps
+test-sanitize: deps python-env
 	for s in $(SANITIZERS); do \
 	  $(SWIFT) build --build-tests --sanitize=$$s --scratch-path .build/$$s && \
-	  SOTTO_BIN=.build/$$s/debug SOTTO_CRASH_MID_OUTPUT=3 LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp pg_virtualenv sh -c \
+	  $(PYTHON_TEST_ENV) SOTTO_BIN=.build/$$s/debug SOTTO_CRASH_MID_OUTPUT=3 LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan.supp pg_virtualenv sh -c \
 	    '$(POSTGRES_TEST_ENV) $(SWIFT) test --skip-build --sanitize='$$s' --scratch-path .build/'$$s || exit 1; \
 	done
 

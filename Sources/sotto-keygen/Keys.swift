@@ -92,8 +92,10 @@ extension KeygenCommand {
         static let configuration = CommandConfiguration(
             abstract: "Change or add the keyring passphrase.",
             discussion: """
-                The current passphrase comes from the usual sources; the new one from --new-passphrase-fd, \
-                --new-passphrase-file, SOTTO_NEW_PASSPHRASE or a terminal prompt (asked twice).
+                The current passphrase comes from the usual sources, even while the keyring is kept unlocked \
+                (`sotto-keygen unlock`): a program running in the session cannot change or remove it. The new \
+                one comes from --new-passphrase-fd, --new-passphrase-file, SOTTO_NEW_PASSPHRASE or a terminal \
+                prompt (asked twice).
                 """)
 
         @Flag(help: "Remove the passphrase (the keyring is then protected by file permissions only).")
@@ -111,7 +113,7 @@ extension KeygenCommand {
 
         func execute() throws {
             let store = try keyring.open()
-            try store.unlock()
+            try store.unlock(provingPassphrase: true)
             var fresh: SecureBytes?
             if !noPassphrase {
                 var source = PassphraseOptions()
@@ -124,17 +126,30 @@ extension KeygenCommand {
         }
     }
 
+    /// Why the classical key is the default for age users, as age-keygen's is.
+    static let ageKindDiscussion = """
+        Every identity holds two current keys: X25519, and a post-quantum hybrid (ML-KEM-768 with \
+        X25519, age's mlkem768x25519). Like age-keygen, this gives the X25519 form unless --pq is \
+        given: age before 1.3 (Debian's age 1.1.1 among them) cannot use a post-quantum key, and \
+        age never mixes the two kinds in one file. Give --pq to age 1.3 or later users: what they \
+        seal to it stays private against a later quantum computer.
+        """
+
     struct AgeRecipient: SottoCommand {
         static let configuration = CommandConfiguration(
             abstract: "Print an identity's current encryption key as an age1... recipient.",
-            discussion: "Like `age-keygen -y`: age users can encrypt to you with `age -r`.")
+            discussion: "Like `age-keygen -y`: age users can encrypt to you with `age -r`.\n\n" + ageKindDiscussion)
 
         @Argument(help: "The identity (default: the default identity).", completion: NameCompletion.identities) var name: String?
+        @Flag(name: .customLong("pq"), help: "The post-quantum key, as an age1pq1... recipient (age 1.3 or later).") var postQuantum = false
         @OptionGroup var keyring: KeyringOptions
 
         func execute() throws {
             let identity = try keyring.open().identity(named: name)
-            guard let key = identity.card.currentKey else { throw SottoError(.notFound, "'\(identity.name)' has no current key") }
+            guard let key = postQuantum ? identity.card.currentHybridKey : identity.card.currentKey else {
+                throw SottoError(.notFound, "'\(identity.name)' has no current \(postQuantum ? "post-quantum " : "")key",
+                                 hints: ["give it one: sotto-keygen rotate \(identity.name)"])
+            }
             try Output.stdout.write(key.ageRecipient + "\n")
         }
     }
@@ -142,9 +157,11 @@ extension KeygenCommand {
     struct AgeIdentity: SottoCommand {
         static let configuration = CommandConfiguration(
             abstract: "Export the current encryption secret as an AGE-SECRET-KEY-1... file.",
-            discussion: "The file is created exclusively with mode 0600. It is never written to a terminal. Anyone holding it can read your messages sealed to that key.")
+            discussion: "The file is created exclusively with mode 0600. It is never written to a terminal. Anyone holding it can read your messages sealed to that key.\n\n"
+                + ageKindDiscussion)
 
         @Argument(help: "The identity (default: the default identity).", completion: NameCompletion.identities) var name: String?
+        @Flag(name: .customLong("pq"), help: "The post-quantum secret, as an AGE-SECRET-KEY-PQ-1... line (age 1.3 or later).") var postQuantum = false
 
         @Option(name: .shortAndLong, help: ArgumentHelp("The file to create (- for stdout when it is not a terminal).", valueName: "FILE"))
         var output: String
@@ -155,7 +172,7 @@ extension KeygenCommand {
             if output == "-", isatty(1) == 1 { throw SottoError(.usage, "refusing to write a secret key to a terminal") }
             let store = try keyring.open()
             let identity = try store.identity(named: name)
-            let secret = try store.currentAgeIdentity(identity.name)
+            let secret = try store.currentAgeIdentity(identity.name, kind: postQuantum ? .postQuantum : .classical)
             let fd = output == "-" ? 1 : try Files.createExclusive(output)
             defer { if fd != 1 { close(fd) } }
             let text = "# sotto identity \(identity.name), exported \(Time.rfc3339(Time.now()))\n# public key: \(secret.recipient.string)\n\(secret.ageSecretKey)\n"

@@ -34,6 +34,8 @@ struct SealCommand: SottoCommand {
               age1pq1... key              --anonymous only; post-quantum (ML-KEM-768 with X25519),
                                           never in one file with classical recipients (64)
 
+            Messages are post-quantum (age's mlkem768x25519 stanzas, ML-KEM-768 with X25519) when every             recipient, the sender's own copy included, has a post-quantum key: every identity made or             rotated by this sotto does. As age requires, one file never mixes the two kinds, so when a             contact's card has no post-quantum key (sotto 0.2 or older) the whole message is sealed with             X25519 and a notice names them; --require-pq refuses instead (1).
+
             The default time to live is the identity's (7 days unless changed); "never" turns \
             expiry off. --ttl-after-read (or "ttl_after_read") asks the recipient's \
             sotto-expire to delete the message that long after it was first opened; the hard expiry \
@@ -72,6 +74,9 @@ struct SealCommand: SottoCommand {
     @Flag(help: "Do not seal a copy to the sender's own key.")
     var noSelf = false
 
+    @Flag(name: .customLong("require-pq"), help: "Refuse (1) rather than seal with X25519 alone when a recipient has no post-quantum key.")
+    var requirePostQuantum = false
+
     @Option(help: ArgumentHelp("Time to live: 30s, 15m, 2h, 7d, 2w or never.", valueName: "DURATION"))
     var ttl: String?
 
@@ -104,7 +109,7 @@ struct SealCommand: SottoCommand {
         }
         let sealer = try Sealer(keyring: store, senderName: sender, anonymous: anonymous, includeSelf: !noSelf,
                                 defaultRecipients: to + recipientsFile.flatMap(RecipientFiles.read), ttl: cliTTL,
-                                ttlAfterRead: readAfter)
+                                ttlAfterRead: readAfter, requirePostQuantum: requirePostQuantum)
         if file != nil || raw {
             try sealRaw(sealer)
         } else {

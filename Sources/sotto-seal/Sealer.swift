@@ -10,9 +10,13 @@ final class Sealer {
     let ttl: Int64??
     let ttlAfterRead: Int64?
 
+    /// Refuse rather than seal a message with X25519 alone.
+    let requirePostQuantum: Bool
+
     init(keyring: Keyring?, senderName: String?, anonymous: Bool, includeSelf: Bool, defaultRecipients: [String], ttl: Int64??,
-         ttlAfterRead: Int64?) throws {
+         ttlAfterRead: Int64?, requirePostQuantum: Bool = false) throws {
         self.keyring = keyring
+        self.requirePostQuantum = requirePostQuantum
         self.ttlAfterRead = ttlAfterRead
         self.defaultRecipients = defaultRecipients
         self.ttl = ttl
@@ -25,21 +29,26 @@ final class Sealer {
                                  hints: ["create an identity with `sotto-keygen new NAME`, or seal with --anonymous"])
             }
             var me = try keyring.identity(named: senderName)
-            // A key due for renewal (past half its lifetime, or its schedule) is
-            // renewed as it signs: this message's card tells contacts of the new one.
+            // Keys due for renewal (past half their lifetime, or their schedule, or
+            // no post-quantum key yet) are renewed as they sign: this message's
+            // card tells contacts of the new ones.
+            let upgrade = me.card.currentHybridKey == nil
             if try keyring.rotationDue(me, now: Time.now()), let renewed = try keyring.rotate(me.name, onlyIfDue: true) {
-                Diagnostics.notice("gave '\(me.name)' a new encryption key: the current one was due for renewal")
+                Diagnostics.notice(upgrade ? "gave '\(me.name)' new encryption keys, a post-quantum one among them"
+                                           : "gave '\(me.name)' new encryption keys: the current ones were due for renewal")
                 me = renewed
             }
             identity = me
             signer = try keyring.signer(for: me)
         }
         selfRecipient = includeSelf ? identity.flatMap { me in
-            me.card.currentKey.map { Addressee($0.key, identity: me.fingerprint) }
+            me.card.currentKey.map { ResolvedRecipient(label: me.name, key: $0.key, hybrid: me.card.currentHybridKey?.key, mailbox: nil,
+                                                       identity: me.fingerprint) }
         } : nil
     }
 
-    let selfRecipient: Addressee?
+    /// The sender's own copy.
+    let selfRecipient: ResolvedRecipient?
 
     /// The expiry: the record's, else --ttl, else the identity's default, else 7 days.
     func expiry(record: Fields?, now: Int64 = Time.now()) throws -> Int64? {
@@ -69,14 +78,19 @@ final class Sealer {
             throw SottoError(.usage, "'\(bare.label)' is an age recipient, not a sotto contact: a signed message is for sotto identities only",
                              hints: ["seal to age users with --anonymous (no sender), or import their sotto card"])
         }
-        resolved[list] = result
-        return result
+        // The sender's copy is last: it takes the kind chosen for everyone.
+        let choice = KeyChoice(result + (selfRecipient.map { [$0] } ?? []))
+        if requirePostQuantum, let refusal = choice.refusal { throw refusal }
+        if let notice = choice.notice { Diagnostics.notice(notice) }
+        resolved[list] = choice.recipients
+        return choice.recipients
     }
 
+    /// Seals with the keys `resolve` chose; the sender's copy, when there is
+    /// one, is the last of `recipients`.
     func writer(recipients: [ResolvedRecipient]?, expiresAt: Int64?, thread: String?, contentType: String,
                 ttlAfterRead: Int64?, sink: ByteSink) throws -> EnvelopeWriter {
-        let resolved = try recipients ?? resolve(nil)
-        let keys = resolved.map(\.addressee) + (selfRecipient.map { [$0] } ?? [])
+        let keys = try (recipients ?? resolve(nil)).map(\.addressee)
         return try EnvelopeWriter(SealParameters(recipients: keys, signer: signer, expiresAt: expiresAt,
                                                  thread: thread, contentType: contentType, ttlAfterRead: ttlAfterRead), sink: sink)
     }

@@ -69,17 +69,19 @@ final class AgeInteropTests: CLITestCase {
         XCTAssertEqual(refused.out, "")
     }
 
-    func testAgeDecryptsASignedEnvelopeToTheSignedPayload() throws {
+    func testASecondAgeImplementationDecryptsASignedEnvelopeToTheSignedPayload() throws {
         let alice = try fixtureHome("alice")
         let bob = try fixtureHome("bob")
         let keyFile = path("bob.key")
-        try ok("sotto-keygen", ["age-identity", "-o", keyFile], home: bob, allowStderr: true)
+        try ok("sotto-keygen", ["age-identity", "--pq", "-o", keyFile], home: bob, allowStderr: true)
         let aliceCard = try ok("sotto-keygen", ["card"], home: alice).record("card")
         let body = "signed and sealed"
         let envelope = try sealEnvelope(["to": ["bob"], "body": body, "thread": "t1"], home: alice)
         let file = try write("envelope.age", ageBytes(envelope))
-
-        let decrypted = try age(["-d", "-i", keyFile, file])
+        // Post-quantum, as every signed envelope between sotto users: Debian's age (1.1.1)
+        // cannot open it, so the second implementation of the stanza does.
+        guard let python = try python() else { return }
+        let decrypted = try run(python, [Self.agePQ, "open", keyFile], stdin: ageBytes(envelope))
         assertSuccess(decrypted)
         let payload = decrypted.stdout
         XCTAssertTrue(payload.starts(with: Data("sotto/2\n".utf8)), "the signed payload starts with the magic")
@@ -119,7 +121,7 @@ final class AgeInteropTests: CLITestCase {
         let alice = try fixtureHome("alice")
         let bob = try fixtureHome("bob")
         let keyFile = path("bob.key")
-        try ok("sotto-keygen", ["age-identity", "-o", keyFile], home: bob, allowStderr: true)
+        try ok("sotto-keygen", ["age-identity", "--pq", "-o", keyFile], home: bob, allowStderr: true)
         let aliceFingerprint = try identityRecord(home: alice)["fingerprint"] as? String
         let envelope = Data(jsonLine(try sealEnvelope(["to": ["bob"], "body": "no keyring here"], home: alice)).utf8)
         let nowhere = path("empty-home")

@@ -17,11 +17,12 @@ final class CoRecipientTests: CLITestCase {
         return (alice, bob, carol)
     }
 
-    /// carol's current key, as the age identity she can export.
+    /// carol's current post-quantum key (what messages between sotto users
+    /// are sealed to), as the age identity she can export.
     func secretKey(of home: String) throws -> DecryptionKey {
         let file = path("key-\(UUID().uuidString.prefix(6))")
-        try ok("sotto-keygen", ["age-identity", "-o", file], home: home, allowStderr: true)
-        let line = String(decoding: try read(file), as: UTF8.self).split(separator: "\n").first { $0.hasPrefix("AGE-SECRET-KEY-1") }
+        try ok("sotto-keygen", ["age-identity", "--pq", "-o", file], home: home, allowStderr: true)
+        let line = String(decoding: try read(file), as: UTF8.self).split(separator: "\n").first { $0.hasPrefix("AGE-SECRET-KEY-PQ-1") }
         return try XCTUnwrap(try DecryptionKey.parse(String(line ?? "")))
     }
 
@@ -88,9 +89,12 @@ final class CoRecipientTests: CLITestCase {
         let alice = try fixtureHome("alice"), bob = try fixtureHome("carol")
         let aliceCard = try Card(fields: JSON.object([UInt8](try fixtureCard("alice")), line: 1))
         let (identity, signingKey) = try Ed25519.generate()
-        let current = try XCTUnwrap(aliceCard.currentKey)
-        let certified = CertifiedKey.certify(key: current.key, notBefore: current.notBefore, notAfter: nil, identity: identity, signingKey: signingKey)
-        let forged = Card.make(name: "mallory2", identityKey: identity, mailbox: aliceCard.mailbox, keys: [certified], signingKey: signingKey)
+        let current = aliceCard.currentKeys(at: Time.now())
+        XCTAssertEqual(current.count, 2, "a key of each kind")
+        let certified = current.map {
+            CertifiedKey.certify(key: $0.key, notBefore: $0.notBefore, notAfter: nil, identity: identity, signingKey: signingKey)
+        }
+        let forged = Card.make(name: "mallory2", identityKey: identity, mailbox: aliceCard.mailbox, keys: certified, signingKey: signingKey)
         try ok("sotto-keygen", ["import"], stdin: Data(try JSON.encode(forged.record) + [0x0A]), home: bob)
 
         let mailbox = path("mailbox.db")

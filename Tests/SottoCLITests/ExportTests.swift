@@ -107,7 +107,7 @@ final class ExportTests: CLITestCase {
         XCTAssertNotEqual((first[1]["secrets"] as? [String: Any])?["salt"] as? String,
                           (second[1]["secrets"] as? [String: Any])?["salt"] as? String, "each export seals under a fresh salt")
         let secrets = try XCTUnwrap(try openSecrets(first[1]))
-        XCTAssertEqual(secrets.encryptionKeys.count, 2, "the retired key still held travels with the current one")
+        XCTAssertEqual(secrets.encryptionKeys.count, 4, "the retired keys still held travel with the current ones, two of each kind")
 
         // The restored home opens the old messages as the original does...
         let before = try ok("sotto-export", ["--decrypt"], home: alice).records().filter { $0["type"] as? String == "message" }

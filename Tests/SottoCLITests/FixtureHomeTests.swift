@@ -198,8 +198,16 @@ final class FixtureHomeTests: CLITestCase {
         let alice = try XCTUnwrap(list.first { $0["name"] as? String == "alice" })
         let bob = try XCTUnwrap(list.first { $0["name"] as? String == "bob" && $0["type"] as? String == "identity" })
 
-        // alice to bob, in the same home: sealed to bob's current key, signed by alice.
-        let envelope = try sealEnvelope(["to": ["bob"], "body": "after the upgrade", "ttl": "never"], home: plain)
+        // alice to bob, in the same home: sealed to bob's current key, signed by alice. alice
+        // gains post-quantum keys as she signs; bob has none yet, so the message is classical.
+        let sealed = try run("sotto-seal", stdin: Data(jsonLine(["to": ["bob"], "body": "after the upgrade", "ttl": "never"]).utf8), home: plain)
+        XCTAssertEqual(sealed.status, 0, sealed.summary)
+        XCTAssertEqual(sealed.err, """
+            sotto-seal: notice: gave 'alice' new encryption keys, a post-quantum one among them
+            sotto-seal: notice: sealed with X25519 alone, not post-quantum: 'bob' has no post-quantum key (a card from sotto 0.2 or older)
+
+            """)
+        let envelope = sealed.record("envelope")
         XCTAssertTrue(envelope["expires_at"] is NSNull)
         let message = try openMessage(envelope, home: plain)
         XCTAssertEqual(message["body"] as? String, "after the upgrade")
@@ -215,7 +223,10 @@ final class FixtureHomeTests: CLITestCase {
 
         // bob to @team (bob and carol): carol opens it in the locked home, bob's signature verifies.
         let locked = try copyHome("locked")
-        let team = try sealEnvelope(["to": ["@team"], "body": "team news"], home: plain, args: ["--as", "bob"])
+        let teamSeal = try run("sotto-seal", ["--as", "bob"], stdin: Data(jsonLine(["to": ["@team"], "body": "team news"]).utf8), home: plain)
+        XCTAssertEqual(teamSeal.status, 0, teamSeal.summary)
+        XCTAssertTrue(teamSeal.err.contains("'carol' has no post-quantum key"), teamSeal.err)
+        let team = teamSeal.record("envelope")
         let opened = try openMessage(team, home: locked, env: unlock)
         XCTAssertEqual(opened["body"] as? String, "team news")
         let from = try XCTUnwrap(opened["from"] as? [String: Any])

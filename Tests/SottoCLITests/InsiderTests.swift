@@ -208,7 +208,7 @@ final class InsiderTests: CLITestCase {
         assertFailure(try run("sotto-keygen", ["new", "second"], home: victim), tool: "sotto-keygen", status: 65,
                       contains: ["no passphrase"])
         assertFailure(try run("sotto-keygen", ["rotate"], home: victim), tool: "sotto-keygen", status: 65)
-        XCTAssertEqual(try sqliteRows(db, "SELECT COUNT(*) FROM encryption_keys"), ["1"], "nothing was stored")
+        XCTAssertEqual(try sqliteRows(db, "SELECT COUNT(*) FROM encryption_keys"), ["2"], "nothing was stored: the first key of each kind")
     }
 
     /// Deleting the key-derivation settings of a keyring that holds identities

@@ -63,10 +63,12 @@ final class JamTests: CLITestCase {
         XCTAssertEqual(try ok("sotto-recv", ["--all", "--output-dir", files], home: bob).records().count, 2)
     }
 
-    /// The size of a short signed message is the same whoever sends it: the
-    /// sender's card, name and thread are inside the padded payload.
-    /// So is a short message to a large group: each recipient's entry gets
-    /// its room, and a sender's revocations fit in the rest.
+    /// The size of a short signed message is the same whoever sends it and
+    /// whatever it says: the sender's card (with its post-quantum key), name
+    /// and revocations are inside the padded payload, which has room for them
+    /// at their largest (a 64-byte name, 4 revocations carried) and for 3 KiB
+    /// of body, thread and content type. So is a short message to a large
+    /// group: each recipient's entry gets its room.
     func testShortMessagesHaveOneSizeWhoeverSendsThem() throws {
         let group = home("group")
         var cards = Data()
@@ -76,8 +78,10 @@ final class JamTests: CLITestCase {
         }
         let members = (1...22).map { "r\($0)" }
         var sizes = [Int: Set<Int>]()
-        let longName = String(repeating: "n", count: 64)
-        for (index, (name, thread, revoked)) in [("a", "", 0), (longName, String(repeating: "t", count: 60), 0), ("b", "", 3)].enumerated() {
+        let longName = String(repeating: "n", count: 64), thread = String(repeating: "t", count: 60)
+        // The longest body that fits with the thread and the default content type in 3 KiB.
+        let longest = String(repeating: "b", count: 3072 - thread.utf8.count - "text/plain; charset=utf-8".utf8.count)
+        for (index, (name, revoked)) in [("a", 0), (longName, 0), ("b", 10)].enumerated() {
             let home = home("sender-\(index)")
             for old in 0..<revoked {
                 try ok("sotto-keygen", ["new", "old\(old)", "--no-passphrase"], home: home)
@@ -87,11 +91,11 @@ final class JamTests: CLITestCase {
             try ok("sotto-keygen", ["default", name], home: home)
             try ok("sotto-keygen", ["import"], stdin: cards, home: home, allowStderr: true)
             for to in [["r1"], members] {
-                var message: [String: Any] = ["to": to, "body": "hi"]
-                if !thread.isEmpty { message["thread"] = thread }
-                let envelope = try ok("sotto-seal", ["--no-self", "--as", name], stdin: Data(jsonLine(message).utf8), home: home)
-                    .record("envelope")
-                sizes[to.count, default: []].insert(ageBytes(envelope).count)
+                for message: [String: Any] in [["to": to, "body": ""], ["to": to, "body": longest, "thread": thread]] {
+                    let envelope = try ok("sotto-seal", ["--no-self", "--as", name], stdin: Data(jsonLine(message).utf8), home: home)
+                        .record("envelope")
+                    sizes[to.count, default: []].insert(ageBytes(envelope).count)
+                }
             }
         }
         XCTAssertEqual(sizes[1]?.count, 1, "one recipient: \(sizes)")

@@ -8,7 +8,8 @@ final class KeygenTests: CLITestCase {
         let first = try ok("sotto-keygen", ["new", "alice", "--no-passphrase"], home: home).record("identity")
         XCTAssertEqual(first["name"] as? String, "alice")
         XCTAssertEqual(first["default"] as? Bool, true)
-        XCTAssertEqual(first["keys"] as? Int, 1)
+        XCTAssertEqual(first["keys"] as? Int, 2, "a key of each kind: X25519 and post-quantum")
+        XCTAssertEqual(first["postquantum"] as? Bool, true)
         XCTAssertEqual(first["default_ttl"] as? String, "604800s")
         assertMatches(first["fingerprint"] as? String, Pattern.hex64, "fingerprint")
         assertMatches(first["mailbox"] as? String, Pattern.hex32, "mailbox")
@@ -58,8 +59,10 @@ final class KeygenTests: CLITestCase {
         XCTAssertEqual(base64Bytes(card["identity"])?.count, 32, "identity is a 32-byte Ed25519 key")
         XCTAssertEqual(base64Bytes(card["signature"])?.count, 64, "signature is 64 bytes")
         let keys = card["keys"] as? [[String: Any]] ?? []
-        XCTAssertEqual(keys.count, 1)
+        XCTAssertEqual(keys.count, 2)
         XCTAssertEqual(keys.first?["age"] as? String, identity["age_recipient"] as? String)
+        XCTAssertTrue((keys.last?["age"] as? String)?.hasPrefix("age1pq1") == true, "and the post-quantum key")
+        XCTAssertEqual(keys.first?["not_after"] as? String, keys.last?["not_after"] as? String, "certified for the same time")
         assertMatches(keys.first?["not_before"] as? String, Pattern.rfc3339)
         let start = (keys.first?["not_before"] as? String).flatMap(Time.parse), end = (keys.first?["not_after"] as? String).flatMap(Time.parse)
         XCTAssertEqual(end.flatMap { e in start.map { e - $0 } }, 90 * 86400, "a key is certified for 90 days from the start")
@@ -238,12 +241,12 @@ final class KeygenTests: CLITestCase {
         let newRecipient = try XCTUnwrap(rotated["age_recipient"] as? String)
         assertMatches(newRecipient, Pattern.ageRecipient)
         XCTAssertNotEqual(newRecipient, oldRecipient, "rotation makes a new encryption key")
-        XCTAssertEqual(rotated["keys"] as? Int, 2)
+        XCTAssertEqual(rotated["keys"] as? Int, 4, "two of each kind")
         XCTAssertEqual(try ok("sotto-keygen", ["age-recipient"], home: alice).out, newRecipient + "\n")
 
         // The new card lists both keys; the old one is retired.
         let card = try ok("sotto-keygen", ["card"], home: alice).record("card")
-        let keys = card["keys"] as? [[String: Any]] ?? []
+        let keys = (card["keys"] as? [[String: Any]] ?? []).filter { ($0["age"] as? String)?.hasPrefix("age1pq1") == false }
         XCTAssertEqual(keys.compactMap { $0["age"] as? String }, [oldRecipient, newRecipient])
         XCTAssertEqual(keys.first?["not_after"] as? String, (try fixtureCardKeys("alice")).first?["not_after"] as? String,
                        "the old key keeps its end: contacts who have not heard of the new one may still seal to it")
@@ -270,7 +273,7 @@ final class KeygenTests: CLITestCase {
         let afterRotation = try sealEnvelope(["to": ["alice"], "body": "after"], home: bob, args: ["--no-self"])
         XCTAssertEqual(try openMessage(afterRotation, home: alice)["body"] as? String, "after")
         let newKey = path("alice-new.key")
-        try ok("sotto-keygen", ["age-identity", "-o", newKey], home: alice, allowStderr: true)
+        try ok("sotto-keygen", ["age-identity", "--pq", "-o", newKey], home: alice, allowStderr: true)
         let nowhere = path("no-keyring")
         XCTAssertEqual(try openMessage(afterRotation, home: nowhere, args: ["-i", newKey])["body"] as? String, "after")
         let old = try run("sotto-open", ["-i", newKey], stdin: Data(jsonLine(beforeRotation).utf8), home: nowhere)

@@ -163,7 +163,9 @@ final class PassphraseTests: CLITestCase {
 
     /// `sotto-keygen unlock` keeps the key in the kernel's session keyring:
     /// commands of that session need no passphrase; another session, `lock`
-    /// and `passwd` end that. Each run is its own session (keyctl session -).
+    /// and `passwd` end that; and `passwd` itself still needs the passphrase,
+    /// so a program of the session cannot change or remove it. Each run is
+    /// its own session (keyctl session -).
     func testUnlockKeepsTheKeyForTheSessionOnly() throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/keyctl") else {
             return XCTFail("keyctl (Debian's keyutils) is missing: make test installs it")
@@ -180,14 +182,17 @@ final class PassphraseTests: CLITestCase {
             sotto-keygen lock | grep -q '"was_unlocked":true'; echo "lock $?"
             seal locked
             SOTTO_PASSPHRASE='correct horse' sotto-keygen unlock > /dev/null; echo "unlock-again $?"
-            SOTTO_NEW_PASSPHRASE='battery staple' sotto-keygen passwd > /dev/null; echo "passwd $?"
+            setsid -w sotto-keygen passwd --no-passphrase > /dev/null 2>&1; echo "remove-unproven $?"
+            SOTTO_NEW_PASSPHRASE='x' setsid -w sotto-keygen passwd > /dev/null 2>&1; echo "change-unproven $?"
+            SOTTO_PASSPHRASE='correct horse' SOTTO_NEW_PASSPHRASE='battery staple' sotto-keygen passwd > /dev/null; echo "passwd $?"
             seal after-passwd
             """
         let result = try run("/usr/bin/keyctl", ["session", "-", "/bin/sh", "-c", script], home: home,
                              env: ["PATH": bin + ":/usr/bin:/bin", "MESSAGE": message])
         XCTAssertEqual(result.status, 0, result.summary)
         XCTAssertEqual(result.stdoutLines.filter { !$0.isEmpty }, [
-            "unlock 0", "kept 0", "other-session 77", "lock 0", "locked 77", "unlock-again 0", "passwd 0", "after-passwd 77",
+            "unlock 0", "kept 0", "other-session 77", "lock 0", "locked 77", "unlock-again 0",
+            "remove-unproven 77", "change-unproven 77", "passwd 0", "after-passwd 77",
         ], result.summary)
     }
 }

@@ -68,7 +68,7 @@ final class KeyringTests: XCTestCase {
         let keyring = try makeKeyring("old")
         try keyring.rotate()
         let held = try keyring.secrets.held(.encryptionKey)
-        XCTAssertEqual(held.count, 2)
+        XCTAssertEqual(held.count, 4, "two rotations' keys, one of each kind in each")
         try keyring.changePassphrase(to: secret("new"), parameters: Self.fast)
         let reopened = try reopen("new")
         XCTAssertEqual(Set(try reopened.decryptionKeys().map(\.key.recipient.bytes)), held)
@@ -76,10 +76,10 @@ final class KeyringTests: XCTestCase {
         let first = try XCTUnwrap(try reopened.identity().card.keys.min { $0.notBefore < $1.notBefore }?.notAfter)
         XCTAssertEqual(try reopened.retiredKeysDue(now: first + Keyring.standardRetention - 1).count, 0)
         let retired = try reopened.retiredKeysDue(now: first + Keyring.standardRetention)
-        XCTAssertEqual(retired.count, 1)
-        guard retired.count == 1 else { return }
+        XCTAssertEqual(retired.count, 2, "the first keys of both kinds")
+        guard retired.count == 2 else { return }
         try reopened.destroy(retired)
-        XCTAssertEqual(try reopened.secrets.held(.encryptionKey).count, 1)
+        XCTAssertEqual(try reopened.secrets.held(.encryptionKey).count, 2)
         XCTAssertNil(try reopened.secret(of: retired[0]))
     }
 
@@ -113,10 +113,10 @@ final class KeyringTests: XCTestCase {
         let keyring = try makeKeyring(nil)
         let first = try keyring.currentAgeIdentity().recipient
         let identity = try XCTUnwrap(try keyring.rotate(now: Time.now() + 10))
-        XCTAssertEqual(identity.card.keys.count, 2)
+        XCTAssertEqual(identity.card.keys.count, 4)
         XCTAssertNotEqual(identity.card.currentKey.map { try? RecipientKey(bytes: $0.publicKey) }, first)
         XCTAssertNoThrow(try identity.card.verify())
-        XCTAssertEqual(Set(try keyring.decryptionKeys().map(\.key.recipient)).count, 2)
+        XCTAssertEqual(Set(try keyring.decryptionKeys().map(\.key.recipient)).count, 4)
         XCTAssertTrue(try keyring.decryptionKeys().contains { $0.key.recipient == first })
     }
 

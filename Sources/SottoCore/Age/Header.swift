@@ -33,6 +33,13 @@ public struct Header: Sendable {
         return stanzas.filter { types.contains($0.type) }.count
     }
 
+    /// Whether only post-quantum stanzas wrap the file key (sotto's own
+    /// stanza wraps nothing): then no classical key can open it.
+    public var isPostQuantum: Bool {
+        let recipients = stanzas.filter { !$0.type.hasPrefix("sotto/") }
+        return !recipients.isEmpty && recipients.allSatisfy { $0.type == HybridStanza.type }
+    }
+
     static let versionLine = "age-encryption.org/v1"
     /// Caps that refuse a hostile header before any expensive work.
     public static let maxStanzas = 1024

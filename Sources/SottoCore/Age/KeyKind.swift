@@ -8,6 +8,12 @@ public enum KeyKind: String, CaseIterable, Sendable {
 
     /// The kind new keys get.
     public static let standard = KeyKind.x25519
+    /// The kind every age reads: each identity keeps a current key of it.
+    public static let classical = KeyKind.x25519
+    /// The kind sotto users seal to each other with.
+    public static let postQuantum = KeyKind.mlkem768x25519
+
+    public var isPostQuantum: Bool { self == .postQuantum }
 
     /// The Bech32 prefix of the recipient string.
     var recipientPrefix: String {
@@ -38,10 +44,6 @@ public enum KeyKind: String, CaseIterable, Sendable {
         case .mlkem768x25519: HybridStanza.secretLength
         }
     }
-
-    /// Whether sotto cards certify keys of this kind (how they would certify
-    /// a hybrid key is not specified yet).
-    var certifiedByCards: Bool { self == .x25519 }
 
     /// The type of the stanza that wraps a file key to a key of this kind.
     var stanzaType: String {

@@ -1,4 +1,7 @@
-/// An encryption key certified by an identity for a validity window.
+/// An encryption key certified by an identity for a validity window. A
+/// rotation certifies one key of each kind (X25519, and the post-quantum
+/// hybrid) with the same window; the key's length tells its kind, so the
+/// certificate needs no field for it.
 public struct CertifiedKey: Equatable, Sendable {
     public var key: RecipientKey
     public var publicKey: [UInt8] { key.bytes }
@@ -73,14 +76,22 @@ public struct Card: Equatable, Sendable {
     /// When its newest key took effect: a card with a later one is newer.
     var latestNotBefore: Int64 { keys.map(\.notBefore).max() ?? 0 }
 
-    /// The key to seal to at `now`: of the keys still valid then, the one
-    /// that took effect last. A key certified without an end (as sotto 0.1
+    /// The key of `kind` to seal to at `now`: of those still valid then, the
+    /// one that took effect last. A key certified without an end (as sotto 0.1
     /// did for current keys) is valid until it is re-certified with one.
-    public func currentKey(at now: Int64) -> CertifiedKey? {
-        keys.filter { $0.notAfter.map { $0 > now } ?? true }.max { $0.notBefore < $1.notBefore }
+    public func currentKey(at now: Int64, kind: KeyKind = .classical) -> CertifiedKey? {
+        keys.filter { $0.key.kind == kind && $0.notAfter.map { $0 > now } ?? true }.max { $0.notBefore < $1.notBefore }
     }
 
+    /// The current X25519 key: what age users without post-quantum support seal to.
     public var currentKey: CertifiedKey? { currentKey(at: Time.now()) }
+
+    /// The current post-quantum hybrid key; nil on a card made before sotto
+    /// certified them, or once it lapsed.
+    public var currentHybridKey: CertifiedKey? { currentKey(at: Time.now(), kind: .postQuantum) }
+
+    /// The current key of every kind, as a message's card carries them.
+    public func currentKeys(at now: Int64) -> [CertifiedKey] { KeyKind.allCases.compactMap { currentKey(at: now, kind: $0) } }
 
     /// When the last of its keys stopped being valid, once none is.
     public var lapsedAt: Int64? {

@@ -20,10 +20,8 @@ extension Card {
         keys = try fields.objects("keys").map { key in
             let recipient: RecipientKey
             do { recipient = try RecipientKey(parsing: try key.string("age")) } catch let error as SottoError where error.kind == .malformed {
-                throw key.bad("age", "is not an age x25519 recipient")
+                throw key.bad("age", "is not an age recipient (age1… or age1pq1…)")
             }
-            // Cards certify X25519 keys; how they certify hybrid ones is not specified yet.
-            guard recipient.kind.certifiedByCards else { throw key.bad("age", "is not an age x25519 recipient") }
             guard let notBefore = try key.time("not_before") else { throw key.bad("not_before", "is missing") }
             return CertifiedKey(key: recipient, notBefore: notBefore, notAfter: try key.time("not_after"),
                                 certificate: try key.base64("cert"))

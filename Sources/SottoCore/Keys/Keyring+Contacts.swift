@@ -207,7 +207,8 @@ extension Keyring {
             guard let key = mine.card.currentKey else {
                 throw SottoError(.refused, "identity '\(name)' has no valid key", hints: ["give it a new one: sotto-keygen rotate \(name)"])
             }
-            return [ResolvedRecipient(label: name, key: key.key, mailbox: mine.mailbox, identity: mine.fingerprint)]
+            return [ResolvedRecipient(label: name, key: key.key, hybrid: mine.card.currentHybridKey?.key, mailbox: mine.mailbox,
+                                      identity: mine.fingerprint)]
         }
         let contact: ContactInfo
         do { contact = try self.contact(named: name) } catch let error as SottoError where error.kind == .notFound {
@@ -228,7 +229,7 @@ extension Keyring {
             }
             throw SottoError(.notFound, "contact '\(name)' has no current encryption key")
         }
-        return [ResolvedRecipient(label: name, key: key, mailbox: contact.mailbox, identity: contact.fingerprint)]
+        return [ResolvedRecipient(label: name, key: key, hybrid: contact.hybridRecipient, mailbox: contact.mailbox, identity: contact.fingerprint)]
     }
 
     /// Whether one of my identities or contacts goes by `name`.

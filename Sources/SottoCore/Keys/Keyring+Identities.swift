@@ -1,6 +1,7 @@
 extension Keyring {
-    /// Creates an identity: an Ed25519 identity key, a first certified encryption
-    /// key and a random mailbox address. The first identity becomes the default.
+    /// Creates an identity: an Ed25519 identity key, its first certified
+    /// encryption keys (one of each kind) and a random mailbox address. The
+    /// first identity becomes the default.
     @discardableResult
     public func createIdentity(name: String, now: Int64 = Time.now()) throws -> IdentityInfo {
         try Names.validate(name, what: "identity name")
@@ -11,16 +12,17 @@ extension Keyring {
             throw SottoError(.refused, "'\(name)' is already the name of a contact", hints: ["choose another name"])
         }
         let (publicKey, signingKey) = try Ed25519.generate()
-        let encryption = try DecryptionKey.generate()
-        let certified = CertifiedKey.certify(key: encryption.recipient, notBefore: now, notAfter: now + Self.standardKeyLifetime,
-                                             identity: publicKey, signingKey: signingKey)
+        let fresh = try KeyKind.allCases.map { try DecryptionKey.generate($0) }
+        let certified = fresh.map {
+            CertifiedKey.certify(key: $0.recipient, notBefore: now, notAfter: now + Self.standardKeyLifetime, identity: publicKey, signingKey: signingKey)
+        }
         let mailbox = Hex.encode(Sodium.random(16))
-        let card = Card.make(name: name, identityKey: publicKey, mailbox: mailbox, keys: [certified], signingKey: signingKey)
+        let card = Card.make(name: name, identityKey: publicKey, mailbox: mailbox, keys: certified, signingKey: signingKey)
         try db.transaction {
             try insert(.identity, ["name": .text(name), "public_key": .blob(publicKey), "mailbox": .text(mailbox), "created_at": .int(now),
                                    "card": .text(String(decoding: try JSON.encode(card.record), as: UTF8.self))],
                        publicKey: publicKey, secret: signingKey)
-            try insertKey(certified, identity: name, secret: encryption.secret)
+            for (key, decryption) in zip(certified, fresh) { try insertKey(key, identity: name, secret: decryption.secret) }
             if try meta("default_identity") == nil { try setMeta("default_identity", Array(name.utf8)) }
         }
         return try identity(named: name)
@@ -86,20 +88,20 @@ extension Keyring {
     }
 
     /// A signer for sealing as `identity`. What it signs carries a card
-    /// with the current key alone: enough for contacts to follow a rotation,
-    /// and the same size however many keys were retired.
+    /// with the current keys alone (one of each kind): enough for contacts to
+    /// follow a rotation, and the same size however many keys were retired.
     public func signer(for identity: IdentityInfo) throws -> Signer {
         if let revocation = identity.revocation {
             throw SottoError(.refused, "identity '\(identity.name)' was revoked at \(Time.rfc3339(revocation.revokedAt)): it signs nothing more",
                              hints: ["make a new one: sotto-keygen new NAME"])
         }
         let secretKey = try signingKey(for: identity)
-        let card = identity.card.currentKey.map { current in
-            Card.make(name: identity.card.name, identityKey: identity.publicKey, mailbox: identity.card.mailbox,
-                      keys: [current], signingKey: secretKey).record
-        }
+        let current = identity.card.currentKeys(at: Time.now())
+        let card = current.isEmpty ? nil : Card.make(name: identity.card.name, identityKey: identity.publicKey, mailbox: identity.card.mailbox,
+                                                     keys: current, signingKey: secretKey).record
         return Signer(identityKey: identity.publicKey, name: identity.name, secretKey: secretKey, card: card.map { Fields($0, line: 0) },
-                      revocations: try ownRevocations().map { Fields($0.record, line: 0) })
+                      revocations: try ownRevocations().sorted { $0.revokedAt > $1.revokedAt }.prefix(Padding.carriedRevocations)
+                          .map { Fields($0.record, line: 0) })
     }
 
     /// Every encryption secret still held, newest first, for opening.
@@ -113,10 +115,11 @@ extension Keyring {
         }
     }
 
-    /// A new certified encryption key, valid for the identity's key lifetime.
-    /// The previous key keeps its certificate: contacts who have not yet
-    /// heard of the new one may seal to it until it ends, and its secret is
-    /// kept until then and the retention after (sotto-expire destroys it).
+    /// New certified encryption keys (one of each kind), valid for the
+    /// identity's key lifetime. The previous keys keep their certificates:
+    /// contacts who have not yet heard of the new ones may seal to them until
+    /// they end, and their secrets are kept until then and the retention
+    /// after (sotto-expire destroys them).
     /// With `onlyIfDue`, rotates only when a rotation is due, checked inside
     /// the transaction so concurrent schedulers rotate once.
     @discardableResult
@@ -126,7 +129,7 @@ extension Keyring {
             throw SottoError(.refused, "identity '\(identity.name)' was revoked at \(Time.rfc3339(revocation.revokedAt)): it certifies no new key")
         }
         let signingKey = try signingKey(for: identity)
-        let fresh = try DecryptionKey.generate()
+        let fresh = try KeyKind.allCases.map { try DecryptionKey.generate($0) }
         let lifetime = try keyLifetime(identity.name)
         let rotated: Bool = try db.transaction {
             if onlyIfDue { guard try rotationDue(self.identity(named: identity.name), now: now) else { return false } }
@@ -146,10 +149,12 @@ extension Keyring {
                 keys.append(key)
             }
             let notBefore = max(now, (keys.map(\.notBefore).max() ?? now) + 1)
-            let certified = CertifiedKey.certify(key: fresh.recipient, notBefore: notBefore, notAfter: notBefore + lifetime,
-                                                 identity: identity.publicKey, signingKey: signingKey)
-            try insertKey(certified, identity: identity.name, secret: fresh.secret)
-            keys.append(certified)
+            for decryption in fresh {
+                let certified = CertifiedKey.certify(key: decryption.recipient, notBefore: notBefore, notAfter: notBefore + lifetime,
+                                                     identity: identity.publicKey, signingKey: signingKey)
+                try insertKey(certified, identity: identity.name, secret: decryption.secret)
+                keys.append(certified)
+            }
             let card = Card.make(name: identity.name, identityKey: identity.publicKey, mailbox: identity.mailbox,
                                  keys: keys, signingKey: signingKey)
             try db.run("UPDATE identities SET card = ? WHERE name = ?",
@@ -160,10 +165,11 @@ extension Keyring {
     }
 
     /// The current encryption secret of an identity, for age interop.
-    public func currentAgeIdentity(_ name: String? = nil) throws -> DecryptionKey {
+    public func currentAgeIdentity(_ name: String? = nil, kind: KeyKind = .classical) throws -> DecryptionKey {
         let identity = try identity(named: name)
-        guard let current = identity.card.currentKey, let secret = try secret(.encryptionKey, of: current.publicKey) else {
-            throw SottoError(.notFound, "identity '\(identity.name)' has no current encryption key")
+        guard let current = identity.card.currentKey(at: Time.now(), kind: kind), let secret = try secret(.encryptionKey, of: current.publicKey) else {
+            throw SottoError(.notFound, "identity '\(identity.name)' has no current \(kind == .classical ? "" : "post-quantum ")encryption key",
+                             hints: kind == .classical ? [] : ["give it one: sotto-keygen rotate \(identity.name)"])
         }
         return try DecryptionKey(secret: secret, of: current.key)
     }

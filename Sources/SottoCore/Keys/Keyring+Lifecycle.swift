@@ -45,11 +45,12 @@ extension Keyring {
         try rotationInterval(name).map { 2 * $0 } ?? Self.standardKeyLifetime
     }
 
-    /// Whether `identity` needs a new key at `now`: its schedule says so, its
-    /// current key is past half its lifetime, or no key of it is valid.
+    /// Whether `identity` needs new keys at `now`: its schedule says so, its
+    /// current key is past half its lifetime, or no key of it is valid, or it
+    /// has no post-quantum key yet (a keyring made before them upgrades so).
     public func rotationDue(_ identity: IdentityInfo, now: Int64) throws -> Bool {
         guard identity.revocation == nil else { return false }
-        guard let current = identity.card.currentKey(at: now) else { return true }
+        guard let current = identity.card.currentKey(at: now), identity.card.currentKey(at: now, kind: .postQuantum) != nil else { return true }
         if let every = try rotationInterval(identity.name), current.notBefore + every <= now { return true }
         if let end = current.notAfter, now >= current.notBefore + (end - current.notBefore) / 2 { return true }
         return false

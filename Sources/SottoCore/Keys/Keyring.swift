@@ -124,7 +124,8 @@ public final class Keyring {
     }
 
     /// The keyring key, derived on first use (asking for the passphrase then).
-    func unlockedKey() throws -> SecureBytes {
+    /// `provingPassphrase` ignores a key `sotto-keygen unlock` kept.
+    func unlockedKey(provingPassphrase: Bool = false) throws -> SecureBytes {
         if let key { return key }
         guard let kdf = try meta("kdf").map({ String(decoding: $0, as: UTF8.self) }) else {
             try ensureSettingsNotLost()
@@ -143,7 +144,7 @@ public final class Keyring {
             let parameters = try storedParameters()
             guard let salt = try meta("salt"), salt.count >= 16 else { throw SottoError(.malformed, "keyring salt is damaged") }
             // A key `sotto-keygen unlock` kept for this keyring, if it still proves itself.
-            if let kept = KeyCache.load(description: KeyCache.description(home: home, salt: salt)), try proves(kept) {
+            if !provingPassphrase, let kept = KeyCache.load(description: KeyCache.description(home: home, salt: salt)), try proves(kept) {
                 key = kept
                 return kept
             }
@@ -190,7 +191,9 @@ public final class Keyring {
     }
 
     /// Unlocks now, so a wrong passphrase is reported before any other work.
-    public func unlock() throws { _ = try unlockedKey() }
+    /// With `provingPassphrase`, a key kept by `sotto-keygen unlock` does not
+    /// do: whoever changes or removes the passphrase must know it.
+    public func unlock(provingPassphrase: Bool = false) throws { _ = try unlockedKey(provingPassphrase: provingPassphrase) }
 
     /// The secret of the row with this public key, unlocking first; nil when it was destroyed.
     func secret(_ owner: SecretOwner, of publicKey: [UInt8]) throws -> SecureBytes? {

@@ -33,26 +33,33 @@ public struct ContactInfo: Sendable {
     public var fingerprint: String? { card?.fingerprint }
     public var mailbox: String? { card?.mailbox }
 
-    /// The key to seal to now.
+    /// The classical key to seal to now.
     public var recipient: RecipientKey? {
         switch kind {
         case .sotto(let card): return card.currentKey?.key
         case .age(let recipient): return recipient
         }
     }
+
+    /// The post-quantum key to seal to now, when their card certifies one.
+    public var hybridRecipient: RecipientKey? { card?.currentHybridKey?.key }
 }
 
 /// A resolved recipient: the key to wrap to, the label to show, and the mailbox to deliver to.
 public struct ResolvedRecipient: Sendable {
     public var label: String
     public var key: RecipientKey
+    /// The identity's post-quantum key, when it has one: sealing uses it when
+    /// every recipient of the message has one (`PostQuantum.choose`).
+    public var hybrid: RecipientKey?
     public var mailbox: String?
     /// The fingerprint of the sotto identity that owns the key; nil for a bare age recipient.
     public var identity: String?
 
-    public init(label: String, key: RecipientKey, mailbox: String?, identity: String?) {
+    public init(label: String, key: RecipientKey, hybrid: RecipientKey? = nil, mailbox: String?, identity: String?) {
         self.label = label
         self.key = key
+        self.hybrid = hybrid
         self.mailbox = mailbox
         self.identity = identity
     }

@@ -53,7 +53,7 @@ public struct Inspection {
         return [
             "type": "inspection", "id": id, "message_id": MessageID(header: header), "version": "age-encryption.org/v1",
             "armored": armored, "stanzas": header.stanzas.map(\.type), "recipients": recipients.count,
-            "postquantum": !recipients.isEmpty && recipients.allSatisfy { $0.type == HybridStanza.type },
+            "postquantum": header.isPostQuantum,
             "sotto": sotto,
             "sizes": ["header": header.bytes.count, "payload": payloadSize, "plaintext": plaintextSize.map { $0 as Any } ?? JSONNull(),
                       "file": Int64(header.bytes.count) + payloadSize],

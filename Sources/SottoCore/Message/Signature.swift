@@ -100,19 +100,32 @@ struct SegmentFrame: Equatable {
 /// Padmé (Nikitin et al., PETS 2019): rounds a length up so that only about
 /// log log of it shows, at most 12 % more; short payloads are first raised to
 /// a floor, so every short message looks alike. The payload holds the inner
-/// header, whose sender card, name, thread and revocations vary: the floor
-/// is 4 KiB for them and the body, plus room for each recipient's entry,
-/// which depends only on the recipients (whom the age header shows anyway).
-/// So a short message's size does not tell one sender from another.
+/// header, whose sender name, card and revocations vary from one sender to
+/// another: the floor has fixed room for them at their largest (a 64-byte
+/// name, a card with one key of each kind, `carriedRevocations`) and for the
+/// body, plus room for each recipient's entry, which depends only on the
+/// recipients (whom the age header shows anyway). So a short message's size
+/// does not tell one sender from another (docs/FORMAT.md §4 gives the figures).
 enum Padding {
+    /// Room for the body, the sender's name and their card with its X25519 key.
     static let minimum: Int64 = 4096
+    /// Room for the card's post-quantum key: its 1,950-character age1pq1
+    /// string, certificate and validity.
+    static let hybridKeyRoom: Int64 = 2304
+    /// A message carries at most this many revocations (the newest), and
+    /// the floor has room for as many.
+    static let carriedRevocations = 4
+    static let revocationRoom: Int64 = 256
     /// Room for one recipient's entry beyond its key string: its identity
     /// fingerprint and the JSON around them.
     static let entryOverhead: Int64 = 96
 
+    /// The floor for a signed message, before its recipients' entries.
+    static let senderFloor = minimum + hybridKeyRoom + Int64(carriedRevocations) * revocationRoom
+
     /// The floor for a message to these recipients.
     static func floor(for recipients: [InnerHeader.Recipient]) -> Int64 {
-        recipients.reduce(minimum) { $0 + Int64($1.key.utf8.count) + entryOverhead }
+        recipients.reduce(senderFloor) { $0 + Int64($1.key.utf8.count) + entryOverhead }
     }
 
     static func padded(_ length: Int64, floor: Int64 = minimum) -> Int64 {

@@ -20,6 +20,7 @@ public struct OpenedMessage {
             "expires_at": (envelope.sotto?.expiresAt).map(Time.rfc3339).orNull,
             "thread": inner?.thread.orNull ?? JSONNull(),
             "content_type": inner?.contentType ?? "application/octet-stream",
+            "postquantum": envelope.header.isPostQuantum,
         ]
         let contentType = inner?.contentType ?? "application/octet-stream"
         if let ttl = inner?.ttlAfterRead { record["ttl_after_read"] = "\(ttl)s" }

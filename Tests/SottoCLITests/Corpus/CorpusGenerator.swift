@@ -512,8 +512,8 @@ final class CorpusGenerator {
         bad("keys_empty", "card is incomplete", "no encryption key", ["keys": []])
         bad("keys_not_array", "field \"keys\" must be an array", "keys is a string", ["keys": "age1"])
         bad("keys_numbers", "field \"keys\" must hold objects", "keys holds numbers", ["keys": [1, 2]])
-        bad("key_not_bech32", "field \"age\" is not an age x25519 recipient", "a key that is not bech32", ["keys": key(["age": "age1notakey"])])
-        bad("key_wrong_hrp", "field \"age\" is not an age x25519 recipient", "a key with another human-readable part",
+        bad("key_not_bech32", "field \"age\" is not an age recipient (age1… or age1pq1…)", "a key that is not bech32", ["keys": key(["age": "age1notakey"])])
+        bad("key_wrong_hrp", "field \"age\" is not an age recipient (age1… or age1pq1…)", "a key with another human-readable part",
             ["keys": key(["age": Bech32.encode(hrp: "pgp", data: [UInt8](repeating: 1, count: 32))])])
         bad("key_cert_changed", "card signature does not verify", "the key's certificate from another key", ["keys": key(["cert": Base64.encode([UInt8](repeating: 2, count: 64))])])
         bad("key_not_before_missing", "field \"not_before\" is missing", "no not_before", ["keys": key(["not_before": nil])])
