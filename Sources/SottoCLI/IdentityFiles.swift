@@ -3,12 +3,15 @@ import SottoCore
 
 extension Opener {
     /// The opener of a command: the keyring of `options` (none needed when
-    /// only identity files are given), the -i files, and notices on stderr.
-    public static func forCommand(keyring options: KeyringOptions, identityFiles: [String], policy: SenderPolicy = SenderPolicy()) throws -> Opener {
+    /// only identity files or an age passphrase are given), the -i files,
+    /// the passphrase of `age -p` files, and notices on stderr.
+    public static func forCommand(keyring options: KeyringOptions, identityFiles: [String], agePassphrase: AgePassphraseOptions? = nil,
+                                  policy: SenderPolicy = SenderPolicy()) throws -> Opener {
         var identities = [AgeIdentity]()
         for path in identityFiles { identities += try readIdentityFile(path) }
+        if let agePassphrase { identities.append(agePassphrase.identity) }
         let home = options.home.home
-        let keyring = home.exists || identityFiles.isEmpty ? try options.open() : nil
+        let keyring = home.exists || (identityFiles.isEmpty && agePassphrase?.isOffered != true) ? try options.open() : nil
         let opener = try Opener(keyring: keyring, identities: identities, inbox: try Inbox.open(home, create: false),
                                 policy: policy) { notice in
             notice.isWarning ? Diagnostics.warning(notice.description) : Diagnostics.notice(notice.description)

@@ -12,10 +12,14 @@ struct OpenCommand: SottoCommand {
             Reads envelope records (the output of sotto-seal or sotto-recv) or one age file, binary or \
             armored, detected from the first bytes. Empty standard input holds no records: nothing is \
             written and the exit status is 0, so `sotto-recv | sotto-open` works when there is no new mail. Tries every retained key of the keyring and the -i \
-            identity files; with only -i, no keyring is needed. Writes one message record per envelope:
+            identity files; with only -i, no keyring is needed. A file made with `age -p` opens with its \
+            passphrase, asked for on the terminal, or given with --age-passphrase-fd N, \
+            --age-passphrase-file FILE or SOTTO_AGE_PASSPHRASE (then no keyring is needed either). Writes \
+            one message record per envelope:
               {"type":"message","id":...,"from":{"name":...,"fingerprint":...,"known":...,"verified":...},
-               "to":[...],"sent_at":...,"expires_at":...,"thread":...,"body":...}
-            ("body_base64" when the body is not UTF-8; "from" is null for anonymous messages and plain age files).
+               "to":[...],"sent_at":...,"expires_at":...,"thread":...,"postquantum":...,"body":...}
+            ("body_base64" when the body is not UTF-8; "from" is null for anonymous messages and plain age \
+            files; "postquantum" is true when only post-quantum stanzas (mlkem768x25519) wrap its file key).
             "from.name" is your name for the sender (a petname, or one of your identities); a sender who is \
             neither has "name": null and the name they chose for themself in "claimed_name", and a notice \
             on stderr says the message is from an unknown sender.
@@ -41,7 +45,7 @@ struct OpenCommand: SottoCommand {
 
             --inspect decrypts nothing and needs no key: for each envelope it writes what anyone can see, as \
             age-inspect does (the expiry is the stanza's claim, which only the file key can check):
-              {"type":"inspection","id":...,"message_id":...,"stanzas":["sotto/v2","X25519",...],"recipients":n,
+              {"type":"inspection","id":...,"message_id":...,"stanzas":["sotto/v2","mlkem768x25519",...],"recipients":n,
                "postquantum":...,"sotto":{"mode":"signed","expires_at":...,"expiry_authenticated":false},
                "sizes":{"header":...,"payload":...,"plaintext":...,"file":...}}
             """),
@@ -78,6 +82,7 @@ struct OpenCommand: SottoCommand {
     var inspect = false
 
     @OptionGroup var keyring: KeyringOptions
+    @OptionGroup var agePassphrase: AgePassphraseOptions
     @OptionGroup var presentation: PresentationOptions
 
     func validate() throws {
@@ -94,7 +99,7 @@ struct OpenCommand: SottoCommand {
         let isRecords = first.drop(while: { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }).first == UInt8(ascii: "{")
         if inspect { return try inspect(source, isRecords: isRecords) }
         let policy = SenderPolicy(requireKnown: requireKnown, requireVerified: requireVerified, from: from)
-        let opener = try Opener.forCommand(keyring: keyring, identityFiles: identity, policy: policy)
+        let opener = try Opener.forCommand(keyring: keyring, identityFiles: identity, agePassphrase: agePassphrase, policy: policy)
         if isRecords {
             try openRecords(RecordReader(source), opener)
         } else if first.starts(with: Array("age-encryption.org/".utf8)) || Armor.detect(first) {

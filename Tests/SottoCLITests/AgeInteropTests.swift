@@ -190,4 +190,40 @@ final class AgeInteropTests: CLITestCase {
         let opened = try ok("sotto-open", ["--raw", "-i", kitIdentity, file], home: path("nowhere"), allowStderr: true)
         XCTAssertEqual(Hex.encode(SHA256.hash([UInt8](opened.stdout))), String(payload))
     }
+
+    /// A file made with `age -p` (the kit's scrypt vector) opens with its
+    /// passphrase from a file, a descriptor or the environment, and no home;
+    /// a wrong one is named as such, and without a terminal none is asked for.
+    func testAnAgePassphraseFileOpensWithItsPassphrase() throws {
+        let candidates = [ProcessInfo.processInfo.environment["SOTTO_AGE_TESTKIT"]].compactMap { $0 }
+            + [Binaries.packageRoot.appendingPathComponent("../shared/testkit/age").standardized.path, "/work/shared/testkit/age"]
+        guard let kit = candidates.first(where: { FileManager.default.fileExists(atPath: $0 + "/scrypt") }) else {
+            return XCTFail("the age test kit is missing: set SOTTO_AGE_TESTKIT or place it at ../shared/testkit/age")
+        }
+        let vector = try read(kit + "/scrypt")
+        let split = try XCTUnwrap(vector.range(of: Data("\n\n".utf8)))
+        let headers = String(decoding: vector[..<split.lowerBound], as: UTF8.self).split(separator: "\n")
+        let passphrase = try XCTUnwrap(headers.first { $0.hasPrefix("passphrase: ") }?.dropFirst("passphrase: ".count))
+        let payload = try XCTUnwrap(headers.first { $0.hasPrefix("payload: ") }?.dropFirst("payload: ".count))
+        let file = try write("scrypt.age", vector[split.upperBound...])
+        let passphraseFile = try write("passphrase", Data((passphrase + "\n").utf8))
+        let nowhere = path("nowhere")
+
+        let fromFile = try ok("sotto-open", ["--raw", "--age-passphrase-file", passphraseFile, file], home: nowhere)
+        XCTAssertEqual(Hex.encode(SHA256.hash([UInt8](fromFile.stdout))), String(payload))
+        let fromFD = try ok("/bin/sh", ["-c", "exec \"$0\" --raw --age-passphrase-fd 3 \"$1\" 3< \"$2\"", Binaries.path("sotto-open"), file, passphraseFile],
+                            home: nowhere)
+        XCTAssertEqual(fromFD.stdout, fromFile.stdout)
+        let fromEnvironment = try ok("sotto-open", ["--raw", file], home: nowhere, env: ["SOTTO_AGE_PASSPHRASE": String(passphrase)])
+        XCTAssertEqual(fromEnvironment.stdout, fromFile.stdout)
+        XCTAssertFalse(exists(nowhere), "no home is made")
+
+        let wrong = try run("sotto-open", ["--raw", file], home: nowhere, env: ["SOTTO_AGE_PASSPHRASE": "not it"])
+        assertFailure(wrong, tool: "sotto-open", status: 1, contains: ["the passphrase does not open this age file"])
+        XCTAssertTrue(wrong.err.contains("hint: it was made with `age -p`: check the passphrase"), wrong.err)
+        let home = try fixtureHome("alice")
+        let unasked = try run("sotto-open", ["--raw", file], home: home, wrapper: ["/usr/bin/setsid", "-w"])
+        assertFailure(unasked, tool: "sotto-open", status: 77, contains: ["sealed with a passphrase and there is no terminal"])
+        XCTAssertTrue(unasked.err.contains("SOTTO_AGE_PASSPHRASE"), unasked.err)
+    }
 }

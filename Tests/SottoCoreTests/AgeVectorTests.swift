@@ -110,7 +110,7 @@ final class AgeVectorTests: XCTestCase {
             let name: String
             switch error {
             case .header: name = "header failure"
-            case .noMatch: name = skipped > 0 ? "unsupported" : "no match"
+            case .noMatch, .wrongPassphrase: name = skipped > 0 ? "unsupported" : "no match"
             case .hmac: name = "HMAC failure"
             case .payload: name = "payload failure"
             case .armor: name = "armor failure"
@@ -145,5 +145,67 @@ final class AgeVectorTests: XCTestCase {
         }
         let hybrid = names.filter { $0.contains("hybrid") }.count
         print("age vectors: \(names.count - unsupported.count) checked, \(hybrid) of them post-quantum hybrid")
+    }
+
+    /// The same vectors through the command, as a user opens an age file:
+    /// `sotto-open --raw -i FILE`, with SOTTO_AGE_PASSPHRASE for `age -p`
+    /// files, and no home. Success writes exactly the payload; a failure
+    /// exits non-zero and releases nothing but verified chunks.
+    func testEveryVectorThroughTheCommand() throws {
+        guard let directory = Self.testkitDirectory() else {
+            return XCTFail("the age test kit is missing: set SOTTO_AGE_TESTKIT or place it at ../shared/testkit/age")
+        }
+        let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let bin = ProcessInfo.processInfo.environment["SOTTO_BIN"].map { URL(fileURLWithPath: $0, relativeTo: package) }
+            ?? package.appendingPathComponent(".build/debug")
+        let open = bin.appendingPathComponent("sotto-open")
+        guard FileManager.default.isExecutableFile(atPath: open.path) else { return XCTFail("\(open.path) is missing: build first") }
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("sotto-vectors-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: scratch) }
+
+        for name in try FileManager.default.contentsOfDirectory(atPath: directory.path).filter({ $0 != "README.md" }).sorted() {
+            let vector = try Self.parse(directory.appendingPathComponent(name))
+            let file = scratch.appendingPathComponent("\(name).age")
+            try Data(vector.file).write(to: file)
+            var arguments = ["--raw"]
+            // A vector with neither identity nor passphrase (an empty file) gets an unrelated key, so
+            // that the command reads the file rather than stopping for want of a key.
+            let identities = vector.identities.isEmpty && vector.passphrases.isEmpty ? [try DecryptionKey.generate().ageSecretKey]
+                                                                                      : vector.identities
+            if !identities.isEmpty {
+                let keys = scratch.appendingPathComponent("\(name).key")
+                try Data((identities.joined(separator: "\n") + "\n").utf8).write(to: keys)
+                arguments += ["-i", keys.path]
+            }
+            var environment = ["PATH": "/usr/bin:/bin", "SOTTO_HOME": scratch.appendingPathComponent("no-home").path]
+            if let passphrase = vector.passphrases.first { environment["SOTTO_AGE_PASSPHRASE"] = passphrase }
+            let process = Process()
+            process.executableURL = open
+            process.arguments = arguments + [file.path]
+            process.environment = environment
+            let out = Pipe(), err = Pipe()
+            process.standardOutput = out
+            process.standardError = err
+            process.standardInput = FileHandle.nullDevice
+            try process.run()
+            let stdout = out.fileHandleForReading.readDataToEndOfFile()
+            let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            process.waitUntilExit()
+            let status = process.terminationStatus
+            if vector.expect == "success" {
+                XCTAssertEqual(status, 0, "\(name): \(stderr)")
+                XCTAssertEqual(Self.sha256Hex([UInt8](stdout)), vector.payload, "\(name): payload")
+            } else {
+                XCTAssertNotEqual(status, 0, "\(name): expected \(vector.expect)")
+                XCTAssertTrue(stderr.hasPrefix("sotto-open: error: "), "\(name): \(stderr)")
+                XCTAssertTrue(status == 1 || status == 65, "\(name): exit \(status) for \(vector.expect)")
+                if vector.expect == "payload failure", let payload = vector.payload {
+                    XCTAssertEqual(Self.sha256Hex([UInt8](stdout)), payload, "\(name): only the verified chunks are released")
+                } else {
+                    XCTAssertEqual(stdout.count, 0, "\(name): nothing is released on a \(vector.expect)")
+                }
+            }
+        }
     }
 }

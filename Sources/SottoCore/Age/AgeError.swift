@@ -2,6 +2,8 @@
 public enum AgeError: Error, Equatable, CustomStringConvertible {
     case header(String)
     case noMatch
+    /// No match for a file made with `age -p`: its one stanza is scrypt's.
+    case wrongPassphrase
     case hmac
     case payload(String)
     case armor(String)
@@ -10,6 +12,7 @@ public enum AgeError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .header(let why): return "malformed age header: \(why)"
         case .noMatch: return "no identity matches any recipient of this file"
+        case .wrongPassphrase: return "the passphrase does not open this age file"
         case .hmac: return "the age header failed authentication"
         case .payload(let why): return "payload failed authentication: \(why)"
         case .armor(let why): return "malformed armor: \(why)"
@@ -22,6 +25,8 @@ public enum AgeError: Error, Equatable, CustomStringConvertible {
         case .header, .armor: return SottoError(.malformed, description)
         case .noMatch:
             return SottoError(.refused, description, hints: ["it was sealed to keys this keyring does not hold"])
+        case .wrongPassphrase:
+            return SottoError(.refused, description, hints: ["it was made with `age -p`: check the passphrase"])
         case .hmac, .payload: return SottoError(.refused, description)
         }
     }

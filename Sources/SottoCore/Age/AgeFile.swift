@@ -27,7 +27,9 @@ public enum AgeFile {
     public static func decryptMatching(_ reader: ByteReader, identities: [AgeIdentity]) throws -> (Header, PayloadDecryptor, AgeIdentity) {
         let header = try Header.parse(reader)
         try Labels.check(header)
-        guard let (fileKey, identity) = try unwrap(header, identities) else { throw AgeError.noMatch }
+        guard let (fileKey, identity) = try unwrap(header, identities) else {
+            throw header.stanzas.contains { $0.type == ScryptIdentity.stanzaType } ? AgeError.wrongPassphrase : AgeError.noMatch
+        }
         guard try header.verifyMAC(fileKey: fileKey) else { throw AgeError.hmac }
         return (header, try PayloadDecryptor(fileKey: fileKey, reader: reader), identity)
     }

@@ -1,11 +1,29 @@
-/// age's passphrase identity (scrypt stanzas), for opening such files.
-public final class ScryptIdentity: AgeIdentity, @unchecked Sendable {
+import Synchronization
+
+/// age's passphrase identity (scrypt stanzas), for opening such files. The
+/// passphrase is asked for only when a file has an scrypt stanza, once.
+public final class ScryptIdentity: AgeIdentity, Sendable {
     static let stanzaType = "scrypt"
-    let passphrase: SecureBytes
+    private let source: @Sendable () throws -> SecureBytes
+    private let asked = Mutex<SecureBytes?>(nil)
     /// 2^22 needs 4 GiB with r = 8; anything above is refused unread.
     public static let maxLogN = 22
 
-    public init(passphrase: SecureBytes) { self.passphrase = passphrase }
+    public init(passphrase: SecureBytes) { source = { passphrase } }
+
+    /// A passphrase from `source`, read the first time a file needs it.
+    public init(source: @escaping @Sendable () throws -> SecureBytes) { self.source = source }
+
+    private var passphrase: SecureBytes {
+        get throws {
+            try asked.withLock { known in
+                if let known { return known }
+                let read = try source()
+                known = read
+                return read
+            }
+        }
+    }
 
     public func unwrap(_ stanzas: [Stanza]) throws -> SecureBytes? {
         guard let stanza = stanzas.first(where: { $0.type == Self.stanzaType }) else { return nil }
@@ -21,7 +39,7 @@ public final class ScryptIdentity: AgeIdentity, @unchecked Sendable {
         }
         guard logN <= Self.maxLogN else { throw AgeError.header("scrypt work factor 2^\(logN) is too high") }
         guard stanza.body.count == 32 else { throw AgeError.header("scrypt stanza body is not 32 bytes") }
-        let wrapKey = try KDF.scrypt(passphrase: passphrase, salt: Array("age-encryption.org/v1/scrypt".utf8) + salt, logN: logN)
+        let wrapKey = try KDF.scrypt(passphrase: try passphrase, salt: Array("age-encryption.org/v1/scrypt".utf8) + salt, logN: logN)
         return try ChaChaPoly.unwrap(key: wrapKey, body: stanza.body)
     }
 }
