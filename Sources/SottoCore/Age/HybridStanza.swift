@@ -13,17 +13,23 @@ enum HybridStanza {
     static let info = Data("age-encryption.org/mlkem768x25519".utf8)
     static let suite = HPKE.Ciphersuite(kem: .XWingMLKEM768X25519, kdf: .HKDF_SHA256, aead: .chaChaPoly)
 
-    static func publicKey(of seed: SecureBytes) throws -> [UInt8] {
-        try [UInt8](privateKey(seed).publicKey.rawRepresentation)
-    }
+    /// An identity's X-Wing private key, expanded from its seed once: the
+    /// expansion costs about as much as a decapsulation, and opening tries
+    /// every retained key on every hybrid stanza.
+    final class ExpandedKey: @unchecked Sendable {
+        let key: XWingMLKEM768X25519.PrivateKey
+        var publicKey: [UInt8] { [UInt8](key.publicKey.rawRepresentation) }
 
-    private static func privateKey(_ seed: SecureBytes) throws -> XWingMLKEM768X25519.PrivateKey {
-        do {
-            return try seed.withBytes { try XWingMLKEM768X25519.PrivateKey(seedRepresentation: Data($0), publicKey: nil) }
-        } catch {
-            throw SottoError(.malformed, "not a post-quantum age identity")
+        init(_ seed: SecureBytes) throws {
+            do {
+                key = try seed.withBytes { try XWingMLKEM768X25519.PrivateKey(seedRepresentation: Data($0), publicKey: nil) }
+            } catch {
+                throw SottoError(.malformed, "not a post-quantum age identity")
+            }
         }
     }
+
+    static func publicKey(of seed: SecureBytes) throws -> [UInt8] { try ExpandedKey(seed).publicKey }
 
     static func wrap(_ fileKey: SecureBytes, to publicKey: [UInt8]) throws -> Stanza {
         do {
@@ -37,7 +43,7 @@ enum HybridStanza {
     }
 
     /// The file key, or nil when the stanza was sealed to another key.
-    static func unwrap(_ stanza: Stanza, seed: SecureBytes) throws -> SecureBytes? {
+    static func unwrap(_ stanza: Stanza, key: ExpandedKey) throws -> SecureBytes? {
         guard stanza.arguments.count == 1 else { throw AgeError.header("mlkem768x25519 stanza needs exactly one argument") }
         guard let enc = Base64.decode(stanza.arguments[0], padded: false), enc.count == encapsulationLength else {
             throw AgeError.header("mlkem768x25519 share is not 1120 bytes of canonical base64")
@@ -45,7 +51,7 @@ enum HybridStanza {
         guard stanza.body.count == 32 else { throw AgeError.header("mlkem768x25519 stanza body is not 32 bytes") }
         var recipient: HPKE.Recipient
         do {
-            recipient = try HPKE.Recipient(privateKey: privateKey(seed), ciphersuite: suite, info: info, encapsulatedKey: Data(enc))
+            recipient = try HPKE.Recipient(privateKey: key.key, ciphersuite: suite, info: info, encapsulatedKey: Data(enc))
         } catch {
             throw AgeError.header("mlkem768x25519 share is not a valid encapsulation")
         }

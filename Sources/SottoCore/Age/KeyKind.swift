@@ -74,7 +74,16 @@ public enum KeyKind: String, CaseIterable, Sendable {
         }
     }
 
-    func unwrap(_ stanzas: [Stanza], secret: SecureBytes, publicKey: [UInt8]) throws -> SecureBytes? {
+    /// What a decryption key keeps beside its secret to unwrap with: for a
+    /// hybrid key, its expanded private key.
+    func expand(_ secret: SecureBytes) throws -> HybridStanza.ExpandedKey? {
+        switch self {
+        case .x25519: nil
+        case .mlkem768x25519: try HybridStanza.ExpandedKey(secret)
+        }
+    }
+
+    func unwrap(_ stanzas: [Stanza], secret: SecureBytes, expanded: HybridStanza.ExpandedKey?, publicKey: [UInt8]) throws -> SecureBytes? {
         switch self {
         case .x25519:
             for stanza in stanzas where stanza.type == X25519Stanza.type {
@@ -82,8 +91,9 @@ public enum KeyKind: String, CaseIterable, Sendable {
             }
             return nil
         case .mlkem768x25519:
+            guard let expanded else { return nil }
             for stanza in stanzas where stanza.type == HybridStanza.type {
-                if let fileKey = try HybridStanza.unwrap(stanza, seed: secret) { return fileKey }
+                if let fileKey = try HybridStanza.unwrap(stanza, key: expanded) { return fileKey }
             }
             return nil
         }

@@ -2,6 +2,9 @@
 public struct RecipientKey: AgeRecipient, Hashable, Sendable {
     public let kind: KeyKind
     public let bytes: [UInt8]
+    /// The `age1…` text, kept: a post-quantum key's is 1,959 characters,
+    /// and every signed message names each recipient's.
+    public let string: String
 
     /// A key as stored or certified: the length tells the kind.
     public init(bytes: [UInt8]) throws {
@@ -10,7 +13,11 @@ public struct RecipientKey: AgeRecipient, Hashable, Sendable {
         }
         self.kind = kind
         self.bytes = bytes
+        string = Bech32.encode(hrp: kind.recipientPrefix, data: bytes)
     }
+
+    public static func == (a: RecipientKey, b: RecipientKey) -> Bool { a.kind == b.kind && a.bytes == b.bytes }
+    public func hash(into hasher: inout Hasher) { hasher.combine(bytes) }
 
     /// Parses the text form of any kind: the one entry point for recipient strings.
     public init(parsing text: String) throws {
@@ -22,12 +29,13 @@ public struct RecipientKey: AgeRecipient, Hashable, Sendable {
         }
         self.kind = kind
         bytes = data
+        // Bech32 that decoded is the canonical text but for its case.
+        string = text.lowercased()
     }
 
     /// Whether `text` is written as a recipient key rather than a name.
     public static func looksLike(_ text: String) -> Bool { text.hasPrefix("age1") }
 
-    public var string: String { Bech32.encode(hrp: kind.recipientPrefix, data: bytes) }
     public var labels: Set<String> { kind.labels }
 
     public func wrap(fileKey: SecureBytes) throws -> [Stanza] { try kind.wrap(fileKey, to: bytes) }
@@ -40,12 +48,15 @@ public struct RecipientKey: AgeRecipient, Hashable, Sendable {
 /// A secret key that opens what was sealed to its `recipient`.
 public final class DecryptionKey: AgeIdentity, @unchecked Sendable {
     let secret: SecureBytes
+    /// A hybrid key's expanded private key (nil for X25519).
+    private let expanded: HybridStanza.ExpandedKey?
     public let recipient: RecipientKey
 
     public init(kind: KeyKind = .standard, secret: SecureBytes) throws {
         guard secret.count == kind.secretLength else { throw SottoError(.malformed, "a \(kind.rawValue) secret is \(kind.secretLength) bytes") }
         self.secret = secret
-        recipient = try RecipientKey(bytes: kind.publicKey(of: secret))
+        expanded = try kind.expand(secret)
+        recipient = try RecipientKey(bytes: expanded?.publicKey ?? kind.publicKey(of: secret))
     }
 
     /// A stored secret with the public key stored beside it; throws when they do not match.
@@ -77,6 +88,6 @@ public final class DecryptionKey: AgeIdentity, @unchecked Sendable {
     }
 
     public func unwrap(_ stanzas: [Stanza]) throws -> SecureBytes? {
-        try recipient.kind.unwrap(stanzas, secret: secret, publicKey: recipient.bytes)
+        try recipient.kind.unwrap(stanzas, secret: secret, expanded: expanded, publicKey: recipient.bytes)
     }
 }

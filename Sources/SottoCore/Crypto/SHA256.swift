@@ -20,19 +20,50 @@ final class SHA256 {
     private static let sodiumBytes = Atomic<Int>(0)
     static let warmth = 1 << 20
     private var state = crypto_hash_sha256_state()
+    /// libcrypto's context, for a hash begun once the process is warm
+    /// (the transcripts of many messages, 10 KiB each with post-quantum keys).
+    private let context: OpaquePointer?
 
-    init() { crypto_hash_sha256_init(&state) }
+    init() {
+        if Self.sodiumBytes.load(ordering: .relaxed) >= Self.warmth, Self.openSSL, let context = EVP_MD_CTX_new() {
+            guard EVP_DigestInit_ex(context, EVP_sha256(), nil) == 1 else {
+                EVP_MD_CTX_free(context)
+                self.context = nil
+                crypto_hash_sha256_init(&state)
+                return
+            }
+            self.context = context
+        } else {
+            context = nil
+            crypto_hash_sha256_init(&state)
+        }
+    }
+
+    deinit { if let context { EVP_MD_CTX_free(context) } }
 
     func update(_ bytes: UnsafeRawBufferPointer) {
         guard let base = bytes.baseAddress, bytes.count > 0 else { return }
+        if let context {
+            // Cannot fail for SHA-256 on an initialised context.
+            _ = EVP_DigestUpdate(context, base, bytes.count)
+            return
+        }
+        if sodiumBytes < Self.warmth { Self.sodiumBytes.add(bytes.count, ordering: .relaxed) }
         crypto_hash_sha256_update(&state, base.assumingMemoryBound(to: UInt8.self), UInt64(bytes.count))
     }
+
+    private var sodiumBytes: Int { Self.sodiumBytes.load(ordering: .relaxed) }
 
     func update(_ bytes: [UInt8]) { bytes.withUnsafeBytes { update($0) } }
     func update(_ text: String) { update(Array(text.utf8)) }
 
     func finalize() -> [UInt8] {
         var out = [UInt8](repeating: 0, count: Self.length)
+        if let context {
+            var length: UInt32 = 0
+            _ = EVP_DigestFinal_ex(context, &out, &length)
+            return out
+        }
         crypto_hash_sha256_final(&state, &out)
         return out
     }

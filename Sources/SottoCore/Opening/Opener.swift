@@ -212,6 +212,7 @@ public final class Opener {
             do {
                 if let name = try keyring.apply(revocation) {
                     senders.removeAll()  // what was looked up before knew nothing of it
+                    cardsTaken.removeAll()
                     notice(.revoked(name: name, at: revocation.revokedAt))
                 }
             } catch let error as SottoError where error.kind == .malformed {
@@ -221,9 +222,16 @@ public final class Opener {
         try learnKeys(from: message)
     }
 
+    /// The signatures of the cards taken in so far: a stream of messages from
+    /// one sender carries the same card in each, and parsing its post-quantum
+    /// key (1,959 characters of Bech32) again for each would cost more than
+    /// opening the message.
+    private var cardsTaken = Set<String>()
+
     /// Takes in the card a verified message from a contact carried.
     private func learnKeys(from message: OpenedMessage) throws {
         guard let keyring, let inner = message.envelope.inner, let record = inner.card, !message.fromMe else { return }
+        if let signature = try? record.string("signature"), !cardsTaken.insert(signature).inserted { return }
         do {
             let card = try Card(fields: record)
             if let name = try keyring.updateContact(identityKey: inner.from, from: card) { notice(.contactUpdated(name: name)) }
