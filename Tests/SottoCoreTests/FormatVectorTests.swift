@@ -176,6 +176,10 @@ final class FormatVectorTests: XCTestCase {
             "anonymous mode with an expiry: a sotto/v2 anonymous stanza, the payload is the body, unpadded")
         add("plain_age", "success", try seal(hello, signer: nil, expiresAt: nil), from: "none", body: hello,
             "anonymous mode without expiry: byte for byte a plain age file")
+        // What sotto seals between its users: bob's post-quantum key, an mlkem768x25519 stanza.
+        let bobHybrid = Party(bob, holding: try DecryptionKey.generate(.mlkem768x25519))
+        add("signed_postquantum", "success", try seal(hello, signer: alice.signer, to: [bobHybrid]), identity: bobHybrid,
+            from: alice.fingerprint, body: hello, "a signed message to bob's post-quantum key: an mlkem768x25519 stanza (X-Wing under HPKE)")
         let armoredSink = MemorySink()
         let armor = try ArmorEncoder(armoredSink)
         try armor.write(try seal(hello, signer: alice.signer))
