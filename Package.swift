@@ -54,8 +54,8 @@ let package = Package(
         .executableTarget(name: "sotto", dependencies: ["SottoRelease"]),
         .testTarget(name: "SottoCoreTests", dependencies: ["SottoCore", "SottoPostgres", "CZlib"]),
         .testTarget(name: "SottoCLITests", dependencies: ["SottoCore"]),
-        // The raw-libsodium floor for `make bench` (scripts/bench.sh): a benchmark tool, not a command; not installed.
-        .executableTarget(name: "sotto-bench-crypto", dependencies: ["CSodium", "CArgon2"]),
+        // The raw-library floor for `make bench` (scripts/bench.sh): a benchmark tool, not a command; not installed.
+        .executableTarget(name: "sotto-bench-crypto", dependencies: ["CSodium", "CArgon2", .product(name: "Crypto", package: "swift-crypto")]),
     ] + commands.map {
         .executableTarget(name: $0, dependencies: ["SottoCLI", "SottoCore"] + (deliveryCommands.contains($0) ? ["SottoPostgres"] : []))
     }
