@@ -20,7 +20,7 @@ function __sotto-open_parse_tokens -S
     set -l unparsed_tokens (__sotto-open_tokens -pc)
     switch $unparsed_tokens[1]
     case 'sotto-open'
-        __sotto-open_parse_subcommand 1 'i/identity=+' 'raw' 'o/output=' 'require-known' 'require-verified' 'from=+' 'keep-going' 'inspect' 'home=' 'passphrase-fd=' 'passphrase-file=' 'json' 'version' 'h/help'
+        __sotto-open_parse_subcommand 1 'i/identity=+' 'raw' 'o/output=' 'require-known' 'require-verified' 'from=+' 'keep-going' 'inspect' 'home=' 'passphrase-fd=' 'passphrase-file=' 'age-passphrase-fd=' 'age-passphrase-file=' 'json' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __sotto-open_parse_subcommand -r 1 'version'
@@ -89,6 +89,8 @@ complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_
 complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open" home' -l 'home' -d 'The sotto home directory (default: $SOTTO_HOME).' -rfa '(__sotto-open_complete_directories)'
 complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open" passphrase-fd' -l 'passphrase-fd' -d 'Read the passphrase from file descriptor N.' -rfka ''
 complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open" passphrase-file' -l 'passphrase-file' -d 'Read the passphrase from the first line of FILE.' -rF
+complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open" age-passphrase-fd' -l 'age-passphrase-fd' -d 'Read the passphrase of age -p files from file descriptor N.' -rfka ''
+complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open" age-passphrase-file' -l 'age-passphrase-file' -d 'Read the passphrase of age -p files from the first line of FILE.' -rF
 complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open" json' -l 'json' -d 'Write JSON records even when stdout is a terminal.'
 complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open" version' -l 'version' -d 'Show the version.'
 complete -c 'sotto-open' -n '__sotto-open_should_offer_completions_for_flags_or_options "sotto-open" h help' -s 'h' -l 'help' -d 'Show help information.'

@@ -20,7 +20,7 @@ function __sotto-seal_parse_tokens -S
     set -l unparsed_tokens (__sotto-seal_tokens -pc)
     switch $unparsed_tokens[1]
     case 'sotto-seal'
-        __sotto-seal_parse_subcommand 0 'r/to=+' 'R=+' 'file=' 'raw' 'o/output=' 'a/armor' 'as=' 'anonymous' 'no-self' 'ttl=' 'ttl-after-read=' 'thread=' 'content-type=' 'keep-going' 'home=' 'passphrase-fd=' 'passphrase-file=' 'version' 'h/help'
+        __sotto-seal_parse_subcommand 0 'r/to=+' 'R=+' 'file=' 'raw' 'o/output=' 'a/armor' 'as=' 'anonymous' 'no-self' 'require-pq' 'ttl=' 'ttl-after-read=' 'thread=' 'content-type=' 'keep-going' 'home=' 'passphrase-fd=' 'passphrase-file=' 'version' 'h/help'
         switch $unparsed_tokens[1]
         case 'help'
             __sotto-seal_parse_subcommand -r 1 'version'
@@ -86,6 +86,7 @@ complete -c 'sotto-seal' -n '__sotto-seal_should_offer_completions_for_flags_or_
 complete -c 'sotto-seal' -n '__sotto-seal_should_offer_completions_for_flags_or_options "sotto-seal" as' -l 'as' -d 'The sending identity (default: the default identity).' -rfka '(__sotto-seal_custom_completion ---completion -- --as (count (__sotto-seal_tokens -pc)) (__sotto-seal_tokens -tC))'
 complete -c 'sotto-seal' -n '__sotto-seal_should_offer_completions_for_flags_or_options "sotto-seal" anonymous' -l 'anonymous' -d 'Write a plain age file with no sender and no signature.'
 complete -c 'sotto-seal' -n '__sotto-seal_should_offer_completions_for_flags_or_options "sotto-seal" no-self' -l 'no-self' -d 'Do not seal a copy to the sender\'s own key.'
+complete -c 'sotto-seal' -n '__sotto-seal_should_offer_completions_for_flags_or_options "sotto-seal" require-pq' -l 'require-pq' -d 'Refuse (1) rather than seal with X25519 alone when a recipient has no post-quantum key.'
 complete -c 'sotto-seal' -n '__sotto-seal_should_offer_completions_for_flags_or_options "sotto-seal" ttl' -l 'ttl' -d 'Time to live: 30s, 15m, 2h, 7d, 2w or never.' -rfka ''
 complete -c 'sotto-seal' -n '__sotto-seal_should_offer_completions_for_flags_or_options "sotto-seal" ttl-after-read' -l 'ttl-after-read' -d 'Disappear this long after the recipient first opens it (signed messages).' -rfka ''
 complete -c 'sotto-seal' -n '__sotto-seal_should_offer_completions_for_flags_or_options "sotto-seal" thread' -l 'thread' -d 'Thread name for raw mode.' -rfka ''
