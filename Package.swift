@@ -55,7 +55,8 @@ let package = Package(
         .testTarget(name: "SottoCoreTests", dependencies: ["SottoCore", "SottoPostgres", "CZlib"]),
         .testTarget(name: "SottoCLITests", dependencies: ["SottoCore"]),
         // The raw-library floor for `make bench` (scripts/bench.sh): a benchmark tool, not a command; not installed.
-        .executableTarget(name: "sotto-bench-crypto", dependencies: ["CSodium", "CArgon2", .product(name: "Crypto", package: "swift-crypto")]),
+        .executableTarget(name: "sotto-bench-crypto", dependencies: ["CSodium", "CArgon2", "COpenSSL",
+                                                                  .product(name: "Crypto", package: "swift-crypto")]),
     ] + commands.map {
         .executableTarget(name: $0, dependencies: ["SottoCLI", "SottoCore"] + (deliveryCommands.contains($0) ? ["SottoPostgres"] : []))
     }

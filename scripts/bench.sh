@@ -2,7 +2,8 @@
 # make bench: sotto side by side with its peers, in one run, on this machine.
 #   bulk         sotto-seal / sotto-open of a BENCH_SIZE_MB random file   vs  age -r / age -d
 #   one message  a 100-byte message in a fresh process, and --version     vs  age -r / age -d / age --version
-#   many         BENCH_MANY signed messages through one sotto-seal/-open  vs  the same libsodium calls (sotto-bench-crypto)
+#   many         BENCH_MANY signed messages through one sotto-seal/-open, post-quantum and classical,
+#                vs  the same library calls on one core (sotto-bench-crypto)
 #   mailbox      BENCH_MESSAGES envelopes through sotto-send/-recv/-expire vs  the same rows through the sqlite3 CLI
 #   unlock       Argon2id at the keyring's parameters                      vs  argon2id_hash_raw alone (sotto-bench-crypto)
 # Every comparison alternates its commands: each round runs hyperfine once on
@@ -153,24 +154,37 @@ for ((r = 1; r <= rounds + 2; r++)); do
 done
 
 # --- 3. many messages per process -------------------------------------------------------
+# Post-quantum, the default between sotto users: bob holds five retained keys of each kind (four
+# rotations) and me seals to his newest. Classical: a home of sotto 0.1 (Tests/Fixtures/home-v1/plain),
+# whose bob has X25519 keys only, so that dave's messages to him are X25519 throughout.
 say "many messages: $many signed messages of 100 bytes, to a contact and a self copy"
 python3 -c '
 import json, sys
 for i in range(int(sys.argv[1])):
     print(json.dumps({"to": ["bob"], "body": ("%08d" % i) + "m" * 92}))' "$many" > many.jsonl
+for i in 1 2 3 4; do SOTTO_HOME="$work/b" "$bin/sotto-keygen" rotate >/dev/null; done
+SOTTO_HOME="$work/b" "$bin/sotto-keygen" card > bob.card
+"$bin/sotto-keygen" import bob.card >/dev/null
 "$a" < many.jsonl > many.env.jsonl
+mkdir -m 700 "$work/old" && cp "$here/../Tests/Fixtures/home-v1/plain/"*.db "$work/old/" && chmod 600 "$work/old/"*
+SOTTO_HOME="$work/old" "$bin/sotto-keygen" card bob > old-bob.card
+SOTTO_HOME="$work/d" "$bin/sotto-keygen" new dave --no-passphrase >/dev/null
+SOTTO_HOME="$work/d" "$bin/sotto-keygen" import old-bob.card >/dev/null 2>&1
+SOTTO_HOME="$work/d" "$a" < many.jsonl > many.classical.env.jsonl 2>/dev/null  # a notice: bob has no post-quantum key
 many_cmds=(
     many-seal : "'$a' < many.jsonl > /dev/null"
-    many-open : "SOTTO_HOME='$work/b' '$o' < many.env.jsonl > /dev/null")
+    many-open : "SOTTO_HOME='$work/b' '$o' < many.env.jsonl > /dev/null"
+    many-seal-classical : "SOTTO_HOME='$work/d' '$a' < many.jsonl > /dev/null 2>&1"
+    many-open-classical : "SOTTO_HOME='$work/old' '$o' < many.classical.env.jsonl > /dev/null")
 for ((i = 0; i < ${#many_cmds[@]}; i += 3)); do rss "${many_cmds[i]}" "${many_cmds[i + 1]}" "${many_cmds[i + 2]}"; done
 for ((r = 1; r <= rounds; r++)); do
     say "many messages: round $r/$rounds"
     hf many $r 1 0 "${many_cmds[@]}" \
-        many-raw : "'$raw' messages $many --stanzas 2 --body 100 >> raw/messages.jsonl"
+        many-raw : "'$raw' messages $many --stanzas 2 --body 100 >> raw/messages.jsonl" \
+        many-raw-hybrid : "'$raw' messages $many --stanzas 2 --body 100 --hybrid 1 --keys 5 >> raw/messages-hybrid.jsonl"
     "$raw" primitives >> raw/primitives.jsonl
 done
 
-# --- 4. mailbox -------------------------------------------------------------------------
 say "mailbox: sealing $messages envelopes (12h TTL, one address each)"
 python3 -c '
 import json, sys

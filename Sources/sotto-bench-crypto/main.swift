@@ -1,6 +1,6 @@
 // sotto-bench-crypto: the floor for scripts/bench.sh (`make bench`).
 //
-// Calls libsodium (and libargon2, and swift-crypto for X-Wing) directly, with
+// Calls libsodium (and libargon2, libcrypto for SHA-256 and swift-crypto for X-Wing) directly, with
 // no parsing, no JSON and no base64 beyond the age header itself, doing per
 // message what a signed sotto seal and open do (docs/FORMAT.md sections 2 to
 // 7). sotto's own commands divided by these figures give the overhead ratio.
@@ -17,6 +17,7 @@
 //   sotto-bench-crypto argon2id [--m KIB] [--t N] [--p N]
 //       one Argon2id derivation (the keyring unlock); prints one JSON line
 internal import CArgon2
+internal import COpenSSL
 internal import CSodium
 internal import Crypto
 import FoundationEssentials
@@ -125,8 +126,8 @@ let lastChunkNonce: [UInt8] = [UInt8](repeating: 0, count: 11) + [1]
 let hybridSuite = HPKE.Ciphersuite(kem: .XWingMLKEM768X25519, kdf: .HKDF_SHA256, aead: .chaChaPoly)
 let hybridInfo = Data("age-encryption.org/mlkem768x25519".utf8)
 
-/// SHA-256 (libsodium), one-shot and incremental.
-func sha256(_ p: UnsafePointer<UInt8>, _ n: Int, into out: Bytes) { crypto_hash_sha256(out, p, UInt64(n)) }
+/// SHA-256 from OpenSSL's libcrypto (the CPU's SHA extensions), as sotto hashes once warm.
+func sha256(_ p: UnsafePointer<UInt8>, _ n: Int, into out: Bytes) { _ = EVP_Digest(p, n, out, nil, EVP_sha256(), nil) }
 
 /// Padmé over the payload floor of docs/FORMAT.md section 4.
 func padded(_ length: Int, floor: Int) -> Int {
@@ -162,6 +163,7 @@ final class Messages {
     let mac = alloc(32), nonce = alloc(16), digest = alloc(64), transcript = alloc(32), id = alloc(32)
     let message = alloc(256)
     let stanzaRandom = alloc(16)
+    let digestContext: OpaquePointer = EVP_MD_CTX_new()!
     var order: [Int]
     // what open needs, kept from seal (a reader would parse it from the file)
     var headerLength = 0, macOffset = 0, payloadLength = 0, fileLength = 0, padding = 0
@@ -210,19 +212,18 @@ final class Messages {
 
     /// The signed message of the one (final) segment: M_0 of docs/FORMAT.md section 5.
     func segmentMessage(header h: UnsafePointer<UInt8>, _ hLength: Int, frame: UnsafePointer<UInt8>, body b: UnsafePointer<UInt8>, _ bLength: Int) {
-        var state = crypto_hash_sha256_state()
-        crypto_hash_sha256_init(&state)
+        EVP_DigestInit_ex(digestContext, EVP_sha256(), nil)
         let prefix: StaticString = "sotto/2 transcript\n"
-        crypto_hash_sha256_update(&state, prefix.utf8Start, UInt64(prefix.utf8CodeUnitCount))
+        EVP_DigestUpdate(digestContext, prefix.utf8Start, prefix.utf8CodeUnitCount)
         var w = Writer(message)
         w.u64be(UInt64(hLength))
-        crypto_hash_sha256_update(&state, message, 8)
-        crypto_hash_sha256_update(&state, h, UInt64(hLength))
+        EVP_DigestUpdate(digestContext, message, 8)
+        EVP_DigestUpdate(digestContext, h, hLength)
         w.count = 0
         w.u32be(UInt32(inner.count))
-        crypto_hash_sha256_update(&state, message, 4)
-        inner.withUnsafeBufferPointer { _ = crypto_hash_sha256_update(&state, $0.baseAddress!, UInt64($0.count)) }
-        crypto_hash_sha256_final(&state, transcript)
+        EVP_DigestUpdate(digestContext, message, 4)
+        inner.withUnsafeBufferPointer { _ = EVP_DigestUpdate(digestContext, $0.baseAddress!, $0.count) }
+        EVP_DigestFinal_ex(digestContext, transcript, nil)
         sha256(b, bLength, into: digest)           // the one 64 KiB piece
         sha256(digest, 32, into: digest + 32)      // d_0
         w.count = 0
