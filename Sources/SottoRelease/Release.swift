@@ -2,7 +2,7 @@
 /// and the commands with their jobs (each its own executable, `sotto-NAME`).
 /// Package.swift lists the same commands to build them; a test keeps the two equal.
 public enum Release {
-    public static let version = "0.2.0"
+    public static let version = "0.3.0"
 
     public static let commands: [(name: String, job: String)] = [
         ("keygen", "identities, contacts, groups, fingerprints, rotation, passphrase, age interop"),
