@@ -170,6 +170,8 @@ mkdir -m 700 "$work/old" && cp "$here/../Tests/Fixtures/home-v1/plain/"*.db "$wo
 SOTTO_HOME="$work/old" "$bin/sotto-keygen" card bob > old-bob.card
 SOTTO_HOME="$work/d" "$bin/sotto-keygen" new dave --no-passphrase >/dev/null
 SOTTO_HOME="$work/d" "$bin/sotto-keygen" import old-bob.card >/dev/null 2>&1
+SOTTO_HOME="$work/d" "$bin/sotto-keygen" card > dave.card
+SOTTO_HOME="$work/old" "$bin/sotto-keygen" import dave.card >/dev/null
 SOTTO_HOME="$work/d" "$a" < many.jsonl > many.classical.env.jsonl 2>/dev/null  # a notice: bob has no post-quantum key
 many_cmds=(
     many-seal : "'$a' < many.jsonl > /dev/null"
