@@ -17,7 +17,10 @@ public struct AgePassphraseOptions: ParsableArguments {
 
     public init() {}
 
-    public func validate() throws { try PassphraseOptions.checkOpen(fd, option: "--age-passphrase-fd") }
+    public func validate() throws {
+        if fd != nil, file != nil { throw ValidationError("--age-passphrase-fd and --age-passphrase-file are exclusive: give one") }
+        try PassphraseOptions.checkOpen(fd, option: "--age-passphrase-fd")
+    }
 
     static let variable = "SOTTO_AGE_PASSPHRASE"
 

@@ -15,7 +15,10 @@ public struct ExportPassphraseOptions: ParsableArguments {
 
     public init() {}
 
-    public func validate() throws { try PassphraseOptions.checkOpen(fd, option: "--export-passphrase-fd") }
+    public func validate() throws {
+        if fd != nil, file != nil { throw ValidationError("--export-passphrase-fd and --export-passphrase-file are exclusive: give one") }
+        try PassphraseOptions.checkOpen(fd, option: "--export-passphrase-fd")
+    }
 
     /// A new export passphrase, for writing: asked twice on a terminal.
     public func newPassphrase() throws -> SecureBytes {

@@ -15,7 +15,10 @@ public struct PassphraseOptions: ParsableArguments {
 
     public init() {}
 
-    public func validate() throws { try Self.checkOpen(fd, option: "--passphrase-fd") }
+    public func validate() throws {
+        if fd != nil, file != nil { throw ValidationError("--passphrase-fd and --passphrase-file are exclusive: give one") }
+        try Self.checkOpen(fd, option: "--passphrase-fd")
+    }
 
     /// A descriptor given for a passphrase must have been open when the
     /// command started: checked while parsing, before the command opens

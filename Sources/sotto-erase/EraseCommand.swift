@@ -95,7 +95,10 @@ struct EraseCommand: SottoCommand {
             for entry in plan.pending { try Output.record(["type": "erasure_candidate", "what": "mailbox_entry", "id": entry.id, "mailbox": entry.mailbox.orNull]) }
             return
         }
-        try confirm(plan)
+        guard try confirm(plan) else {
+            // Declining is an answer, not an error: nothing happened, as asked.
+            return Diagnostics.notice("nothing erased")
+        }
         for name in plan.contacts where try store.contact(named: name).revocation != nil {
             Diagnostics.warnForgettingRevocation(of: name, "erasing")
         }
@@ -113,15 +116,15 @@ struct EraseCommand: SottoCommand {
         if all { try removeHomeFiles(home) }
     }
 
-    func confirm(_ plan: ErasurePlan) throws {
-        guard !yes else { return }
+    /// Whether to go on: --yes, or a yes on the terminal.
+    func confirm(_ plan: ErasurePlan) throws -> Bool {
+        guard !yes else { return true }
         guard isatty(0) == 1, isatty(2) == 1 else {
             throw SottoError(.usage, "refusing to erase without confirmation: pass --yes", hints: ["--dry-run shows what would go"])
         }
         try? FileDescriptorSink(fd: 2).write("erase \(plan.summary)? [y/N] ")
-        guard let answer = readLine(), ["y", "yes"].contains(answer.lowercased()) else {
-            throw SottoError(.usage, "nothing erased")
-        }
+        guard let answer = readLine() else { return false }
+        return ["y", "yes"].contains(answer.trimmed.lowercased())
     }
 
     /// --all: once verified clean, the emptied databases themselves go.

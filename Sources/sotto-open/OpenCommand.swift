@@ -91,6 +91,10 @@ struct OpenCommand: SottoCommand {
     }
 
     func execute() throws {
+        // Without a file, on a terminal: say what is awaited rather than wait in silence.
+        if input == "-", isatty(0) == 1 {
+            Diagnostics.notice("reading envelope records or an age file from the terminal; end with Ctrl-D")
+        }
         let fd = try Files.openForReading(input)
         let progress = ProgressSource(fd: fd)
         defer { progress.finish() }

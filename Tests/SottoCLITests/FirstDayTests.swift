@@ -287,3 +287,28 @@ extension FirstDayTests {
                       tool: "sotto-send", status: 65, contains: ["not a mailbox address"])
     }
 }
+
+extension FirstDayTests {
+    /// Two sources for one passphrase are a usage error, not one silently
+    /// preferred; answering no to sotto-erase's question erases nothing and
+    /// is not an error; sotto-open waiting on a terminal says what for.
+    func testAmbiguousPassphrasesDeclinedErasuresAndAWaitingOpen() throws {
+        let alice = try fixtureHome("alice")
+        let file = try write("pw", Data("x\n".utf8))
+        for (tool, args) in [("sotto-keygen", ["list", "--passphrase-fd", "0", "--passphrase-file", file]),
+                             ("sotto-export", ["--secrets", "--export-passphrase-fd", "0", "--export-passphrase-file", file]),
+                             ("sotto-open", ["--age-passphrase-fd", "0", "--age-passphrase-file", file])] {
+            assertFailure(try run(tool, args, stdin: Data(), home: alice), tool: tool, status: 64, contains: ["are exclusive: give one"])
+        }
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { throw XCTSkip("script(1) is missing") }
+        // script(1) gives the command a terminal of its own, and types our answer at it.
+        let declined = try run("/usr/bin/script", ["-qec", "'\(Binaries.path("sotto-erase"))' --contact bob", "/dev/null"],
+                               stdin: Data("n\n".utf8), home: alice)
+        XCTAssertEqual(declined.status, 0, declined.summary)
+        XCTAssertTrue(declined.out.contains("sotto-erase: notice: nothing erased"), declined.out)
+        XCTAssertNotNil(try contactRecord("bob", home: alice), "bob is still a contact")
+        let waiting = try run("/usr/bin/script", ["-qec", "'\(Binaries.path("sotto-open"))'", "/dev/null"], stdin: Data([4]), home: alice)
+        XCTAssertEqual(waiting.status, 0, waiting.summary)
+        XCTAssertTrue(waiting.out.contains("reading envelope records or an age file from the terminal; end with Ctrl-D"), waiting.out)
+    }
+}
