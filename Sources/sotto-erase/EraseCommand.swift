@@ -17,14 +17,15 @@ struct EraseCommand: SottoCommand {
             every copy of every message sealed to it, on any machine, stays unreadable), --all (everything \
             in the home). --pending also removes my pending envelopes from the mailbox (--mailbox names it). \
             --contact and --thread look inside each envelope, so they pass over one this sotto cannot open \
-            (a later format version, or not for my keys); --message, --before and --all reach it.
+            (a later format version, or not for my keys); --message, --before and --all reach it. A \
+            --thread no message is in is an error (66), with the nearest thread as a hint.
 
             Each erasure deletes in one transaction with secure_delete on, truncates the write-ahead log, \
             vacuums, then scans the database, -wal, -shm and -journal files for the erased ids, envelope \
             bytes and key bytes, and reports
               {"type":"erasure","removed":{...},"files_scanned":[...],"remnants":0}
             Remnants found exit 1. Interrupted at any moment, a re-run finishes the job. --dry-run shows \
-            what would go; on a terminal it asks to confirm; scripts pass --yes.
+            what would go; on a terminal it asks to confirm (no erases nothing, exit 0); scripts pass --yes.
 
             What erasure cannot reach: copies held by recipients or senders, exports and backups, file \
             system snapshots, copy-on-write file systems, and flash wear levelling, which can keep old \

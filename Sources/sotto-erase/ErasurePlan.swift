@@ -59,6 +59,7 @@ struct ErasurePlan {
         if command.contact != nil || command.thread != nil {
             let sender = try command.contact.flatMap { try keyring.contact(named: $0).card?.identityKey }
             let keys = try keyring.decryptionKeys().map(\.key)
+            var threads = Set<String>(), inThread = 0
             for envelope in stored {
                 // Sealed sender: who sent it and in which thread is known only inside. An
                 // envelope none of my keys opens, or that fails to, is passed over; a
@@ -72,7 +73,16 @@ struct ErasurePlan {
                 }
                 guard let inner = opened.inner else { continue }
                 if let sender, inner.from == sender { plan.envelopeIDs.insert(envelope.id) }
-                if let thread = command.thread, inner.thread == thread { plan.envelopeIDs.insert(envelope.id) }
+                if let thread = inner.thread { threads.insert(thread) }
+                if let thread = command.thread, inner.thread == thread {
+                    plan.envelopeIDs.insert(envelope.id)
+                    inThread += 1
+                }
+            }
+            // A mistyped thread would otherwise erase nothing and report success.
+            if let thread = command.thread, inThread == 0 {
+                throw SottoError(.notFound, "no message in the inbox is in thread '\(thread)'",
+                                 hints: Suggestion.closest(to: thread, among: threads.sorted()).map { ["did you mean \($0)?"] } ?? [])
             }
         }
         // An envelope goes with every other that carries its message: a copy

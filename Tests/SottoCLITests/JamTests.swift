@@ -35,6 +35,10 @@ final class JamTests: CLITestCase {
         XCTAssertEqual(export.status, 0, export.summary)
         XCTAssertEqual(export.records().filter { $0["type"] as? String == "message" }.map { $0["body"] as? String }, ["hello"])
         XCTAssertTrue(export.err.contains("did not open"), export.err)
+        // A mistyped thread erases nothing and says so (66), with the thread it may have meant.
+        let mistyped = try run("sotto-erase", ["--thread", "xy", "--yes"], home: bob)
+        assertFailure(mistyped, tool: "sotto-erase", status: 66, contains: ["no message in the inbox is in thread 'xy'"])
+        XCTAssertTrue(mistyped.err.contains("did you mean x?"), mistyped.err)
         let threadErased = try ok("sotto-erase", ["--thread", "x", "--yes"], home: bob).record("erasure")
         XCTAssertEqual((threadErased["removed"] as? [String: Any])?["envelopes"] as? Int, 1)
         let contactErased = try ok("sotto-erase", ["--contact", "alice", "--yes"], home: bob, allowStderr: true).record("erasure")
