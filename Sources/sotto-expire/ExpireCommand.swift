@@ -137,7 +137,10 @@ struct ExpireCommand: SottoCommand {
 
     func destroy(_ store: Keyring, inbox: Inbox?, unlocked: Bool, now: Int64) throws -> Int {
         let due = try store.retiredKeysDue(now: now)
-        guard !due.isEmpty else { return 0 }
+        guard !due.isEmpty else {
+            if !dryRun { try store.destroy([]) }
+            return 0
+        }
         if !dryRun {
             if unlocked, let inbox { try markLostEnvelopes(due, store: store, inbox: inbox, now: now) }
             try store.destroy(due)

@@ -294,3 +294,31 @@ final class LifecycleTests: CLITestCase {
         XCTAssertEqual(try sqlite(bob + "/inbox.db", "PRAGMA integrity_check"), "ok")
     }
 }
+
+extension LifecycleTests {
+    /// Another process reading the keyring holds a snapshot that its
+    /// write-ahead log keeps, with the destroyed secrets' old pages in it:
+    /// sotto-expire does not report that destruction as done (75), and a run
+    /// once the reader has gone finishes it, leaving the log empty.
+    func testADestructionWithAReaderInTheWayIsNotReportedDone() throws {
+        let alice = try fixtureHome("alice")
+        try ok("sotto-keygen", ["rotate"], home: alice, allowStderr: true)
+        let later = ["SOTTO_TEST_NOW": String(Int(Date().timeIntervalSince1970) + 200 * 86_400)]
+        let keyring = alice + "/keyring.db"
+        // A reader mid-transaction: it has read, and has not finished.
+        let reader = try start("/bin/sh", ["-c", "{ echo 'BEGIN;'; echo 'SELECT count(*) FROM identities;'; sleep 60; } | sqlite3 '\(keyring)'"])
+        XCTAssertGreaterThan(reader.waitForLines(moreThan: 0, timeout: 10), 0, "the reader has read")
+        let blocked = try run("sotto-expire", [], home: alice, env: later)
+        XCTAssertEqual(blocked.status, 75, blocked.summary)
+        XCTAssertTrue(blocked.err.contains("another process is reading") && blocked.err.contains("write-ahead log"), blocked.err)
+        XCTAssertFalse(blocked.out.contains("\"summary\""), "no summary: the run did not finish")
+        kill(-reader.pid, SIGKILL)
+        reader.signal(SIGKILL)
+        _ = try? reader.finish(timeout: 10)
+        let finished = try ok("sotto-expire", [], home: alice, env: later).records()
+        XCTAssertEqual(finished.last?["type"] as? String, "summary")
+        // The last connection to close removes the log; one still there must be empty.
+        let log = (try? FileManager.default.attributesOfItem(atPath: keyring + "-wal"))?[.size] as? NSNumber
+        XCTAssertEqual(log?.intValue ?? 0, 0, "the write-ahead log is empty or gone")
+    }
+}

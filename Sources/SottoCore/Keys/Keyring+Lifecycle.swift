@@ -84,9 +84,10 @@ extension Keyring {
     /// Destroys retired secrets: the blobs are overwritten in place
     /// (secure_delete) and the write-ahead log is truncated so no copy of the
     /// old pages remains in the keyring's files.
+    /// With no keys, only the truncation: a run that found another process
+    /// reading finishes the job when it runs again.
     public func destroy(_ keys: [RetiredKey]) throws {
-        guard !keys.isEmpty else { return }
-        try db.transaction { try secrets.destroy(encryptionKeys: keys.map(\.publicKey)) }
-        try db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        if !keys.isEmpty { try db.transaction { try secrets.destroy(encryptionKeys: keys.map(\.publicKey)) } }
+        try db.checkpoint()
     }
 }

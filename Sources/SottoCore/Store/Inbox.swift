@@ -239,5 +239,5 @@ public final class Inbox {
 
     /// Folds the write-ahead log into the database and truncates it, so
     /// deleted pages do not linger in the -wal file.
-    public func checkpoint() throws { try db.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
+    public func checkpoint() throws { try db.checkpoint() }
 }

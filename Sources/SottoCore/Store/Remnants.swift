@@ -54,8 +54,19 @@ extension Database {
     /// After deleting: fold the WAL into the database and truncate it, then
     /// rebuild the file so no freed page keeps old bytes.
     public func compact() throws {
-        try execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        try checkpoint()
         try execute("VACUUM")
-        try execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        try checkpoint()
+    }
+
+    /// Folds the write-ahead log into the database and truncates it, so no
+    /// old page stays in it. SQLite does not fail when another connection
+    /// reads a snapshot the log still holds: it waits (the busy timeout, 10 s)
+    /// and then answers "busy" in the first column. That is an unfinished
+    /// erasure, never a success.
+    public func checkpoint() throws {
+        guard let busy = try rows("PRAGMA wal_checkpoint(TRUNCATE)").first?.int(0), busy != 0 else { return }
+        throw SottoError(.temporary, "another process is reading \(path): old pages stay in its write-ahead log until it stops",
+                         hints: ["run this again once other sotto commands on this home have finished"])
     }
 }
