@@ -128,6 +128,9 @@ man:
 	  awk -v subcommands=$$subcommands -v exits=.build/exit-status.txt -v see="$$see" -f scripts/tidy-man.awk $$page > $$page.tidy && \
 	  mv $$page.tidy $$page || exit 1; \
 	done
+	@# A subcommand's page is sotto-keygen-new(1), as git-commit(1) is git's.
+	for page in man/*.*.1; do mv $$page $$(echo $$page | sed 's/\.\([a-z-]*\)\.1$$/-\1.1/'); done
+	sed -i -e 's/^\.Dt SOTTO-KEYGEN\./.Dt SOTTO-KEYGEN-/' -e 's/^\.Xr sotto-keygen\./.Xr sotto-keygen-/' man/*.1
 	$(SWIFT) build --product sotto
 	./scripts/dispatcher-docs.sh man $$($(SWIFT) build --show-bin-path)/sotto > man/sotto.1
 

@@ -5,7 +5,7 @@ import SottoCore
 extension KeygenCommand {
     struct New: SottoCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Create an identity: identity key, first encryption key, mailbox address.",
+            abstract: "Create an identity: identity key, first encryption keys (post-quantum and X25519), mailbox address.",
             discussion: "The first identity becomes the default. The first identity also sets the keyring passphrase, unless --no-passphrase.")
 
         @Argument(help: "The identity's name (letters, digits, '.', '_', '-').")

@@ -117,7 +117,7 @@ end
 complete -c 'sotto-keygen' -f
 complete -c 'sotto-keygen' -n '__sotto-keygen_should_offer_completions_for_flags_or_options "sotto-keygen" version' -l 'version' -d 'Show the version.'
 complete -c 'sotto-keygen' -n '__sotto-keygen_should_offer_completions_for_flags_or_options "sotto-keygen" h help' -s 'h' -l 'help' -d 'Show help information.'
-complete -c 'sotto-keygen' -n '__sotto-keygen_should_offer_completions_for_positional "sotto-keygen" -eq 1' -fa 'new' -d 'Create an identity: identity key, first encryption key, mailbox address.'
+complete -c 'sotto-keygen' -n '__sotto-keygen_should_offer_completions_for_positional "sotto-keygen" -eq 1' -fa 'new' -d 'Create an identity: identity key, first encryption keys (post-quantum and X25519), mailbox address.'
 complete -c 'sotto-keygen' -n '__sotto-keygen_should_offer_completions_for_positional "sotto-keygen" -eq 1' -fa 'list' -d 'List identities, contacts and groups.'
 complete -c 'sotto-keygen' -n '__sotto-keygen_should_offer_completions_for_positional "sotto-keygen" -eq 1' -fa 'card' -d 'Print an identity\'s public card, one self-signed JSON line.'
 complete -c 'sotto-keygen' -n '__sotto-keygen_should_offer_completions_for_positional "sotto-keygen" -eq 1' -fa 'import' -d 'Add contacts from cards or a bare age recipient, or restore an export.'
