@@ -167,7 +167,8 @@ SOTTO_HOME="$work/b" "$bin/sotto-keygen" card > bob.card
 "$bin/sotto-keygen" import bob.card >/dev/null
 "$a" < many.jsonl > many.env.jsonl
 mkdir -m 700 "$work/old" && cp "$here/../Tests/Fixtures/home-v1/plain/"*.db "$work/old/" && chmod 600 "$work/old/"*
-SOTTO_HOME="$work/old" "$bin/sotto-keygen" card bob > old-bob.card
+# The card as 0.1 stored it: `sotto-keygen card` would first give bob a post-quantum key.
+sqlite3 "$work/old/keyring.db" "SELECT card FROM identities WHERE name = 'bob'" > old-bob.card
 SOTTO_HOME="$work/d" "$bin/sotto-keygen" new dave --no-passphrase >/dev/null
 SOTTO_HOME="$work/d" "$bin/sotto-keygen" import old-bob.card >/dev/null 2>&1
 SOTTO_HOME="$work/d" "$bin/sotto-keygen" card > dave.card

@@ -32,7 +32,8 @@ public let exitCodeDiscussion = """
       73  output file exists
       74  I/O error
       75  temporary failure, safe to retry
-      77  wrong passphrase or locked keyring
+      77  wrong passphrase (of the keyring, an export or an age -p file)
+          or locked keyring
     """
 
 /// The environment every command reads.
@@ -42,6 +43,8 @@ public let environmentDiscussion = """
                         $XDG_DATA_HOME/sotto or ~/.local/share/sotto)
       SOTTO_PASSPHRASE  keyring passphrase, for scripts (prefer
                         --passphrase-fd or --passphrase-file)
+      SOTTO_AGE_PASSPHRASE  the passphrase of an age -p file sotto-open
+                        opens (prefer --age-passphrase-fd or -file)
       SOTTO_MAILBOX     the mailbox: a SQLite file path, sqlite:PATH or
                         postgres://USER@HOST/DB; PG* variables and
                         ~/.pgpass fill in the URL (default: mailbox.db in

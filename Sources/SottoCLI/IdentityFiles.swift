@@ -5,13 +5,16 @@ extension Opener {
     /// The opener of a command: the keyring of `options` (none needed when
     /// only identity files or an age passphrase are given), the -i files,
     /// the passphrase of `age -p` files, and notices on stderr.
+    /// `keyringNeeded` is false for an `age -p` file, which no key opens:
+    /// a locked keyring then asks for nothing.
     public static func forCommand(keyring options: KeyringOptions, identityFiles: [String], agePassphrase: AgePassphraseOptions? = nil,
-                                  policy: SenderPolicy = SenderPolicy()) throws -> Opener {
+                                  keyringNeeded: Bool = true, policy: SenderPolicy = SenderPolicy()) throws -> Opener {
         var identities = [AgeIdentity]()
         for path in identityFiles { identities += try readIdentityFile(path) }
         if let agePassphrase { identities.append(agePassphrase.identity) }
         let home = options.home.home
-        let keyring = home.exists || (identityFiles.isEmpty && agePassphrase?.isOffered != true) ? try options.open() : nil
+        let wanted = home.exists || (identityFiles.isEmpty && agePassphrase?.isOffered != true)
+        let keyring = keyringNeeded && wanted ? try options.open() : nil
         let opener = try Opener(keyring: keyring, identities: identities, inbox: try Inbox.open(home, create: false),
                                 policy: policy) { notice in
             notice.isWarning ? Diagnostics.warning(notice.description) : Diagnostics.notice(notice.description)

@@ -20,7 +20,9 @@ extension KeygenCommand {
     }
 
     struct Card: SottoCommand {
-        static let configuration = CommandConfiguration(abstract: "Print an identity's public card, one self-signed JSON line.")
+        static let configuration = CommandConfiguration(
+            abstract: "Print an identity's public card, one self-signed JSON line.",
+            discussion: "An identity made before sotto 0.3 has no post-quantum key: it gets one first (a rotation, which needs the passphrase), so that the card handed out has one.")
 
         @Argument(help: "The identity (default: the default identity).")
         var name: String?
@@ -28,7 +30,13 @@ extension KeygenCommand {
         @OptionGroup var keyring: KeyringOptions
 
         func execute() throws {
-            try Output.record(try keyring.open().identity(named: name).card.record)
+            let store = try keyring.open()
+            var identity = try store.identity(named: name)
+            if identity.card.currentHybridKey == nil, identity.revocation == nil, let upgraded = try store.rotate(identity.name) {
+                Diagnostics.notice("gave '\(identity.name)' new encryption keys, a post-quantum one among them")
+                identity = upgraded
+            }
+            try Output.record(identity.card.record)
         }
     }
 

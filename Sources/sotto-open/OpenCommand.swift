@@ -12,10 +12,10 @@ struct OpenCommand: SottoCommand {
             Reads envelope records (the output of sotto-seal or sotto-recv) or one age file, binary or \
             armored, detected from the first bytes. Empty standard input holds no records: nothing is \
             written and the exit status is 0, so `sotto-recv | sotto-open` works when there is no new mail. Tries every retained key of the keyring and the -i \
-            identity files; with only -i, no keyring is needed. A file made with `age -p` opens with its \
-            passphrase, asked for on the terminal, or given with --age-passphrase-fd N, \
-            --age-passphrase-file FILE or SOTTO_AGE_PASSPHRASE (then no keyring is needed either). Writes \
-            one message record per envelope:
+            identity files; with only -i, no keyring is needed. A file made with `age -p`, given as the \
+            input (never an envelope record), opens with its passphrase, asked for on the terminal, or given \
+            with --age-passphrase-fd N, --age-passphrase-file FILE or SOTTO_AGE_PASSPHRASE; no key opens such \
+            a file, so the keyring is not unlocked. A wrong one exits 77. Writes one message record per envelope:
               {"type":"message","id":...,"from":{"name":...,"fingerprint":...,"known":...,"verified":...},
                "to":[...],"sent_at":...,"expires_at":...,"thread":...,"postquantum":...,"body":...}
             ("body_base64" when the body is not UTF-8; "from" is null for anonymous messages and plain age \
@@ -87,6 +87,7 @@ struct OpenCommand: SottoCommand {
 
     func validate() throws {
         if raw && output != nil { throw ValidationError("--raw and -o are exclusive") }
+        if agePassphrase.fd == 0, input == "-" { throw ValidationError("--age-passphrase-fd 0 is the input: give the passphrase on another descriptor") }
         if inspect && (raw || output != nil || !identity.isEmpty) { throw ValidationError("--inspect uses no key and writes records only") }
     }
 
@@ -99,11 +100,14 @@ struct OpenCommand: SottoCommand {
         let progress = ProgressSource(fd: fd)
         defer { progress.finish() }
         let source = ByteReader(progress)
-        let first = try source.peek(64)
+        let first = try source.peek(128)
         let isRecords = first.drop(while: { $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }).first == UInt8(ascii: "{")
         if inspect { return try inspect(source, isRecords: isRecords) }
         let policy = SenderPolicy(requireKnown: requireKnown, requireVerified: requireVerified, from: from)
-        let opener = try Opener.forCommand(keyring: keyring, identityFiles: identity, agePassphrase: agePassphrase, policy: policy)
+        // Passphrases open files given to this command, never envelopes from a mailbox: a stranger's
+        // age -p envelope would otherwise cost a prompt, or seconds and gigabytes of scrypt, each.
+        let opener = try Opener.forCommand(keyring: keyring, identityFiles: identity, agePassphrase: isRecords ? nil : agePassphrase,
+                                           keyringNeeded: isRecords || !AgeFile.isPassphraseFile(prefix: first), policy: policy)
         if isRecords {
             try openRecords(RecordReader(source), opener)
         } else if first.starts(with: Array("age-encryption.org/".utf8)) || Armor.detect(first) {

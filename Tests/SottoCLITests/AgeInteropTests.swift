@@ -219,10 +219,22 @@ final class AgeInteropTests: CLITestCase {
         XCTAssertFalse(exists(nowhere), "no home is made")
 
         let wrong = try run("sotto-open", ["--raw", file], home: nowhere, env: ["SOTTO_AGE_PASSPHRASE": "not it"])
-        assertFailure(wrong, tool: "sotto-open", status: 1, contains: ["the passphrase does not open this age file"])
-        XCTAssertTrue(wrong.err.contains("hint: it was made with `age -p`: check the passphrase"), wrong.err)
-        let home = try fixtureHome("alice")
-        let unasked = try run("sotto-open", ["--raw", file], home: home, wrapper: ["/usr/bin/setsid", "-w"])
+        assertFailure(wrong, tool: "sotto-open", status: 77, contains: ["no passphrase given opens this age -p file"])
+        assertFailure(try run("sotto-open", ["--raw", "--age-passphrase-fd", "0"], stdin: try read(file), home: nowhere), tool: "sotto-open",
+                      status: 64, contains: ["--age-passphrase-fd 0 is the input"])
+        // No key opens such a file: a locked keyring is not asked for its passphrase.
+        let locked = home("locked")
+        try ok("sotto-keygen", ["new", "pat"], home: locked, env: ["SOTTO_PASSPHRASE": "keyring passphrase"])
+        let unlockedNothing = try run("sotto-open", ["--raw", file], home: locked, env: ["SOTTO_AGE_PASSPHRASE": String(passphrase)],
+                                      wrapper: ["/usr/bin/setsid", "-w"])
+        XCTAssertEqual(unlockedNothing.status, 0, unlockedNothing.summary)
+        XCTAssertEqual(unlockedNothing.stdout, fromFile.stdout)
+        // Nor is an age -p envelope among records opened with it: a stranger's would cost scrypt's seconds and gigabytes.
+        let record = Data(jsonLine(["type": "envelope", "age": try read(file).base64EncodedString()]).utf8)
+        let inRecords = try run("sotto-open", [], stdin: record, home: try fixtureHome("alice"), env: ["SOTTO_AGE_PASSPHRASE": String(passphrase)])
+        assertFailure(inRecords, tool: "sotto-open", status: 77, contains: ["no passphrase given opens this age -p file"])
+        XCTAssertTrue(inRecords.err.contains("open it as a file (sotto-open FILE)"), inRecords.err)
+        let unasked = try run("sotto-open", ["--raw", file], home: try fixtureHome("alice"), wrapper: ["/usr/bin/setsid", "-w"])
         assertFailure(unasked, tool: "sotto-open", status: 77, contains: ["sealed with a passphrase and there is no terminal"])
         XCTAssertTrue(unasked.err.contains("SOTTO_AGE_PASSPHRASE"), unasked.err)
     }

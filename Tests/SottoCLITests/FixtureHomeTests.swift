@@ -118,12 +118,21 @@ final class FixtureHomeTests: CLITestCase {
         XCTAssertEqual(byName["contact carol"]?["verified"] as? Bool, true)
         XCTAssertEqual(byName["group team"]?["members"] as? [String], ["bob", "carol"])
 
-        // bob's card: the retired key, then the current one.
-        let keys = try XCTUnwrap(try ok("sotto-keygen", ["card", "bob"], home: home).record("card")["keys"] as? [[String: Any]])
+        // bob's card as 0.1.0 stored it: the retired key, then the current one, without an end.
+        let stored = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try XCTUnwrap(
+            try sqliteRows(home + "/keyring.db", "SELECT card FROM identities WHERE name = 'bob'").first).utf8)) as? [String: Any])
+        let keys = try XCTUnwrap(stored["keys"] as? [[String: Any]])
         XCTAssertEqual(keys.count, 2)
         assertMatches(keys.first?["not_after"] as? String, Pattern.rfc3339, "the first key is retired")
         XCTAssertTrue(keys.last?["not_after"] is NSNull, "the last key is current")
         XCTAssertEqual(keys.last?["age"] as? String, byName["identity bob"]?["age_recipient"] as? String)
+        // Handed out now, it first gains a post-quantum key (a rotation: the keys without an end get one).
+        let card = try run("sotto-keygen", ["card", "bob"], home: home)
+        XCTAssertEqual(card.status, 0, card.summary)
+        let handedOut = try XCTUnwrap(card.record("card")["keys"] as? [[String: Any]])
+        XCTAssertEqual(handedOut.count, 4)
+        XCTAssertEqual(handedOut.filter { ($0["age"] as? String)?.hasPrefix("age1pq1") == true }.count, 1)
+        XCTAssertTrue(handedOut.allSatisfy { $0["not_after"] is String }, "every key has an end now")
     }
 
     func testPlainInboxIsWrittenAgainAndItsEnvelopesAreRefusedAsAnEarlierFormat() throws {
@@ -204,7 +213,7 @@ final class FixtureHomeTests: CLITestCase {
         XCTAssertEqual(sealed.status, 0, sealed.summary)
         XCTAssertEqual(sealed.err, """
             sotto-seal: notice: gave 'alice' new encryption keys, a post-quantum one among them
-            sotto-seal: notice: sealed with X25519 alone, not post-quantum: 'bob' has no post-quantum key (a card from sotto 0.2 or older)
+            sotto-seal: notice: sealed with X25519 alone, not post-quantum: 'bob' has no post-quantum key
 
             """)
         let envelope = sealed.record("envelope")

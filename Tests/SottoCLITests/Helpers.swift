@@ -80,3 +80,12 @@ extension CLITestCase {
         return try run(age, args, stdin: stdin)
     }
 }
+
+extension CLITestCase {
+    /// The rows sqlite3 prints for `sql` on `database`, one line each.
+    func sqliteRows(_ database: String, _ sql: String) throws -> [String] {
+        let result = try run("/usr/bin/sqlite3", ["-batch", database, sql])
+        XCTAssertEqual(result.status, 0, result.summary)
+        return result.stdoutLines
+    }
+}

@@ -1,5 +1,5 @@
 import Foundation
-import SottoCore
+@testable import SottoCore
 import XCTest
 
 /// Post-quantum by default: messages between sotto identities are sealed with
@@ -23,6 +23,12 @@ final class PostQuantumTests: CLITestCase {
         XCTAssertEqual(try identityRecord(home: alice)["postquantum"] as? Bool, true)
         let contact = try ok("sotto-keygen", ["list"], home: alice).records().first { $0["type"] as? String == "contact" }
         XCTAssertEqual(contact?["postquantum"] as? Bool, true)
+
+        // An age user without a post-quantum key makes a file to both classical, and the sender hears of it.
+        let ageUser = try DecryptionKey.generate(.classical).recipient.string
+        let mixed = try run("sotto-seal", ["--anonymous", "--raw", "-r", "bob", "-r", ageUser], stdin: Data("x".utf8), home: alice)
+        XCTAssertEqual(mixed.status, 0, mixed.summary)
+        XCTAssertTrue(mixed.err.contains("sealed with X25519 alone, not post-quantum: '\(ageUser)' has no post-quantum key"), mixed.err)
     }
 
     /// For age users: the classical key by default (as age-keygen), the
@@ -75,7 +81,9 @@ extension FixtureHomeTests {
     /// was sealed to it before.
     func testAnOlderCardMakesMessagesClassicalUntilItsOwnerSigns() throws {
         let plain = try copyHome("plain")
-        let oldCard = try ok("sotto-keygen", ["card", "alice"], home: plain).stdout
+        // The card as 0.1.0 stored it (`sotto-keygen card` would give alice a post-quantum key first).
+        let oldCard = Data((try XCTUnwrap(try sqliteRows(plain + "/keyring.db", "SELECT card FROM identities WHERE name = 'alice'").first)
+                            + "\n").utf8)
         XCTAssertFalse(String(decoding: oldCard, as: UTF8.self).contains("age1pq1"), "a 0.1.0 card")
         let dave = home("dave")
         try ok("sotto-keygen", ["new", "dave", "--no-passphrase"], home: dave)
@@ -106,5 +114,31 @@ extension FixtureHomeTests {
         XCTAssertEqual(try openMessage(next.record("envelope"), home: plain)["body"] as? String, "now hybrid")
         // What dave sealed to alice's X25519 key before still opens.
         XCTAssertEqual(try openMessage(envelope, home: plain)["body"] as? String, "before the upgrade")
+
+        // bob, the other identity of that home, gets a post-quantum key as his card is handed out.
+        let card = try run("sotto-keygen", ["card", "bob"], home: plain)
+        XCTAssertEqual(card.status, 0, card.summary)
+        XCTAssertEqual(card.err, "sotto-keygen: notice: gave 'bob' new encryption keys, a post-quantum one among them\n")
+        XCTAssertTrue(card.out.contains("age1pq1"), "the card handed out has a post-quantum key")
+    }
+}
+
+extension PostQuantumTests {
+    /// Every held key is tried on every post-quantum stanza, a decapsulation
+    /// each: a header may hold at most 128 of them, when sealing and opening.
+    func testAHeaderHoldsAtMost128PostQuantumStanzas() throws {
+        let keys = try (0...128).map { _ in try DecryptionKey.generate(.mlkem768x25519) }
+        let recipients = try write("many.txt", Data(keys.map { $0.recipient.string + "\n" }.joined().utf8))
+        assertFailure(try run("sotto-seal", ["--anonymous", "--raw", "-R", recipients], stdin: Data("x".utf8), home: path("nowhere")),
+                      tool: "sotto-seal", status: 64, contains: ["129 post-quantum recipients: one file takes at most 128"])
+        // A header of 129, as a stranger could write one.
+        let fileKey = try SecureBytes.random(count: 16)
+        let stanzas = try keys.flatMap { try $0.recipient.wrap(fileKey: fileKey) }
+        let file = try write("many.age", Data(try Header(stanzas: stanzas, fileKey: fileKey).bytes))
+        let identity = try write("key.txt", Data((keys[0].ageSecretKey + "\n").utf8))
+        let started = Date()
+        assertFailure(try run("sotto-open", ["--raw", "-i", identity, file], home: path("nowhere")), tool: "sotto-open", status: 65,
+                      contains: ["more than 128 mlkem768x25519 stanzas"])
+        XCTAssertLessThan(Date().timeIntervalSince(started), 5, "refused before any decapsulation")
     }
 }

@@ -171,4 +171,31 @@ final class KeyringTests: XCTestCase {
         XCTAssertNotEqual(number, Fingerprint.safetyNumber(a, try Ed25519.generate().publicKey))
         XCTAssertEqual(Fingerprint.display(number).count, 3)
     }
+
+    /// A contact whose card had a post-quantum key cannot drop it by a newer
+    /// card, imported or carried in a message: messages to them would quietly
+    /// stop being post-quantum. (A card with only a newer X25519 key, signed
+    /// by the contact, as an insider would make one.)
+    func testACardThatDropsThePostQuantumKeyIsRefused() throws {
+        let mine = try makeKeyring(nil)
+        let theirs = try Keyring(home: Home(path: directory + "-bob"), create: true)
+        defer { try? FileManager.default.removeItem(atPath: directory + "-bob") }
+        try theirs.initialize(passphrase: nil, parameters: Self.fast)
+        let bob = try theirs.createIdentity(name: "bob")
+        try mine.importCard(bob.card)
+        XCTAssertNotNil(try mine.contact(named: "bob").hybridRecipient)
+
+        let now = Time.now()
+        let newer = CertifiedKey.certify(key: try DecryptionKey.generate(.classical).recipient, notBefore: now + 10, notAfter: now + 86_400 * 30,
+                                         identity: bob.publicKey, signingKey: try theirs.signingKey(for: bob))
+        let downgraded = Card.make(name: "bob", identityKey: bob.publicKey, mailbox: bob.mailbox,
+                                   keys: bob.card.keys.filter { $0.key.kind == .classical } + [newer], signingKey: try theirs.signingKey(for: bob))
+        XCTAssertNoThrow(try downgraded.verify(), "a well-signed card")
+        XCTAssertThrowsError(try mine.importCard(downgraded, now: now + 20)) { error in
+            XCTAssertEqual((error as? SottoError)?.kind, .refused)
+            XCTAssertTrue((error as? SottoError)?.message.contains("no post-quantum key valid now") == true, "\(error)")
+        }
+        XCTAssertThrowsError(try mine.updateContact(identityKey: bob.publicKey, from: downgraded, now: now + 20))
+        XCTAssertNotNil(try mine.contact(named: "bob").hybridRecipient, "still post-quantum")
+    }
 }

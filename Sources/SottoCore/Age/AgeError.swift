@@ -12,7 +12,7 @@ public enum AgeError: Error, Equatable, CustomStringConvertible {
         switch self {
         case .header(let why): return "malformed age header: \(why)"
         case .noMatch: return "no identity matches any recipient of this file"
-        case .wrongPassphrase: return "the passphrase does not open this age file"
+        case .wrongPassphrase: return "no passphrase given opens this age -p file"
         case .hmac: return "the age header failed authentication"
         case .payload(let why): return "payload failed authentication: \(why)"
         case .armor(let why): return "malformed armor: \(why)"
@@ -26,7 +26,11 @@ public enum AgeError: Error, Equatable, CustomStringConvertible {
         case .noMatch:
             return SottoError(.refused, description, hints: ["it was sealed to keys this keyring does not hold"])
         case .wrongPassphrase:
-            return SottoError(.refused, description, hints: ["it was made with `age -p`: check the passphrase"])
+            // A wrong passphrase, as for the keyring: 77.
+            return SottoError(.locked, description, hints: [
+                "open it as a file (sotto-open FILE), with its passphrase on the terminal, --age-passphrase-fd N, "
+                    + "--age-passphrase-file FILE or SOTTO_AGE_PASSPHRASE",
+            ])
         case .hmac, .payload: return SottoError(.refused, description)
         }
     }

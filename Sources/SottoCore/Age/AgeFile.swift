@@ -8,12 +8,32 @@ public enum AgeFile {
                                sink: ByteSink) throws -> (Header, PayloadEncryptor) {
         guard !recipients.isEmpty else { throw SottoError(.usage, "no recipients") }
         try Labels.check(recipients)
+        let hybrid = recipients.filter { $0.labels.contains("postquantum") }.count
+        guard hybrid <= Header.maxPostQuantumStanzas else {
+            throw SottoError(.usage, "\(hybrid) post-quantum recipients: one file takes at most \(Header.maxPostQuantumStanzas)",
+                             hints: ["seal to them in several messages"])
+        }
         let fileKey = try SecureBytes.random(count: fileKeyLength)
         var stanzas = extraStanzas
         for recipient in recipients { stanzas += try recipient.wrap(fileKey: fileKey) }
         let header = try Header(stanzas: stanzas, fileKey: fileKey)
         try sink.write(header.bytes)
         return (header, try PayloadEncryptor(fileKey: fileKey, sink: sink))
+    }
+
+    /// Whether a file starting with `prefix` (binary or armored, at least
+    /// 128 bytes of it when there are) is an `age -p` file: its only stanza is
+    /// scrypt's, so no key can open it and none need be unlocked.
+    public static func isPassphraseFile(prefix: [UInt8]) -> Bool {
+        let start = Array("\(Header.versionLine)\n-> \(ScryptIdentity.stanzaType) ".utf8)
+        var bytes = Array(prefix.drop(while: Armor.isWhitespace))
+        if bytes.starts(with: Armor.begin) {
+            // The first line of the armor's base64: 64 characters, 48 bytes of the file.
+            let body = bytes.dropFirst(Armor.begin.count).drop(while: Armor.isWhitespace).prefix(64)
+            guard body.count == 64, let decoded = Base64.decode(Array(body), padded: true) else { return false }
+            bytes = decoded
+        }
+        return bytes.starts(with: start)
     }
 
     /// Parses and authenticates the header, returning it with a payload
@@ -27,6 +47,11 @@ public enum AgeFile {
     public static func decryptMatching(_ reader: ByteReader, identities: [AgeIdentity]) throws -> (Header, PayloadDecryptor, AgeIdentity) {
         let header = try Header.parse(reader)
         try Labels.check(header)
+        // Every held key is tried on every stanza of its kind: a post-quantum try costs a
+        // decapsulation, so a header of a thousand would cost seconds per key.
+        guard header.stanzas.filter({ $0.type == HybridStanza.type }).count <= Header.maxPostQuantumStanzas else {
+            throw AgeError.header("more than \(Header.maxPostQuantumStanzas) \(HybridStanza.type) stanzas")
+        }
         guard let (fileKey, identity) = try unwrap(header, identities) else {
             throw header.stanzas.contains { $0.type == ScryptIdentity.stanzaType } ? AgeError.wrongPassphrase : AgeError.noMatch
         }

@@ -43,6 +43,8 @@ public struct Header: Sendable {
     static let versionLine = "age-encryption.org/v1"
     /// Caps that refuse a hostile header before any expensive work.
     public static let maxStanzas = 1024
+    /// Post-quantum stanzas are costly to try (a decapsulation each, for each held key).
+    public static let maxPostQuantumStanzas = 128
     static let maxArgumentLine = 8192
     static let maxHeaderBytes = 4 * 1024 * 1024
 

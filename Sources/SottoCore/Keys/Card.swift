@@ -67,7 +67,7 @@ public struct Card: Equatable, Sendable {
             guard key.verify(identity: identityKey) else { throw SottoError(.malformed, "certificate of \(named) does not verify") }
             guard seen.insert(key.publicKey).inserted else { throw SottoError(.malformed, "the card lists \(named) twice") }
             if let end = key.notAfter, end <= key.notBefore { throw SottoError(.malformed, "\(named) ends before it starts") }
-            guard key.key.acceptsSealing else { throw SottoError(.malformed, "nothing can be sealed to \(named): it is a low-order point") }
+            guard key.key.acceptsSealing else { throw SottoError(.malformed, "nothing can be sealed to \(named): it is not a usable public key") }
         }
     }
 

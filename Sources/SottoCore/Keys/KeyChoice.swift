@@ -24,8 +24,12 @@ public struct KeyChoice: Sendable {
         } else {
             recipients = candidates
             postQuantum = false
+            // Who made it classical: sotto identities without a post-quantum key, and, when
+            // someone could have had one, bare classical age recipients too.
+            let couldHave = hybrid.contains { $0 != nil }
             var names = [String]()
-            for (candidate, key) in zip(candidates, hybrid) where key == nil && candidate.identity != nil && !names.contains(candidate.label) {
+            for (candidate, key) in zip(candidates, hybrid) where key == nil && (candidate.identity != nil || couldHave)
+                && !names.contains(candidate.label) {
                 names.append(candidate.label)
             }
             lacking = names
@@ -37,13 +41,15 @@ public struct KeyChoice: Sendable {
         guard !postQuantum else { return nil }
         let who = lacking.isEmpty ? "some recipients have" : lacking.map { "'\($0)'" }.joined(separator: ", ") + (lacking.count == 1 ? " has" : " have")
         return SottoError(.refused, "\(who) no post-quantum key: the message would be sealed with X25519 alone",
-                          hints: ["ask them for a card from a current sotto (sotto-keygen card), or seal without --require-pq"])
+                          hints: ["a sotto contact gets one with sotto 0.3 or later: ask them for a fresh card (sotto-keygen card), "
+                                  + "or seal without --require-pq"])
     }
 
     /// The notice when the message is classical because of sotto identities.
     public var notice: String? {
-        guard !postQuantum, !lacking.isEmpty else { return nil }
+        // A bare post-quantum key among classical ones is refused when sealing (age's rule): no notice then.
+        guard !postQuantum, !lacking.isEmpty, !recipients.contains(where: { $0.key.kind == .postQuantum }) else { return nil }
         let who = lacking.map { "'\($0)'" }.joined(separator: ", ")
-        return "sealed with X25519 alone, not post-quantum: \(who) \(lacking.count == 1 ? "has" : "have") no post-quantum key (a card from sotto 0.2 or older)"
+        return "sealed with X25519 alone, not post-quantum: \(who) \(lacking.count == 1 ? "has" : "have") no post-quantum key"
     }
 }

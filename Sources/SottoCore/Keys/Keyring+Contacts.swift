@@ -14,7 +14,9 @@ extension Keyring {
                              hints: ["a revoked identity is not taken back: its key may be in someone else's hands"])
         }
         guard card.currentKey(at: now) != nil else {
-            throw SottoError(.malformed, "this card of '\(card.name)' has no encryption key valid now: nobody could seal to it")
+            throw SottoError(.malformed, card.currentKeys(at: now).isEmpty
+                             ? "this card of '\(card.name)' has no encryption key valid now: nobody could seal to it"
+                             : "this card of '\(card.name)' has no X25519 key valid now: every sotto card certifies one, for age users")
         }
         try ensureUnclaimed(card)
         let text = String(decoding: try JSON.encode(card.record), as: UTF8.self)
@@ -22,6 +24,12 @@ extension Keyring {
             // Refuse a rollback: an older card would make senders seal to a retired key.
             if let stored = try contact(named: existing).card, card.latestNotBefore < stored.latestNotBefore {
                 throw SottoError(.refused, "this card of '\(existing)' is older than the one already imported")
+            }
+            // Nor a downgrade: messages to them would quietly stop being post-quantum.
+            if try contact(named: existing).hybridRecipient != nil, card.currentKey(at: now, kind: .postQuantum) == nil {
+                throw SottoError(.refused, "this card of '\(existing)' has no post-quantum key valid now, and the one already imported has",
+                                 hints: ["if they really went back to an older sotto, remove the contact (sotto-erase --contact \(existing)) "
+                                         + "and import the card again"])
             }
             try db.run("UPDATE contacts SET card = ? WHERE name = ?", [.text(text), .text(existing)])
             return try contact(named: existing)
