@@ -12,6 +12,8 @@ public final class Database {
     }
 
     let handle: OpaquePointer
+    /// How long a statement waits for another connection's lock, in milliseconds.
+    static let busyTimeout: Int32 = 10_000
     public let path: String
     /// Statements of `run` and `rows`, compiled once per connection: a
     /// command that stores thousands of envelopes runs the same few SQL texts.
@@ -28,7 +30,7 @@ public final class Database {
         }
         handle = db
         self.path = path
-        sqlite3_busy_timeout(db, 10_000)
+        sqlite3_busy_timeout(db, Self.busyTimeout)
         try execute("PRAGMA journal_mode = WAL")
         try execute("PRAGMA secure_delete = ON")
         try execute("PRAGMA foreign_keys = ON")

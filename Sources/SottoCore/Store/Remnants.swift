@@ -1,3 +1,4 @@
+internal import CSQLite
 import FoundationEssentials
 import Glibc
 
@@ -61,11 +62,18 @@ extension Database {
 
     /// Folds the write-ahead log into the database and truncates it, so no
     /// old page stays in it. SQLite does not fail when another connection
-    /// reads a snapshot the log still holds: it waits (the busy timeout, 10 s)
-    /// and then answers "busy" in the first column. That is an unfinished
-    /// erasure, never a success.
+    /// reads a snapshot the log still holds: it waits (the busy timeout) and
+    /// then answers "busy" in the first column; it answers busy at once when
+    /// another connection is checkpointing (a second sotto-expire at the same
+    /// time). So it tries five times, a second and a fifth apart; still busy is
+    /// an unfinished erasure, never a success.
     public func checkpoint() throws {
-        guard let busy = try rows("PRAGMA wal_checkpoint(TRUNCATE)").first?.int(0), busy != 0 else { return }
+        sqlite3_busy_timeout(handle, 1000)
+        defer { sqlite3_busy_timeout(handle, Self.busyTimeout) }
+        for attempt in 0..<5 {
+            if attempt > 0 { usleep(200_000) }
+            guard let busy = try rows("PRAGMA wal_checkpoint(TRUNCATE)").first?.int(0), busy != 0 else { return }
+        }
         throw SottoError(.temporary, "another process is reading \(path): old pages stay in its write-ahead log until it stops",
                          hints: ["run this again once other sotto commands on this home have finished"])
     }
