@@ -10,7 +10,8 @@ enum HybridStanza {
     static let publicKeyLength = 1216
     static let secretLength = 32
     static let encapsulationLength = 1120
-    static let info = Data("age-encryption.org/mlkem768x25519".utf8)
+    /// Made per use: a global Data is a one-time allocation that LeakSanitizer reports.
+    static var info: Data { Data("age-encryption.org/mlkem768x25519".utf8) }
     static let suite = HPKE.Ciphersuite(kem: .XWingMLKEM768X25519, kdf: .HKDF_SHA256, aead: .chaChaPoly)
 
     /// An identity's X-Wing private key, expanded from its seed once: the
