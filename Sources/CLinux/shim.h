@@ -48,6 +48,15 @@ static inline long sotto_add_key(const char *type, const char *description, cons
 #endif
 }
 
+/* The id of a special keyring (KEY_SPEC_*), without creating it. */
+static inline long sotto_keyring_id(int keyring) {
+#ifdef __linux__
+    return syscall(SYS_keyctl, KEYCTL_GET_KEYRING_ID, keyring, 0);
+#else
+    errno = ENOSYS; return -1;
+#endif
+}
+
 /* The id of the key of `description` in `keyring` (searched recursively). */
 static inline long sotto_search_key(int keyring, const char *type, const char *description) {
 #ifdef __linux__

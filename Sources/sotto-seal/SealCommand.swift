@@ -34,7 +34,11 @@ struct SealCommand: SottoCommand {
               age1pq1... key              --anonymous only; post-quantum (ML-KEM-768 with X25519),
                                           never in one file with classical recipients (64)
 
-            Messages are post-quantum (age's mlkem768x25519 stanzas, ML-KEM-768 with X25519) when every             recipient, the sender's own copy included, has a post-quantum key: every identity made or             rotated by this sotto does. As age requires, one file never mixes the two kinds, so when a             contact's card has no post-quantum key (sotto 0.2 or older) the whole message is sealed with             X25519 and a notice names them; --require-pq refuses instead (1).
+            Messages are post-quantum (age's mlkem768x25519 stanzas, ML-KEM-768 with X25519) when every \
+            recipient, the sender's own copy included, has a post-quantum key: every identity made or \
+            rotated by this sotto does. As age requires, one file never mixes the two kinds, so when a \
+            contact's card has no post-quantum key (sotto 0.2 or older) the whole message is sealed with \
+            X25519 and a notice names them; --require-pq refuses instead (1).
 
             The default time to live is the identity's (7 days unless changed); "never" turns \
             expiry off. --ttl-after-read (or "ttl_after_read") asks the recipient's \

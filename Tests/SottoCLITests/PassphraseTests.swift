@@ -196,3 +196,27 @@ final class PassphraseTests: CLITestCase {
         ], result.summary)
     }
 }
+
+extension PassphraseTests {
+    /// A login without a session keyring of its own (no pam_keyinit: cron,
+    /// this test's runner) keeps the key in the user-session keyring, where
+    /// the next command finds it: `unlock` never says "unlocked" for a key
+    /// that went into a keyring of its own process alone.
+    func testUnlockWithoutASessionKeyringOfItsOwn() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/keyctl") else {
+            return XCTFail("keyctl (Debian's keyutils) is missing: make test installs it")
+        }
+        let home = try makeKeyring("correct horse")
+        let message = try write("message.json", Data(jsonLine(["to": ["pat"], "body": "kept"]).utf8))
+        let bin = URL(fileURLWithPath: Binaries.path("sotto-seal")).deletingLastPathComponent().path
+        // A new process with no session keyring: the kernel's user-session keyring stands in.
+        let script = """
+            SOTTO_PASSPHRASE='correct horse' sotto-keygen unlock --for 1m > /dev/null; echo "unlock $?"
+            setsid -w sotto-seal < "$MESSAGE" > /dev/null 2>&1; echo "kept $?"
+            sotto-keygen lock | grep -q '"was_unlocked":true'; echo "lock $?"
+            setsid -w sotto-seal < "$MESSAGE" > /dev/null 2>&1; echo "locked $?"
+            """
+        let result = try run("/bin/sh", ["-c", script], home: home, env: ["PATH": bin + ":/usr/bin:/bin", "MESSAGE": message])
+        XCTAssertEqual(result.stdoutLines.filter { !$0.isEmpty }, ["unlock 0", "kept 0", "lock 0", "locked 77"], result.summary)
+    }
+}

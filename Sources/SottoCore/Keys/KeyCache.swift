@@ -11,6 +11,17 @@ import Glibc
 enum KeyCache {
     static let type = "user"
     private static let sessionKeyring: Int32 = -3  // KEY_SPEC_SESSION_KEYRING
+    private static let userSessionKeyring: Int32 = -5  // KEY_SPEC_USER_SESSION_KEYRING
+
+    /// Where to keep a key: the session keyring when this login has one of
+    /// its own. Without one, adding to "the session keyring" would make the
+    /// kernel join a new, anonymous one for this process alone, gone when it
+    /// exits; so the key goes to the user-session keyring, which the kernel
+    /// searches in that case (and which every process of the user shares).
+    private static var target: Int32 {
+        let session = sotto_keyring_id(sessionKeyring), userSession = sotto_keyring_id(userSessionKeyring)
+        return session >= 0 && session != userSession ? sessionKeyring : userSessionKeyring
+    }
 
     /// The entry's description for the keyring in `home` with this salt.
     static func description(home: Home, salt: [UInt8]) -> String {
@@ -23,7 +34,7 @@ enum KeyCache {
 
     /// Keeps `key` for `seconds`, replacing an entry of the same description.
     static func store(_ key: SecureBytes, description: String, seconds: Int) throws {
-        let id = key.withBytes { sotto_add_key(type, description, $0.baseAddress, $0.count, sessionKeyring) }
+        let id = key.withBytes { sotto_add_key(type, description, $0.baseAddress, $0.count, target) }
         guard id >= 0 else {
             throw SottoError(.unavailable, "cannot keep the key in the session keyring: \(String(cString: strerror(errno)))",
                              hints: ["the kernel's key retention service (keyrings(7)) is needed; without it, give the passphrase to each command"])
@@ -32,6 +43,12 @@ enum KeyCache {
             let code = errno
             _ = sotto_invalidate_key(id)
             throw SottoError(.unavailable, "cannot limit the kept key: \(String(cString: strerror(code)))")
+        }
+        // Never say "unlocked" for a key the next command would not find.
+        guard load(description: description) != nil else {
+            _ = sotto_invalidate_key(id)
+            throw SottoError(.unavailable, "the kept key cannot be found again from this session",
+                             hints: ["`keyctl show @s` shows this session's keyring; give the passphrase to each command instead"])
         }
     }
 
