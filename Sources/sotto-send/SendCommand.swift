@@ -22,6 +22,13 @@ struct SendCommand: SottoCommand {
             A malformed record, or one whose id does not match its bytes, is refused (65) and nothing \
             of it is stored. The mailbox holds per envelope only the recipient address, the id, the \
             expiry, the size, when it was stored and the sealed bytes: never the sender, never plaintext.
+
+            SHARING A MAILBOX: the users of one host share a SQLite mailbox through a directory of a \
+            group they are all in, with mode 2770 (setgid: new files take the group). In such a directory \
+            the first sotto-send creates the file with mode 660, and SQLite gives its -wal and -shm files \
+            the same. Elsewhere a new mailbox is private (600). Every member can send to any address and \
+            read every pending envelope's metadata; the PostgreSQL mailbox separates users (docs/postgres.md).
+              install -d -m 2770 -g sotto /srv/sotto && export SOTTO_MAILBOX=/srv/sotto/mailbox.db
             """),
         version: sottoVersion)
 

@@ -147,3 +147,20 @@ extension JamTests {
             .record("message")["body"] as? String, "in two hours")
     }
 }
+
+extension JamTests {
+    /// The sharing recipe works as written: in a directory its group shares
+    /// (setgid), the first send makes the mailbox group-writable; elsewhere
+    /// a new mailbox stays private.
+    func testANewMailboxInASharedDirectoryIsTheGroups() throws {
+        let alice = try fixtureHome("alice")
+        let shared = path("shared"), own = path("own")
+        for directory in [shared, own] { try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: false) }
+        chmod(shared, 0o2770)
+        let sealed = try ok("sotto-seal", stdin: Data(jsonLine(["to": ["bob"], "body": "for the group"]).utf8), home: alice)
+        try ok("sotto-send", ["--mailbox", shared + "/mailbox.db"], stdin: sealed.stdout, home: alice)
+        try ok("sotto-send", ["--mailbox", own + "/mailbox.db"], stdin: sealed.stdout, home: alice)
+        XCTAssertEqual(try mode(shared + "/mailbox.db") & 0o777, 0o660)
+        XCTAssertEqual(try mode(own + "/mailbox.db") & 0o777, 0o600)
+    }
+}

@@ -16,6 +16,9 @@ public final class SQLiteMailbox: Mailbox {
     /// Told of each delivery to a listed address whose row was damaged (any
     /// member of a shared file can write one); the delivery has been removed.
     public var onDamaged: (_ sequence: Int64) -> Void = { _ in }
+    /// Whether this open made the file: a mistyped path makes a new, empty
+    /// mailbox nobody reads, so the commands say so.
+    public let created: Bool
 
     static let migrations: [Schema.Migration] = [
         """
@@ -41,10 +44,22 @@ public final class SQLiteMailbox: Mailbox {
         if !FileManager.default.fileExists(atPath: directory) {
             throw SottoError(.unavailable, "mailbox directory \(directory) does not exist")
         }
+        created = !FileManager.default.fileExists(atPath: path)
+        if !created, access(path, R_OK | W_OK) != 0, errno == EACCES {
+            throw SottoError(.unavailable, "mailbox unavailable: permission denied on \(path)",
+                             hints: ["a mailbox shared by the users of a host is group-writable (mode 660) in a directory of their "
+                                     + "group with mode 2770: see sotto-send(1), SHARING A MAILBOX"])
+        }
         do {
             db = try Database(path: path)
         } catch let error as SottoError {
             throw SottoError(.unavailable, "mailbox unavailable: \(error.message)", hints: error.hints)
+        }
+        // In a directory its group shares (setgid, as the sharing recipe makes it), a new
+        // mailbox is the group's too: the -wal and -shm files take the database's mode.
+        var info = stat()
+        if created, stat(directory, &info) == 0, info.st_mode & S_ISGID != 0 {
+            chmod(path, 0o660)
         }
         chunks = ChunkTable(db: db, table: "envelope_chunks")
         try Schema.migrate(db, Self.migrations, what: "mailbox")
