@@ -14,7 +14,9 @@ struct SealCommand: SottoCommand {
             ("body_base64" for bytes; "expires_at" instead of "ttl") and writes one envelope record each:
               {"type":"envelope","id":...,"to":[mailbox addresses],"expires_at":...,"age":"<base64 age file>"}
             Records without "to" go to the -r/-R recipients; a record with "to" while -r or -R is given is \
-            a usage error (64), as one of the two would be ignored. Unknown recipients are an error (66) before \
+            a usage error (64), as one of the two would be ignored. Other fields are ignored, but one a \
+            letter or two from these ("tll") is an error (65) naming the field it may have meant; an opened \
+            message record (sotto-open's output) is refused (64). Unknown recipients are an error (66) before \
             anything is written for that record.
 
             With --file PATH (or --raw for stdin) the bytes are sealed in bounded memory to an age file on \

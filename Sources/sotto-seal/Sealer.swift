@@ -106,10 +106,25 @@ final class Sealer {
         var ttlAfterRead: Int64?
     }
 
+    /// The fields of a message record. Other fields are ignored, as in every
+    /// record, but one a letter or two from these is a typo: "tll" would be
+    /// dropped without a word, and a message meant to vanish in a minute
+    /// would last the default week.
+    static let recordFields = ["body", "body_base64", "content_type", "expires_at", "thread", "to", "ttl", "ttl_after_read"]
+
     func job(_ record: Fields) throws -> Job {
         if record.has("age") || (try? record.optionalString("type")) == "envelope" {
             throw SottoError(.usage, "line \(record.line): this is an envelope record: it is sealed already",
                              hints: ["pipe it to sotto-send to deliver it, or to sotto-open to read it"])
+        }
+        if record.has("message_id") {
+            throw SottoError(.usage, "line \(record.line): this is an opened message record: sealing it again would send it anew",
+                             hints: ["to reply, write a new record: {\"to\":[\"NAME\"],\"body\":\"…\"}"])
+        }
+        for key in record.values.keys.sorted() where !Self.recordFields.contains(key) {
+            if let meant = Suggestion.closest(to: key, among: Self.recordFields) {
+                throw record.badField(key, "is not a field of a message record", hints: ["did you mean \"\(meant)\"?"])
+            }
         }
         let named = try record.strings("to")
         // Two sources of recipients would leave one unused, a typo in it unreported.

@@ -312,3 +312,19 @@ extension FirstDayTests {
         XCTAssertTrue(waiting.out.contains("reading envelope records or an age file from the terminal; end with Ctrl-D"), waiting.out)
     }
 }
+
+extension FirstDayTests {
+    /// A mistyped field of a message record is an error, not a default: "tll"
+    /// would otherwise make a message meant to vanish in a minute last a week.
+    /// An opened message record piped back in is not sealed again.
+    func testAMistypedRecordFieldOrAnOpenedMessageIsNotSealed() throws {
+        let alice = try fixtureHome("alice"), bob = try fixtureHome("bob")
+        let typo = try run("sotto-seal", stdin: Data(jsonLine(["to": ["bob"], "body": "gone in a minute", "tll": "1m"]).utf8), home: alice)
+        assertFailure(typo, tool: "sotto-seal", status: 65, contains: ["field \"tll\" is not a field of a message record"])
+        XCTAssertTrue(typo.err.contains("did you mean \"ttl\"?"), typo.err)
+        let sealed = try ok("sotto-seal", stdin: Data(jsonLine(["to": ["bob"], "body": "hi"]).utf8), home: alice)
+        let opened = try ok("sotto-open", stdin: sealed.stdout, home: bob)
+        assertFailure(try run("sotto-seal", stdin: opened.stdout, home: bob), tool: "sotto-seal", status: 64,
+                      contains: ["this is an opened message record"])
+    }
+}
