@@ -43,6 +43,8 @@ public let environmentDiscussion = """
                         $XDG_DATA_HOME/sotto or ~/.local/share/sotto)
       SOTTO_PASSPHRASE  keyring passphrase, for scripts (prefer
                         --passphrase-fd or --passphrase-file)
+      SOTTO_NEW_PASSPHRASE  the new keyring passphrase (sotto-keygen passwd)
+      SOTTO_EXPORT_PASSPHRASE  seals and opens the secrets of an export
       SOTTO_AGE_PASSPHRASE  the passphrase of an age -p file sotto-open
                         opens (prefer --age-passphrase-fd or -file)
       SOTTO_MAILBOX     the mailbox: a SQLite file path, sqlite:PATH or

@@ -25,7 +25,8 @@ struct EraseCommand: SottoCommand {
             bytes and key bytes, and reports
               {"type":"erasure","removed":{...},"files_scanned":[...],"remnants":0}
             Remnants found exit 1. Interrupted at any moment, a re-run finishes the job. --dry-run shows \
-            what would go; on a terminal it asks to confirm (no erases nothing, exit 0); scripts pass --yes.
+            what would go. Without --yes, it asks on a terminal (no erases nothing, exit 0) and refuses \
+            elsewhere (64): scripts pass --yes.
 
             What erasure cannot reach: copies held by recipients or senders, exports and backups, file \
             system snapshots, copy-on-write file systems, and flash wear levelling, which can keep old \

@@ -76,15 +76,22 @@ struct ExpireCommand: SottoCommand {
             }
             summary["inbox"] = due.count
         }
-        if let store = try openMailbox(home) {
-            // The mailbox is others' too: their mail goes by the real clock, never by the
-            // high-water mark this home keeps against its own clock being set back.
-            let gone = try dryRun ? store.expired(now: now) : store.removeExpired(now: now)
-            for envelope in gone {
-                try emit(["type": "expired", "id": envelope.id, "where": "mailbox", "reason": "expired",
-                          "mailbox": envelope.mailbox.orNull, "expires_at": envelope.expiresAt.map(Time.rfc3339).orNull])
+        // A shared mailbox is others' to break (a lock held, the file replaced): its failure
+        // must not keep this home's keys from rotating or retired secrets from going.
+        var mailboxFailure: (any Error)?
+        do {
+            if let store = try openMailbox(home) {
+                // The mailbox is others' too: their mail goes by the real clock, never by the
+                // high-water mark this home keeps against its own clock being set back.
+                let gone = try dryRun ? store.expired(now: now) : store.removeExpired(now: now)
+                for envelope in gone {
+                    try emit(["type": "expired", "id": envelope.id, "where": "mailbox", "reason": "expired",
+                              "mailbox": envelope.mailbox.orNull, "expires_at": envelope.expiresAt.map(Time.rfc3339).orNull])
+                }
+                summary["mailbox"] = gone.count
             }
-            summary["mailbox"] = gone.count
+        } catch let error as SottoError where home.exists && [.unavailable, .temporary, .io, .malformed].contains(error.kind) {
+            mailboxFailure = error
         }
         if home.exists {
             let store = try keyring.open()
@@ -93,6 +100,7 @@ struct ExpireCommand: SottoCommand {
             summary["keys_destroyed"] = try destroy(store, inbox: inbox, unlocked: unlocked, now: clock)
         }
         try inbox?.checkpoint()
+        if let mailboxFailure { throw mailboxFailure }
         var record: [String: Any] = ["type": "summary", "dry_run": dryRun, "clock": Time.rfc3339(clock)]
         for (key, value) in summary { record[key] = value }
         record["expired"] = (summary["inbox"] ?? 0) + (summary["mailbox"] ?? 0)

@@ -132,7 +132,9 @@ extension KeygenCommand {
         X25519, age's mlkem768x25519). Like age-keygen, this gives the X25519 form unless --pq is \
         given: age before 1.3 (Debian's age 1.1.1 among them) cannot use a post-quantum key, and \
         age never mixes the two kinds in one file. Give --pq to age 1.3 or later users: what they \
-        seal to it stays private against a later quantum computer.
+        seal to it stays private against a later quantum computer. Messages between sotto users are \
+        sealed to the post-quantum key: the X25519 secret does not open them, the --pq one does \
+        (with age 1.3 or later).
         """
 
     struct AgeRecipient: SottoCommand {

@@ -36,6 +36,10 @@ extension KeygenCommand {
                 Diagnostics.notice("gave '\(identity.name)' new encryption keys, a post-quantum one among them")
                 identity = upgraded
             }
+            if let revocation = identity.revocation {
+                Diagnostics.warning("'\(identity.name)' was revoked at \(Time.rfc3339(revocation.revokedAt)): "
+                                    + "nobody can seal to this card; hand out the revocation (sotto-keygen revoke prints it)")
+            }
             try Output.record(identity.card.record)
         }
     }

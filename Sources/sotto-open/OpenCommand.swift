@@ -106,8 +106,15 @@ struct OpenCommand: SottoCommand {
         let policy = SenderPolicy(requireKnown: requireKnown, requireVerified: requireVerified, from: from)
         // Passphrases open files given to this command, never envelopes from a mailbox: a stranger's
         // age -p envelope would otherwise cost a prompt, or seconds and gigabytes of scrypt, each.
-        let opener = try Opener.forCommand(keyring: keyring, identityFiles: identity, agePassphrase: isRecords ? nil : agePassphrase,
+        let opener: Opener
+        do {
+            opener = try Opener.forCommand(keyring: keyring, identityFiles: identity, agePassphrase: isRecords ? nil : agePassphrase,
                                            keyringNeeded: isRecords || !AgeFile.isPassphraseFile(prefix: first), policy: policy)
+        } catch var error as SottoError where error.kind == .locked && isRecords {
+            // From cron, `sotto-recv | sotto-open` with a locked keyring: the envelopes are in the inbox.
+            error.hints.append("what sotto-recv took in stays in the inbox: `sotto-recv --all` writes it again once the keyring opens")
+            throw error
+        }
         if isRecords {
             try openRecords(RecordReader(source), opener)
         } else if first.starts(with: Array("age-encryption.org/".utf8)) || Armor.detect(first) {

@@ -233,7 +233,7 @@ final class AgeInteropTests: CLITestCase {
         let record = Data(jsonLine(["type": "envelope", "age": try read(file).base64EncodedString()]).utf8)
         let inRecords = try run("sotto-open", [], stdin: record, home: try fixtureHome("alice"), env: ["SOTTO_AGE_PASSPHRASE": String(passphrase)])
         assertFailure(inRecords, tool: "sotto-open", status: 77, contains: ["no passphrase given opens this age -p file"])
-        XCTAssertTrue(inRecords.err.contains("open it as a file (sotto-open FILE)"), inRecords.err)
+        XCTAssertTrue(inRecords.err.contains("an age -p file opens only as the input (sotto-open FILE)"), inRecords.err)
         let unasked = try run("sotto-open", ["--raw", file], home: try fixtureHome("alice"), wrapper: ["/usr/bin/setsid", "-w"])
         assertFailure(unasked, tool: "sotto-open", status: 77, contains: ["sealed with a passphrase and there is no terminal"])
         XCTAssertTrue(unasked.err.contains("SOTTO_AGE_PASSPHRASE"), unasked.err)

@@ -322,3 +322,20 @@ extension LifecycleTests {
         XCTAssertEqual(log?.intValue ?? 0, 0, "the write-ahead log is empty or gone")
     }
 }
+
+extension LifecycleTests {
+    /// A shared mailbox is others' to break: one replaced with garbage (any
+    /// member of its directory can) makes sotto-expire fail, but not before
+    /// this home's retired secrets are destroyed.
+    func testABrokenSharedMailboxDoesNotKeepRetiredKeys() throws {
+        let alice = try fixtureHome("alice")
+        try ok("sotto-keygen", ["rotate"], home: alice, allowStderr: true)
+        let garbage = try write("mailbox.db", Data((0..<5000).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 7) }))
+        let later = ["SOTTO_TEST_NOW": String(Int(Date().timeIntervalSince1970) + 200 * 86_400)]
+        let result = try run("sotto-expire", ["--mailbox", garbage], home: alice, env: later)
+        XCTAssertEqual(result.status, 69, result.summary)
+        XCTAssertEqual(result.records().filter { $0["type"] as? String == "key_destroyed" }.count, 4, result.summary)
+        let held = try sqliteRows(alice + "/keyring.db", "SELECT COUNT(*) FROM encryption_keys WHERE secret IS NOT NULL")
+        XCTAssertEqual(held, ["2"], "only the keys of the rotation that run made are held")
+    }
+}

@@ -28,8 +28,8 @@ public enum AgeError: Error, Equatable, CustomStringConvertible {
         case .wrongPassphrase:
             // A wrong passphrase, as for the keyring: 77.
             return SottoError(.locked, description, hints: [
-                "open it as a file (sotto-open FILE), with its passphrase on the terminal, --age-passphrase-fd N, "
-                    + "--age-passphrase-file FILE or SOTTO_AGE_PASSPHRASE",
+                "check the passphrase (on the terminal, --age-passphrase-fd N, --age-passphrase-file FILE or SOTTO_AGE_PASSPHRASE); "
+                    + "an age -p file opens only as the input (sotto-open FILE), never among envelope records",
             ])
         case .hmac, .payload: return SottoError(.refused, description)
         }

@@ -41,8 +41,8 @@ public struct KeyChoice: Sendable {
         guard !postQuantum else { return nil }
         let who = lacking.isEmpty ? "some recipients have" : lacking.map { "'\($0)'" }.joined(separator: ", ") + (lacking.count == 1 ? " has" : " have")
         return SottoError(.refused, "\(who) no post-quantum key: the message would be sealed with X25519 alone",
-                          hints: ["a sotto contact gets one with sotto 0.3 or later: ask them for a fresh card (sotto-keygen card), "
-                                  + "or seal without --require-pq"])
+                          hints: ["a sotto contact gets one with sotto 0.3 or later (ask for a fresh card: sotto-keygen card); "
+                                  + "an age user needs an age1pq1… key (age 1.3 or later); or seal without --require-pq"])
     }
 
     /// The notice when the message is classical because of sotto identities.

@@ -25,9 +25,12 @@ extension Keyring {
             if let stored = try contact(named: existing).card, card.latestNotBefore < stored.latestNotBefore {
                 throw SottoError(.refused, "this card of '\(existing)' is older than the one already imported")
             }
-            // Nor a downgrade: messages to them would quietly stop being post-quantum.
-            if try contact(named: existing).hybridRecipient != nil, card.currentKey(at: now, kind: .postQuantum) == nil {
-                throw SottoError(.refused, "this card of '\(existing)' has no post-quantum key valid now, and the one already imported has",
+            // Nor a downgrade: messages to them would quietly stop being post-quantum. A contact
+            // who ever had a post-quantum key keeps needing one (else a short-lived one, let
+            // lapse, would open the way).
+            if try contact(named: existing).card?.keys.contains(where: { $0.key.kind == .postQuantum }) == true,
+               card.currentKey(at: now, kind: .postQuantum) == nil {
+                throw SottoError(.refused, "this card of '\(existing)' has no post-quantum key valid now, and they had one before",
                                  hints: ["if they really went back to an older sotto, remove the contact (sotto-erase --contact \(existing)) "
                                          + "and import the card again"])
             }

@@ -75,6 +75,6 @@ extension Database {
             guard let busy = try rows("PRAGMA wal_checkpoint(TRUNCATE)").first?.int(0), busy != 0 else { return }
         }
         throw SottoError(.temporary, "another process is reading \(path): old pages stay in its write-ahead log until it stops",
-                         hints: ["run this again once other sotto commands on this home have finished"])
+                         hints: ["run this again once the other process has finished (on a shared mailbox, it may be another user's)"])
     }
 }
