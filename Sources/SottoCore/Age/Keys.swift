@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A public key to seal to: its kind and bytes; `age1…` as text.
 public struct RecipientKey: AgeRecipient, Hashable, Sendable {
     public let kind: KeyKind
@@ -48,15 +50,27 @@ public struct RecipientKey: AgeRecipient, Hashable, Sendable {
 /// A secret key that opens what was sealed to its `recipient`.
 public final class DecryptionKey: AgeIdentity, @unchecked Sendable {
     let secret: SecureBytes
-    /// A hybrid key's expanded private key (nil for X25519).
-    private let expanded: HybridStanza.ExpandedKey?
+    /// A hybrid key's expanded private key (nil for X25519, and until first needed).
+    private let expanded: Mutex<HybridStanza.ExpandedKey?>
     public let recipient: RecipientKey
 
     public init(kind: KeyKind = .standard, secret: SecureBytes) throws {
         guard secret.count == kind.secretLength else { throw SottoError(.malformed, "a \(kind.rawValue) secret is \(kind.secretLength) bytes") }
         self.secret = secret
-        expanded = try kind.expand(secret)
-        recipient = try RecipientKey(bytes: expanded?.publicKey ?? kind.publicKey(of: secret))
+        let expansion = try kind.expand(secret)
+        expanded = Mutex(expansion)
+        recipient = try RecipientKey(bytes: expansion?.publicKey ?? kind.publicKey(of: secret))
+    }
+
+    /// A secret the keyring vouches for: sealed under the keyring key and
+    /// bound to this public key. A hybrid key's expansion, which costs about
+    /// a decapsulation, waits for the first hybrid stanza it is tried on: a
+    /// process that opens one message need not expand every retained key.
+    init(authenticated secret: SecureBytes, of publicKey: RecipientKey) throws {
+        guard secret.count == publicKey.kind.secretLength else { throw SottoError(.malformed, "a secret key does not match its public key") }
+        self.secret = secret
+        recipient = publicKey
+        expanded = Mutex(nil)
     }
 
     /// A stored secret with the public key stored beside it; throws when they do not match.
@@ -88,6 +102,12 @@ public final class DecryptionKey: AgeIdentity, @unchecked Sendable {
     }
 
     public func unwrap(_ stanzas: [Stanza]) throws -> SecureBytes? {
-        try recipient.kind.unwrap(stanzas, secret: secret, expanded: expanded, publicKey: recipient.bytes)
+        let kind = recipient.kind
+        guard stanzas.contains(where: { $0.type == kind.stanzaType }) else { return nil }
+        let expansion = try expanded.withLock { known throws -> HybridStanza.ExpandedKey? in
+            if known == nil { known = try kind.expand(secret) }
+            return known
+        }
+        return try kind.unwrap(stanzas, secret: secret, expanded: expansion, publicKey: recipient.bytes)
     }
 }

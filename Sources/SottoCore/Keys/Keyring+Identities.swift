@@ -111,7 +111,7 @@ extension Keyring {
             let publicKey = try row.required(Row.blob, 1, in: "keyring")
             guard held.contains(publicKey), let secret = try secret(.encryptionKey, of: publicKey) else { return nil }
             return OwnedKey(identity: try row.required(Row.text, 0, in: "keyring"),
-                            key: try DecryptionKey(secret: secret, of: RecipientKey(bytes: publicKey)))
+                            key: try DecryptionKey(authenticated: secret, of: RecipientKey(bytes: publicKey)))
         }
     }
 
