@@ -89,10 +89,10 @@ struct SealCommand: SottoCommand {
     @Option(help: ArgumentHelp("Disappear this long after the recipient first opens it (signed messages).", valueName: "DURATION"))
     var ttlAfterRead: String?
 
-    @Option(help: ArgumentHelp("Thread name for raw mode.", valueName: "NAME"))
+    @Option(help: ArgumentHelp("Thread name: of the raw bytes, and of records that name none.", valueName: "NAME"))
     var thread: String?
 
-    @Option(help: ArgumentHelp("Content type for raw mode.", valueName: "TYPE"))
+    @Option(help: ArgumentHelp("Content type: of the raw bytes, and of records that name none.", valueName: "TYPE"))
     var contentType: String?
 
     @Flag(help: "On a bad record, write an error record and go on (the exit status still reports it).")
@@ -116,6 +116,8 @@ struct SealCommand: SottoCommand {
         let sealer = try Sealer(keyring: store, senderName: sender, anonymous: anonymous, includeSelf: !noSelf,
                                 defaultRecipients: to + recipientsFile.flatMap(RecipientFiles.read), ttl: cliTTL,
                                 ttlAfterRead: readAfter, requirePostQuantum: requirePostQuantum)
+        sealer.defaultThread = thread
+        sealer.defaultContentType = contentType
         if file != nil || raw {
             try sealRaw(sealer)
         } else {

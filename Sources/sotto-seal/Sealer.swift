@@ -12,6 +12,9 @@ final class Sealer {
 
     /// Refuse rather than seal a message with X25519 alone.
     let requirePostQuantum: Bool
+    /// --thread and --content-type: for the raw bytes, and for records that name none.
+    var defaultThread: String?
+    var defaultContentType: String?
 
     init(keyring: Keyring?, senderName: String?, anonymous: Bool, includeSelf: Bool, defaultRecipients: [String], ttl: Int64??,
          ttlAfterRead: Int64?, requirePostQuantum: Bool = false) throws {
@@ -138,10 +141,10 @@ final class Sealer {
         if record.has("body"), record.has("body_base64") { throw record.badField("body_base64", "conflicts with \"body\": give one") }
         if let text = try record.optionalString("body") {
             body = Array(text.utf8)
-            contentType = try record.optionalString("content_type") ?? "text/plain; charset=utf-8"
+            contentType = try record.optionalString("content_type") ?? defaultContentType ?? "text/plain; charset=utf-8"
         } else if record.has("body_base64") {
             body = try record.base64("body_base64")
-            contentType = try record.optionalString("content_type") ?? "application/octet-stream"
+            contentType = try record.optionalString("content_type") ?? defaultContentType ?? "application/octet-stream"
         } else {
             throw record.badField("body", "is missing (or give body_base64)")
         }
@@ -152,7 +155,7 @@ final class Sealer {
             readAfter = seconds
         }
         return Job(recipients: recipients, body: body, contentType: contentType, expiresAt: expiresAt,
-                   thread: try record.optionalString("thread"), ttlAfterRead: readAfter)
+                   thread: try record.optionalString("thread") ?? defaultThread, ttlAfterRead: readAfter)
     }
 
     /// Seals a job into its envelope record; touches nothing shared.

@@ -328,3 +328,16 @@ extension FirstDayTests {
                       contains: ["this is an opened message record"])
     }
 }
+
+extension FirstDayTests {
+    /// --thread and --content-type apply to records that name none, as --ttl
+    /// does: dropping them without a word lost a thread.
+    func testThreadAndContentTypeOptionsApplyToRecords() throws {
+        let alice = try fixtureHome("alice"), bob = try fixtureHome("bob")
+        let records = Data((jsonLine(["to": ["bob"], "body": "second"]) + jsonLine(["to": ["bob"], "body": "own", "thread": "other"])).utf8)
+        let sealed = try ok("sotto-seal", ["--thread", "standup", "--content-type", "text/markdown"], stdin: records, home: alice)
+        let opened = try ok("sotto-open", ["--json"], stdin: sealed.stdout, home: bob).records()
+        XCTAssertEqual(opened.map { $0["thread"] as? String }, ["standup", "other"])
+        XCTAssertEqual(opened.first?["content_type"] as? String, "text/markdown")
+    }
+}
