@@ -42,7 +42,9 @@ struct ImportStream {
     var authentication: Fields?
 
     init(_ reader: RecordReader) throws {
+        var seen = 0, manifest = false
         while let fields = try reader.next() {
+            seen += 1
             guard authentication == nil else {
                 throw SottoError(.malformed, "line \(fields.line): a record after the export's authentication record",
                                  hints: ["records were added to the export after it was written"])
@@ -55,7 +57,9 @@ struct ImportStream {
             transcript.absorb(reader.lastLine)
             if type != "card", let type, ExportFormat.otherRecordTypes.contains(type) || type == "envelope" { isExport = true }
             switch type {
-            case "manifest": claimsAuthentication = try ExportFormat.checkManifest(fields) || claimsAuthentication
+            case "manifest":
+                manifest = true
+                claimsAuthentication = try ExportFormat.checkManifest(fields) || claimsAuthentication
             case "envelope", "message": continue
             case "identity": identities.append(try Self.identity(fields))
             case "contact": contacts.append(try Self.contact(fields))
@@ -64,6 +68,12 @@ struct ImportStream {
             case Revocation.recordType: revocations.append(try Self.revocation(fields))
             default: cards.append(try SottoCore.Card(fields: fields))
             }
+        }
+        // Envelope or message records alone (a file meant for sotto-recv or sotto-open) import
+        // nothing: say so rather than succeed.
+        if seen > 0, !manifest, cards.isEmpty, revocations.isEmpty, identities.isEmpty, contacts.isEmpty, groups.isEmpty, settings.isEmpty {
+            throw SottoError(.malformed, "nothing to import: the input holds envelope or message records, not cards or an export",
+                             hints: ["envelopes go to sotto-recv --input FILE (or sotto-open to read them); import takes cards and exports"])
         }
     }
 

@@ -341,3 +341,14 @@ extension FirstDayTests {
         XCTAssertEqual(opened.first?["content_type"] as? String, "text/markdown")
     }
 }
+
+extension FirstDayTests {
+    /// Envelope records given to import (meant for sotto-recv) import nothing: an error, not a success.
+    func testImportingEnvelopesSaysThereIsNothingToImport() throws {
+        let alice = try fixtureHome("alice"), bob = try fixtureHome("bob")
+        let sealed = try ok("sotto-seal", stdin: Data(jsonLine(["to": ["bob"], "body": "hi"]).utf8), home: alice)
+        let result = try run("sotto-keygen", ["import"], stdin: sealed.stdout, home: bob)
+        assertFailure(result, tool: "sotto-keygen", status: 65, contains: ["nothing to import"])
+        XCTAssertTrue(result.err.contains("sotto-recv --input"), result.err)
+    }
+}
