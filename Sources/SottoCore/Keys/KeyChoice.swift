@@ -2,13 +2,13 @@
 /// and classical stanzas in one file (a quantum computer would open it through
 /// the classical one), so a message is post-quantum only when every recipient,
 /// the sender's own copy included, has a post-quantum key; otherwise all get
-/// their X25519 key, and the sotto identities lacking one are named.
+/// their X25519 key, and those lacking one are named.
 public struct KeyChoice: Sendable {
     /// The recipients, each with the key chosen for them in `key`.
     public var recipients: [ResolvedRecipient]
     public var postQuantum: Bool
-    /// The labels of the sotto identities without a post-quantum key, when
-    /// they made the message classical.
+    /// Who made the message classical: sotto identities without a
+    /// post-quantum key, and bare classical age keys beside a recipient who has one.
     public var lacking: [String]
 
     public init(_ candidates: [ResolvedRecipient]) {
@@ -45,7 +45,7 @@ public struct KeyChoice: Sendable {
                                   + "an age user needs an age1pq1… key (age 1.3 or later); or seal without --require-pq"])
     }
 
-    /// The notice when the message is classical because of sotto identities.
+    /// The notice when the message is classical because of those recipients.
     public var notice: String? {
         // A bare post-quantum key among classical ones is refused when sealing (age's rule): no notice then.
         guard !postQuantum, !lacking.isEmpty, !recipients.contains(where: { $0.key.kind == .postQuantum }) else { return nil }
