@@ -174,19 +174,10 @@ final class AgeInteropTests: CLITestCase {
         assertFailure(try run("sotto-seal", ["--raw", "-r", key.recipient.string], stdin: Data("x".utf8), home: carol), tool: "sotto-seal",
                       status: 64, contains: ["not a sotto contact"])
 
-        // The age test kit, where AgeVectorTests finds it.
-        let candidates = [ProcessInfo.processInfo.environment["SOTTO_AGE_TESTKIT"]].compactMap { $0 }
-            + [Binaries.packageRoot.appendingPathComponent("../shared/testkit/age").standardized.path, "/work/shared/testkit/age"]
-        guard let kit = candidates.first(where: { FileManager.default.fileExists(atPath: $0 + "/hybrid") }) else {
-            return XCTFail("the age test kit is missing: set SOTTO_AGE_TESTKIT or place it at ../shared/testkit/age")
-        }
-        let vector = try read(kit + "/hybrid")
-        let split = try XCTUnwrap(vector.range(of: Data("\n\n".utf8)))
-        let headers = String(decoding: vector[..<split.lowerBound], as: UTF8.self).split(separator: "\n")
-        let identity = try XCTUnwrap(headers.first { $0.hasPrefix("identity: ") }?.dropFirst("identity: ".count))
-        let payload = try XCTUnwrap(headers.first { $0.hasPrefix("payload: ") }?.dropFirst("payload: ".count))
+        guard let (headers, body) = try kitVector("hybrid") else { return }
+        let identity = try XCTUnwrap(headers["identity"]), payload = try XCTUnwrap(headers["payload"])
         let kitIdentity = try write("kit.key", Data((identity + "\n").utf8))
-        let file = try write("hybrid.age", vector[split.upperBound...])
+        let file = try write("hybrid.age", body)
         let opened = try ok("sotto-open", ["--raw", "-i", kitIdentity, file], home: path("nowhere"), allowStderr: true)
         XCTAssertEqual(Hex.encode(SHA256.hash([UInt8](opened.stdout))), String(payload))
     }
@@ -195,17 +186,9 @@ final class AgeInteropTests: CLITestCase {
     /// passphrase from a file, a descriptor or the environment, and no home;
     /// a wrong one is named as such, and without a terminal none is asked for.
     func testAnAgePassphraseFileOpensWithItsPassphrase() throws {
-        let candidates = [ProcessInfo.processInfo.environment["SOTTO_AGE_TESTKIT"]].compactMap { $0 }
-            + [Binaries.packageRoot.appendingPathComponent("../shared/testkit/age").standardized.path, "/work/shared/testkit/age"]
-        guard let kit = candidates.first(where: { FileManager.default.fileExists(atPath: $0 + "/scrypt") }) else {
-            return XCTFail("the age test kit is missing: set SOTTO_AGE_TESTKIT or place it at ../shared/testkit/age")
-        }
-        let vector = try read(kit + "/scrypt")
-        let split = try XCTUnwrap(vector.range(of: Data("\n\n".utf8)))
-        let headers = String(decoding: vector[..<split.lowerBound], as: UTF8.self).split(separator: "\n")
-        let passphrase = try XCTUnwrap(headers.first { $0.hasPrefix("passphrase: ") }?.dropFirst("passphrase: ".count))
-        let payload = try XCTUnwrap(headers.first { $0.hasPrefix("payload: ") }?.dropFirst("payload: ".count))
-        let file = try write("scrypt.age", vector[split.upperBound...])
+        guard let (headers, body) = try kitVector("scrypt") else { return }
+        let passphrase = try XCTUnwrap(headers["passphrase"]), payload = try XCTUnwrap(headers["payload"])
+        let file = try write("scrypt.age", body)
         let passphraseFile = try write("passphrase", Data((passphrase + "\n").utf8))
         let nowhere = path("nowhere")
 
@@ -237,5 +220,27 @@ final class AgeInteropTests: CLITestCase {
         let unasked = try run("sotto-open", ["--raw", file], home: try fixtureHome("alice"), wrapper: ["/usr/bin/setsid", "-w"])
         assertFailure(unasked, tool: "sotto-open", status: 77, contains: ["sealed with a passphrase and there is no terminal"])
         XCTAssertTrue(unasked.err.contains("SOTTO_AGE_PASSPHRASE"), unasked.err)
+    }
+}
+
+extension AgeInteropTests {
+    /// A vector of the age test kit (where AgeVectorTests finds it): its
+    /// headers and its file; nil after failing the test when the kit is missing.
+    func kitVector(_ name: String) throws -> (headers: [String: String], file: Data)? {
+        let candidates = [ProcessInfo.processInfo.environment["SOTTO_AGE_TESTKIT"]].compactMap { $0 }
+            + [Binaries.packageRoot.appendingPathComponent("../shared/testkit/age").standardized.path, "/work/shared/testkit/age"]
+        guard let kit = candidates.first(where: { FileManager.default.fileExists(atPath: $0 + "/" + name) }) else {
+            XCTFail("the age test kit is missing: set SOTTO_AGE_TESTKIT or place it at ../shared/testkit/age")
+            return nil
+        }
+        let vector = try read(kit + "/" + name)
+        let split = try XCTUnwrap(vector.range(of: Data("\n\n".utf8)))
+        var headers = [String: String]()
+        for line in String(decoding: vector[..<split.lowerBound], as: UTF8.self).split(separator: "\n") {
+            // The first of a repeated header (an identity given twice) is the one kept.
+            guard let colon = line.range(of: ": "), headers[String(line[..<colon.lowerBound])] == nil else { continue }
+            headers[String(line[..<colon.lowerBound])] = String(line[colon.upperBound...])
+        }
+        return (headers, vector[split.upperBound...])
     }
 }
